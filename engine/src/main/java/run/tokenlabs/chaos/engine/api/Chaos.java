@@ -1,0 +1,40 @@
+package run.tokenlabs.chaos.engine.api;
+
+import java.time.Duration;
+
+/**
+ * The experiment's handle on the engine, injected as a test-method parameter: inject faults,
+ * start guards, record findings and key numbers. Everything it does is journaled.
+ */
+public interface Chaos {
+
+  /**
+   * Injects a fault: prepares it, registers its rollback (store, shutdown hook, pending file) and
+   * then acts. In dry-run mode it journals what it would do and stops the experiment as ABORTED.
+   */
+  void inject(Fault fault);
+
+  /** Starts watching a guard until the experiment's rollback. */
+  void guard(Guard guard);
+
+  /** Records a finding. */
+  void finding(String title, String statement, String evidence);
+
+  /** Records a key number. */
+  void keyNumber(String name, double value, String unit, String note);
+
+  /** Journals a piece of evidence (PromQL and result, a percentile table) under a name. */
+  void evidence(String name, String content);
+
+  /** The run's target. */
+  Target target();
+
+  /** The run's configuration. */
+  ChaosConfig config();
+
+  /** This run's id (also in the journal's file name). */
+  String runId();
+
+  /** The experiment's recovery timeout. */
+  Duration recoveryTimeout();
+}
