@@ -18,4 +18,13 @@ public interface Fault {
 
   /** Breaks it. Called once, after the rollback from {@link #prepare} is registered. */
   void act(Target target) throws Exception;
+
+  /**
+   * The Kubernetes namespaces it acts in. The engine checks each against {@code namespaces.allowed},
+   * refuses {@code kube-system}, and requires the namespace to carry the label
+   * {@value SafetyLabels#NAMESPACE_LABEL}{@code =}{@value SafetyLabels#NAMESPACE_LABEL_VALUE} before {@link #prepare}.
+   */
+  default java.util.Set<String> namespaces() {
+    return java.util.Set.of();
+  }
 }

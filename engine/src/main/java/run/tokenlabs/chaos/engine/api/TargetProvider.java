@@ -10,6 +10,14 @@ public interface TargetProvider {
   /** The {@code target} config value it serves. */
   String kind();
 
+  /**
+   * True only for targets that live inside this JVM and touch nothing outside it (the lab, test
+   * worlds). Any other target needs {@code mvn -Pchaos} and an allowed kube context.
+   */
+  default boolean isEmbedded() {
+    return false;
+  }
+
   /** Opens the target; the engine closes it at the end of the run. */
   Target open(ChaosConfig config) throws Exception;
 }

@@ -1,0 +1,52 @@
+package run.tokenlabs.chaos.engine;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.Set;
+import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+import run.tokenlabs.chaos.engine.api.SafetyLabels;
+
+/**
+ * The rules that make a chaos tool hard to misuse against production (DESIGN section 8): a
+ * non-embedded target needs {@code mvn -Pchaos}; faults act only in allowed, labelled namespaces,
+ * never in {@code kube-system}.
+ */
+final class SafetyPolicy {
+  private SafetyPolicy() {
+  }
+
+  /** Refuses a target outside the JVM unless the run was started with the chaos profile. */
+  static void requireArmedFor(String targetKind, boolean embedded, ChaosConfig config) {
+    if (!embedded && !config.chaosProfileActive()) {
+      throw new ChaosConfigException("target '" + targetKind + "' acts on a real cluster, and this run is not armed "
+          + "(tokenlabs.chaos.profile=" + config.mavenProfile() + "); run it with 'mvn -Pchaos verify', or use "
+          + "target: lab. Tests can only reach the lab.");
+    }
+  }
+
+  /** Checks every namespace a fault will act in; throws naming the namespace and the rule. */
+  static void checkNamespaces(Set<String> namespaces, ChaosConfig config, KubernetesClient client, String fault) {
+    for (String ns : namespaces) {
+      if ("kube-system".equals(ns)) {
+        throw new ChaosConfigException("Refused: fault '" + fault + "' would act in kube-system, which is never a chaos target");
+      }
+      if (!config.allowedNamespaces().contains(ns)) {
+        throw new ChaosConfigException("Refused: fault '" + fault + "' would act in namespace '" + ns
+            + "', which is not in namespaces.allowed " + config.allowedNamespaces() + "; add it there if it is meant");
+      }
+      Namespace namespace = client.namespaces().withName(ns).get();
+      if (namespace == null) {
+        throw new ChaosConfigException("Refused: namespace '" + ns + "' of fault '" + fault + "' does not exist on "
+            + "the target");
+      }
+      Map<String, String> labels = namespace.getMetadata().getLabels();
+      if (labels == null || !SafetyLabels.NAMESPACE_LABEL_VALUE.equals(labels.get(SafetyLabels.NAMESPACE_LABEL))) {
+        throw new ChaosConfigException("Refused: namespace '" + ns + "' is not labelled for chaos; label it with "
+            + "'kubectl label namespace " + ns + " " + SafetyLabels.NAMESPACE_LABEL + "=" + SafetyLabels.NAMESPACE_LABEL_VALUE
+            + "' to allow faults there");
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package run.tokenlabs.chaos.engine.config;
+
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+
+/** A configuration value that cannot be used; the message names key, origin, value and accepted form. */
+final class ConfigException extends ChaosConfigException {
+  private static final long serialVersionUID = 1L;
+
+  ConfigException(String message) {
+    super(message);
+  }
+
+  ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

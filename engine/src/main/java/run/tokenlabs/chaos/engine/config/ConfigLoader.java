@@ -1,0 +1,212 @@
+package run.tokenlabs.chaos.engine.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.engine.api.ChaosConfig.EndpointSettings;
+import run.tokenlabs.chaos.engine.api.ChaosConfig.KubernetesSettings;
+import run.tokenlabs.chaos.engine.api.ChaosConfig.PrometheusSettings;
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+
+/**
+ * Builds the {@link ChaosConfig}: defaults, then the YAML file named by {@code tokenlabs.chaos.config},
+ * then a property {@code tokenlabs.chaos.<key>} per key. Every value is validated here, so a bad
+ * one stops the run before anything is touched, with the key, its origin, the value and the
+ * accepted form in the message.
+ */
+public final class ConfigLoader {
+  /** Prefix of every configuration property. */
+  public static final String PREFIX = "tokenlabs.chaos.";
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern WORD = Pattern.compile("[a-z0-9][-a-z0-9_]*");
+
+  private final Map<String, ConfigValue> values;
+  private final String mavenProfile;
+  private final Optional<Path> source;
+
+  private ConfigLoader(Map<String, ConfigValue> values, String mavenProfile, Optional<Path> source) {
+    this.values = values;
+    this.mavenProfile = mavenProfile;
+    this.source = source;
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param properties where {@code tokenlabs.chaos.*} properties come from (system properties, or
+   *     JUnit configuration parameters, which fall back to system properties)
+   * @throws ChaosConfigException naming the first invalid value
+   */
+  public static ChaosConfig load(Function<String, Optional<String>> properties) {
+    Optional<Path> file = properties.apply(PREFIX + "config").filter(s -> !s.isBlank()).map(Path::of);
+    Map<String, ConfigValue> values = new LinkedHashMap<>(file.map(YamlConfigReader::read).orElse(Map.of()));
+    for (String key : ConfigKeys.all()) {
+      properties.apply(PREFIX + key).ifPresent(text ->
+          values.put(key, new ConfigValue(key, text, null, "system property " + PREFIX + key)));
+    }
+    String profile = properties.apply(PREFIX + "profile").orElse("none");
+    return new ConfigLoader(values, profile, file).bind();
+  }
+
+  private ChaosConfig bind() {
+    String target = word("target", "lab", "use 'lab' (the embedded lab) or 'cluster'");
+    List<String> namespaces = namespaces(target);
+    return new ChaosConfig(
+        target,
+        word("lab.profile", "gb10", "use a lab profile name such as gb10 or h200"),
+        prometheus(),
+        new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts")),
+        namespaces,
+        bool("dryRun", false),
+        duration("recoveryTimeout", Duration.ofSeconds(90)),
+        duration("probeTimeout", Duration.ofSeconds(30)),
+        text("journal.dir").map(Path::of).orElse(Path.of("target", "chaos-journal")),
+        new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
+            list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
+        mavenProfile,
+        source);
+  }
+
+  private PrometheusSettings prometheus() {
+    Optional<String> tokenFile = text("prometheus.bearerTokenFile");
+    Optional<String> tokenEnv = text("prometheus.bearerTokenEnv");
+    if (tokenFile.isPresent() && tokenEnv.isPresent()) {
+      throw values.get("prometheus.bearerTokenEnv").invalid("both prometheus.bearerTokenFile and prometheus.bearerTokenEnv are set",
+          "set only one of them");
+    }
+    Optional<String> user = text("prometheus.basicAuth.username");
+    Optional<String> passwordEnv = text("prometheus.basicAuth.passwordEnv");
+    if (user.isPresent() != passwordEnv.isPresent()) {
+      String present = user.isPresent() ? "prometheus.basicAuth.username" : "prometheus.basicAuth.passwordEnv";
+      throw values.get(present).invalid("basic auth needs both username and passwordEnv",
+          "set prometheus.basicAuth.username and prometheus.basicAuth.passwordEnv (the name of an environment variable)");
+    }
+    return new PrometheusSettings(text("prometheus.url").map(v -> uri("prometheus.url")),
+        tokenFile.map(Path::of), tokenEnv, user, passwordEnv, text("prometheus.caFile").map(Path::of));
+  }
+
+  private List<String> namespaces(String target) {
+    List<String> namespaces = list("namespaces.allowed");
+    ConfigValue value = values.get("namespaces.allowed");
+    for (String ns : namespaces) {
+      if ("kube-system".equals(ns)) {
+        throw value.invalid("kube-system may never be a chaos target", "remove it from namespaces.allowed");
+      }
+      if (!NAMESPACE.matcher(ns).matches() || ns.length() > 63) {
+        throw value.invalid("'" + ns + "' is not a Kubernetes namespace name",
+            "use lower-case DNS labels (a-z, 0-9, '-'), comma-separated in a system property");
+      }
+    }
+    if (namespaces.isEmpty()) {
+      if (!"lab".equals(target)) {
+        throw new ConfigException("namespaces.allowed: not set, and a '" + target + "' target needs it; list the "
+            + "namespaces faults may act in (e.g. namespaces.allowed: [token-labs]); kube-system is never allowed");
+      }
+      return List.of("token-labs");
+    }
+    return namespaces;
+  }
+
+  private Map<String, URI> models() {
+    ConfigValue value = values.get("endpoints.models");
+    Map<String, URI> models = new LinkedHashMap<>();
+    if (value == null) {
+      return models;
+    }
+    if (value.node() != null) {
+      if (!value.node().isObject()) {
+        throw value.invalid("not a mapping", "map model names to base URLs, e.g. 'deepseek-r1-7b: http://host:8000'");
+      }
+      value.node().fields().forEachRemaining(e -> models.put(e.getKey(), uri("endpoints.models", e.getValue().asText())));
+      return models;
+    }
+    for (String pair : value.text().split(",")) {
+      String[] parts = pair.split("=", 2);
+      if (parts.length != 2 || parts[0].isBlank()) {
+        throw value.invalid("'" + pair + "' is not name=url", "write model=url pairs separated by commas");
+      }
+      models.put(parts[0].strip(), uri("endpoints.models", parts[1].strip()));
+    }
+    return models;
+  }
+
+  private Optional<String> text(String key) {
+    ConfigValue value = values.get(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value.node() != null && !value.node().isValueNode()) {
+      throw value.invalid("expected a single value, found " + value.node().getNodeType(), "write 'key: value'");
+    }
+    return Optional.of(value.text().strip()).filter(s -> !s.isEmpty());
+  }
+
+  private String word(String key, String fallback, String accepted) {
+    Optional<String> text = text(key);
+    if (text.isPresent() && !WORD.matcher(text.get()).matches()) {
+      throw values.get(key).invalid("not a name", accepted);
+    }
+    return text.orElse(fallback);
+  }
+
+  private List<String> list(String key) {
+    ConfigValue value = values.get(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (value.node() != null && !value.node().isArray() && !value.node().isValueNode()) {
+      throw value.invalid("expected a list", "write a YAML list, e.g. [a, b], or a comma-separated string");
+    }
+    return Arrays.stream(value.text().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private boolean bool(String key, boolean fallback) {
+    Optional<String> text = text(key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    return switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw values.get(key).invalid("not a boolean", "use true or false");
+    };
+  }
+
+  private Duration duration(String key, Duration fallback) {
+    Optional<String> text = text(key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    Duration d = DurationParser.parse(text.get());
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw values.get(key).invalid(d == null ? "not a duration" : "not positive", DurationParser.ACCEPTED);
+    }
+    return d;
+  }
+
+  private URI uri(String key) {
+    return uri(key, values.get(key).text().strip());
+  }
+
+  private URI uri(String key, String text) {
+    try {
+      URI uri = new URI(text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below with the accepted form
+    }
+    throw new ConfigException(key + ": '" + text + "' from " + values.get(key).origin()
+        + " is not an absolute http(s) URL; write e.g. http://prometheus.monitoring:9090");
+  }
+}
