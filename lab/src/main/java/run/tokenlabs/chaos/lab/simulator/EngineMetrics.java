@@ -1,0 +1,86 @@
+package run.tokenlabs.chaos.lab.simulator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import run.tokenlabs.chaos.lab.metrics.Counter;
+import run.tokenlabs.chaos.lab.metrics.Histogram;
+
+/**
+ * The measurements of one model server, in the units vLLM reports (seconds, tokens, 0..1).
+ * Written by the scheduler and HTTP threads, read by {@link MetricsExposition} on a scrape.
+ * Latencies are wall-clock seconds as this process saw them (already time-scaled).
+ */
+public final class EngineMetrics {
+  /** vLLM's TTFT bucket bounds (FACTS). */
+  public static final List<Double> TTFT_BOUNDS = List.of(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
+      0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0);
+  /** vLLM's inter-token latency and time-per-output-token bucket bounds (FACTS). */
+  public static final List<Double> ITL_BOUNDS = List.of(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5,
+      0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0);
+  /** vLLM's bounds for e2e, queue, prefill, decode and inference time (FACTS). */
+  public static final List<Double> REQUEST_BOUNDS = List.of(0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0,
+      20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0);
+  /** Tokens per step: powers of two up to 16384 (FACTS gives no layout for this one). */
+  public static final List<Double> ITERATION_TOKEN_BOUNDS = List.of(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0,
+      256.0, 512.0, 1024.0, 2048.0, 4096.0, 8192.0, 16384.0);
+
+  final Counter promptTokens = new Counter();
+  final Counter generationTokens = new Counter();
+  final Counter preemptions = new Counter();
+  final Counter prefixCacheQueries = new Counter();
+  final Counter prefixCacheHits = new Counter();
+  final Map<String, Counter> success = new ConcurrentHashMap<>();
+  /** HTTP answers by handler and status class, as vLLM's prometheus-fastapi-instrumentator counts them. */
+  final Map<String, Counter> httpRequests = new ConcurrentHashMap<>();
+
+  final Histogram ttft = new Histogram(TTFT_BOUNDS);
+  final Histogram interTokenLatency = new Histogram(ITL_BOUNDS);
+  final Histogram timePerOutputToken = new Histogram(ITL_BOUNDS);
+  final Histogram e2e = new Histogram(REQUEST_BOUNDS);
+  final Histogram queueTime = new Histogram(REQUEST_BOUNDS);
+  final Histogram prefillTime = new Histogram(REQUEST_BOUNDS);
+  final Histogram decodeTime = new Histogram(REQUEST_BOUNDS);
+  final Histogram inferenceTime = new Histogram(REQUEST_BOUNDS);
+  final Histogram iterationTokens = new Histogram(ITERATION_TOKEN_BOUNDS);
+
+  volatile int running;
+  volatile int waiting;
+  volatile double kvUsage;
+  volatile long kvUsedTokens;
+
+  void finished(String reason) {
+    success.computeIfAbsent(reason, r -> new Counter()).increment();
+  }
+
+  void http(String handler, String method, int status) {
+    String key = handler + "|" + method + "|" + (status / 100) + "xx";
+    httpRequests.computeIfAbsent(key, k -> new Counter()).increment();
+  }
+
+  /** KV-cache usage 0..1, as {@code vllm:kv_cache_usage_perc}. */
+  public double kvUsage() {
+    return kvUsage;
+  }
+
+  public long preemptions() {
+    return preemptions.get();
+  }
+
+  public int runningRequests() {
+    return running;
+  }
+
+  public int waitingRequests() {
+    return waiting;
+  }
+
+  public long generationTokens() {
+    return generationTokens.get();
+  }
+
+  /** TTFT histogram (for the lab's own tests and benchmarks). */
+  public Histogram ttft() {
+    return ttft;
+  }
+}

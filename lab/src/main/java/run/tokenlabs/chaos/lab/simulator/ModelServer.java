@@ -1,0 +1,122 @@
+package run.tokenlabs.chaos.lab.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import run.tokenlabs.chaos.lab.http.HttpServers;
+import run.tokenlabs.chaos.lab.metrics.TextFormat;
+
+/**
+ * One simulated model-server pod: a real HTTP server speaking the OpenAI API as vLLM serves it
+ * ({@code /v1/completions}, {@code /v1/chat/completions}, {@code /v1/models}, {@code /tokenize},
+ * {@code /health}, {@code /metrics}), backed by a {@link Scheduler} running on a {@link StepLoop}.
+ * Closing it is the pod dying: the listener goes away and every open stream is cut.
+ */
+public final class ModelServer implements AutoCloseable {
+  private final SimulatorConfig config;
+  private final FaultState faults;
+  private final EngineMetrics metrics = new EngineMetrics();
+  private final MetricsExposition exposition;
+  private final StepLoop loop;
+  private final HttpServer server;
+  private final CompletionHandler completions;
+  private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host) throws IOException {
+    this.config = config;
+    this.faults = faults;
+    this.exposition = new MetricsExposition(config.flavor(), config.modelName());
+    Scheduler scheduler = new Scheduler(config.scheduler(), metrics);
+    this.loop = new StepLoop(config.modelName(), scheduler, config.cost(), config.timeScale(), faults);
+    ObjectMapper json = new ObjectMapper();
+    this.completions = new CompletionHandler(config, faults, metrics, loop, json);
+    this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), 512);
+    server.createContext("/v1/completions", ex -> guarded(ex, () -> completions.handle(ex, false)));
+    server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> completions.handle(ex, true)));
+    server.createContext("/v1/models", ex -> guarded(ex, () -> models(ex)));
+    server.createContext("/tokenize", ex -> guarded(ex, () -> completions.tokenize(ex)));
+    server.createContext("/health", ex -> guarded(ex, () -> HttpServers.send(ex, 200, "application/json", "")));
+    server.createContext("/metrics", ex -> guarded(ex, () ->
+        HttpServers.send(ex, 200, TextFormat.CONTENT_TYPE, exposition.render(metrics))));
+    server.createContext("/", ex -> guarded(ex, () -> HttpServers.json(ex, 404,
+        OpenAiErrors.body("Not Found: " + ex.getRequestURI().getPath(), "NotFoundError", 404))));
+  }
+
+  public ModelServer start() {
+    loop.start();
+    server.start();
+    return this;
+  }
+
+  /** Base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public URI uri() {
+    return HttpServers.baseUri(server);
+  }
+
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  public EngineMetrics metrics() {
+    return metrics;
+  }
+
+  public FaultState faults() {
+    return faults;
+  }
+
+  public StepLoop loop() {
+    return loop;
+  }
+
+  /** Turns chunked prefill on or off from the next step on. */
+  public void setChunkedPrefill(boolean on) {
+    loop.scheduler().reconfigure(loop.scheduler().config().withChunkedPrefill(on, config.chunkedBudget()));
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** The pod dies: no more connections, every stream cut now. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.close();
+    HttpServers.stop(server);
+  }
+
+  private void models(HttpExchange ex) throws IOException {
+    String m = config.modelName();
+    HttpServers.json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"" + m + "\",\"object\":\"model\",\"created\":"
+        + (System.currentTimeMillis() / 1000) + ",\"owned_by\":\"vllm\",\"root\":\"" + m + "\",\"parent\":null,"
+        + "\"max_model_len\":" + config.scheduler().maxModelLen() + "}]}");
+  }
+
+  /** Runs a handler; a dead pod refuses, and any failure still ends the exchange. */
+  private void guarded(HttpExchange ex, IoAction action) throws IOException {
+    if (closed) {
+      throw HttpServers.resetConnection("pod is gone");
+    }
+    open.add(ex);
+    try {
+      action.run();
+    } finally {
+      open.remove(ex);
+    }
+  }
+
+  @FunctionalInterface
+  interface IoAction {
+    void run() throws IOException;
+  }
+}

@@ -1,0 +1,146 @@
+package run.tokenlabs.chaos.lab.simulator;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thread that runs a {@link Scheduler} against the clock: plan a step, let it "run" for the
+ * cost model's duration times the time scale, apply it, repeat; sleep when there is no work.
+ *
+ * <p>Deadlines are absolute: while busy, step {@code k} is due at the previous deadline plus its own
+ * duration, so an oversleep is paid back instead of piling up. {@link #stats()} reports how far the
+ * loop ran behind that clock, which is how the benchmark shows the scheduler keeps up.
+ */
+public final class StepLoop implements AutoCloseable {
+  /** How the loop kept to its clock. All durations in nanoseconds of wall time. */
+  public record Stats(long steps, long plannedNanos, long maxLagNanos, long finalLagNanos, long busyNanos) {}
+
+  private final Scheduler scheduler;
+  private final CostModel cost;
+  private final double timeScale;
+  private final FaultState faults;
+  private final Thread thread;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final AtomicLong busyNanos = new AtomicLong();
+  private volatile boolean stopped;
+  private long steps;
+  private long plannedNanos;
+  private volatile long maxLagNanos;
+  private volatile long lastLagNanos;
+
+  public StepLoop(String name, Scheduler scheduler, CostModel cost, double timeScale, FaultState faults) {
+    this.scheduler = scheduler;
+    this.cost = cost;
+    this.timeScale = timeScale;
+    this.faults = faults;
+    this.thread = new Thread(this::run, "lab-steps-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  public StepLoop start() {
+    thread.start();
+    return this;
+  }
+
+  /** Hands a request to the scheduler and wakes the loop. */
+  public void submit(Sequence sequence) {
+    scheduler.add(sequence);
+    lock.lock();
+    try {
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cumulative nanoseconds the simulated GPU spent computing steps (drives DCGM utilisation). */
+  public long busyNanos() {
+    return busyNanos.get();
+  }
+
+  public synchronized Stats stats() {
+    return new Stats(steps, plannedNanos, maxLagNanos, lastLagNanos, busyNanos.get());
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  private void run() {
+    long deadline = System.nanoTime();
+    while (!stopped) {
+      long now = System.nanoTime();
+      long stallUntil = faults.stalledUntilNanos();
+      if (stallUntil > now) {
+        LockSupport.parkNanos(Math.min(stallUntil - now, TimeUnit.MILLISECONDS.toNanos(50)));
+        deadline = System.nanoTime();
+        continue;
+      }
+      Scheduler.Step step = scheduler.schedule(now);
+      if (step.isEmpty()) {
+        awaitWork();
+        deadline = System.nanoTime(); // idle: the clock restarts from now
+        continue;
+      }
+      long duration = (long) (cost.stepSeconds(step.prefillTokens(), step.decodeSequences()) * 1e9 * timeScale
+          * faults.stepSlowdown());
+      deadline += duration; // behind? no sleep until the clock is caught up; the lag shows it
+      sleepUntil(deadline);
+      long end = System.nanoTime();
+      busyNanos.addAndGet(duration);
+      scheduler.complete(step, end);
+      record(duration, end - deadline);
+    }
+  }
+
+  private synchronized void record(long duration, long lag) {
+    steps++;
+    plannedNanos += duration;
+    lastLagNanos = lag;
+    if (lag > maxLagNanos) {
+      maxLagNanos = lag;
+    }
+  }
+
+  private void awaitWork() {
+    lock.lock();
+    try {
+      if (!scheduler.hasWork() && !stopped) {
+        work.await(20, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void sleepUntil(long deadline) {
+    for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  /** Stops the loop and aborts every sequence: open streams are cut, as when a pod dies. */
+  @Override
+  public void close() {
+    stopped = true;
+    lock.lock();
+    try {
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    scheduler.abortAll("server stopped");
+  }
+}
