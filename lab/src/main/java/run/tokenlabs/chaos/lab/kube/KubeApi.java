@@ -1,0 +1,77 @@
+package run.tokenlabs.chaos.lab.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab's Kubernetes API server: fabric8's mock server in CRUD mode on loopback, with discovery
+ * documents for kubectl, a client bound to it and a kubeconfig file pointing at it.
+ */
+public final class KubeApi implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final Path kubeconfig;
+  private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lab-kube-janitor");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public KubeApi(Path workDir) throws IOException {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(),
+        false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    kubeconfig = workDir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, kubeconfigYaml(url()));
+    // The mock server records every request for takeRequest(); drain it so a long run does not grow.
+    janitor.scheduleWithFixedDelay(this::drainRecordedRequests, 5, 5, TimeUnit.SECONDS);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public URI url() {
+    return URI.create("http://" + server.getHostName() + ":" + server.getPort());
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  private void drainRecordedRequests() {
+    try {
+      while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+        // discard
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String kubeconfigYaml(URI server) {
+    return "apiVersion: v1\nkind: Config\nclusters:\n- name: tokenlabs-lab\n  cluster:\n    server: " + server
+        + "\ncontexts:\n- name: tokenlabs-lab\n  context:\n    cluster: tokenlabs-lab\n    user: lab\n"
+        + "    namespace: token-labs\ncurrent-context: tokenlabs-lab\nusers:\n- name: lab\n  user:\n"
+        + "    token: lab-token-not-a-secret\n";
+  }
+
+  @Override
+  public void close() {
+    janitor.shutdownNow();
+    client.close();
+    server.destroy();
+  }
+}

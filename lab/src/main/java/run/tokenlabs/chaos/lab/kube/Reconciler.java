@@ -1,0 +1,245 @@
+package run.tokenlabs.chaos.lab.kube;
+
+import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
+import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import run.tokenlabs.chaos.lab.api.LabProfile;
+import run.tokenlabs.chaos.lab.api.ModelProfile;
+
+/**
+ * The lab's kubelet and ReplicaSet controller in one, driven by a watch on the pods of
+ * {@code token-labs}: a pod that appears gets a model server and turns Ready once its model has
+ * "loaded" and it serves; a deleted pod's server is killed at once (its streams are cut); a pod
+ * owned by a ReplicaSet is replaced, a bare pod is not; Endpoints and Deployment status follow.
+ */
+public final class Reconciler implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
+  private record Running(String uid, String model, PodRuntime.Process process, boolean ready) {}
+
+  private final KubernetesClient client;
+  private final LabProfile profile;
+  private final PodRuntime runtime;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lab-reconciler");
+    t.setDaemon(true);
+    return t;
+  });
+  private SharedIndexInformer<Pod> informer;
+
+  public Reconciler(KubernetesClient client, LabProfile profile, PodRuntime runtime) {
+    this.client = client;
+    this.profile = profile;
+    this.runtime = runtime;
+  }
+
+  /** Called (on the reconciler thread) whenever pods start, stop or change readiness. */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  public Reconciler start() {
+    informer = client.pods().inNamespace(Topology.NAMESPACE).inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        worker.execute(() -> ensureRunning(pod));
+      }
+
+      @Override
+      public void onUpdate(Pod oldPod, Pod pod) {
+        worker.execute(() -> ensureRunning(pod));
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean finalStateUnknown) {
+        killNow(pod); // at once, not behind queued work: this is the moment the pod dies
+        worker.execute(() -> afterDelete(pod));
+      }
+    }, 0);
+    return this;
+  }
+
+  /** The model pods whose containers run now. */
+  public List<PodTarget> targets() {
+    List<PodTarget> out = new ArrayList<>();
+    running.forEach((pod, r) -> out.add(new PodTarget(pod, r.model(), profile.model(r.model()).node(),
+        r.process().uri(), r.ready())));
+    return out;
+  }
+
+  private void ensureRunning(Pod pod) {
+    String name = pod.getMetadata().getName();
+    ModelProfile model = modelOf(pod);
+    if (model == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    Running existing = running.get(name);
+    String uid = String.valueOf(pod.getMetadata().getUid());
+    if (existing != null) {
+      return;
+    }
+    try {
+      PodRuntime.Process process = runtime.start(name, model);
+      running.put(name, new Running(uid, model.name(), process, false));
+      writeStatus(name, process, false);
+      syncEndpoints(model.name());
+      fire();
+      worker.schedule(() -> markReadyWhenServing(name, uid), model.modelLoadDelay().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "could not start the model server of pod " + name, e);
+    }
+  }
+
+  private void markReadyWhenServing(String name, String uid) {
+    Running r = running.get(name);
+    if (r == null || !r.uid().equals(uid)) {
+      return; // deleted meanwhile
+    }
+    if (!r.process().serving()) {
+      worker.schedule(() -> markReadyWhenServing(name, uid), 100, TimeUnit.MILLISECONDS);
+      return;
+    }
+    running.put(name, new Running(r.uid(), r.model(), r.process(), true));
+    writeStatus(name, r.process(), true);
+    syncEndpoints(r.model());
+    syncDeployment(profile.model(r.model()));
+    fire();
+  }
+
+  private void killNow(Pod pod) {
+    Running r = running.remove(pod.getMetadata().getName());
+    if (r != null) {
+      r.process().close();
+    }
+  }
+
+  private void afterDelete(Pod pod) {
+    ModelProfile model = modelOf(pod);
+    if (model == null) {
+      return;
+    }
+    syncEndpoints(model.name());
+    syncDeployment(model);
+    fire();
+    OwnerReference rs = pod.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "ReplicaSet".equals(o.getKind())).findFirst().orElse(null);
+    if (rs == null) {
+      return; // a bare pod stays gone: nothing owns it
+    }
+    if (client.apps().replicaSets().inNamespace(Topology.NAMESPACE).withName(rs.getName()).get() == null) {
+      return;
+    }
+    Pod replacement = Topology.modelPod(model, rs.getName() + "-" + Topology.randomSuffix(5), rs);
+    client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
+  }
+
+  private ModelProfile modelOf(Pod pod) {
+    String app = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("app");
+    return profile.models().stream().filter(m -> m.name().equals(app)).findFirst().orElse(null);
+  }
+
+  private void writeStatus(String name, PodRuntime.Process process, boolean ready) {
+    String now = Instant.now().toString();
+    String status = ready ? "True" : "False";
+    try {
+      client.pods().inNamespace(Topology.NAMESPACE).withName(name).editStatus(p -> new PodBuilder(p).editOrNewStatus()
+          .withPhase("Running").withPodIP(process.uri().getHost()).withHostIP(process.uri().getHost())
+          .withStartTime(p.getStatus() != null && p.getStatus().getStartTime() != null
+              ? p.getStatus().getStartTime() : now)
+          .withConditions(List.of(
+              new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready").withStatus(status)
+                  .withLastTransitionTime(now).build(),
+              new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("ContainersReady")
+                  .withStatus(status).withLastTransitionTime(now).build()))
+          .withContainerStatuses(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+              .withName(p.getSpec().getContainers().get(0).getName()).withReady(ready).withStarted(true)
+              .withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+          .endStatus().build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "pod " + name + " vanished before its status was written", e);
+    }
+  }
+
+  private void syncEndpoints(String model) {
+    List<EndpointSubset> subsets = new ArrayList<>();
+    running.forEach((pod, r) -> {
+      if (!r.model().equals(model)) {
+        return;
+      }
+      var address = new EndpointAddressBuilder().withIp(r.process().uri().getHost()).withNodeName(
+          profile.model(model).node()).withNewTargetRef().withKind("Pod").withName(pod)
+          .withNamespace(Topology.NAMESPACE).endTargetRef().build();
+      EndpointSubsetBuilder subset = new EndpointSubsetBuilder().withPorts(new EndpointPortBuilder()
+          .withName("http").withPort(r.process().uri().getPort()).withProtocol("TCP").build());
+      subsets.add(r.ready() ? subset.withAddresses(address).build() : subset.withNotReadyAddresses(address).build());
+    });
+    Endpoints endpoints = new EndpointsBuilder().withNewMetadata().withName(model).withNamespace(Topology.NAMESPACE)
+        .addToLabels("app", model).endMetadata().withSubsets(subsets).build();
+    var resource = client.endpoints().inNamespace(Topology.NAMESPACE).withName(model);
+    if (resource.get() == null) {
+      client.endpoints().inNamespace(Topology.NAMESPACE).resource(endpoints).create();
+    } else {
+      resource.edit(e -> new EndpointsBuilder(e).withSubsets(subsets).build());
+    }
+  }
+
+  private void syncDeployment(ModelProfile model) {
+    if (model.bare()) {
+      return;
+    }
+    long ready = running.values().stream().filter(r -> r.model().equals(model.name()) && r.ready()).count();
+    long all = running.values().stream().filter(r -> r.model().equals(model.name())).count();
+    try {
+      client.apps().deployments().inNamespace(Topology.NAMESPACE).withName(model.name()).editStatus(d ->
+          new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).editOrNewStatus().withReplicas((int) all)
+              .withReadyReplicas((int) ready).withAvailableReplicas((int) ready).withUpdatedReplicas((int) all)
+              .endStatus().build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "deployment " + model.name() + " is gone; no status to write", e);
+    }
+  }
+
+  private void fire() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "reconciler listener failed", e);
+      }
+    }
+  }
+
+  /** Stops watching and kills every model server. */
+  @Override
+  public void close() {
+    if (informer != null) {
+      informer.close();
+    }
+    worker.shutdownNow();
+    running.values().forEach(r -> r.process().close());
+    running.clear();
+  }
+}

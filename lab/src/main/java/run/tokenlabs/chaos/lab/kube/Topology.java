@@ -1,0 +1,146 @@
+package run.tokenlabs.chaos.lab.kube;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import run.tokenlabs.chaos.lab.api.LabProfile;
+import run.tokenlabs.chaos.lab.api.ModelProfile;
+import run.tokenlabs.chaos.lab.api.ServingEngine;
+
+/**
+ * The objects the lab seeds into its Kubernetes API (DESIGN section 5): namespaces, nodes, the bare
+ * DeepSeek pod, the Llama Deployment with its ReplicaSet and pod, Services, the DCGM exporter
+ * DaemonSet and its pods, and a Prometheus pod in {@code monitoring}.
+ */
+public final class Topology {
+  public static final String NAMESPACE = "token-labs";
+  public static final String GPU_NAMESPACE = "gpu-operator";
+  public static final String MONITORING_NAMESPACE = "monitoring";
+  /** The label the engine requires before it acts in a namespace. */
+  public static final String CHAOS_LABEL = "tokenlabs.run/chaos";
+  public static final String DCGM_APP = "nvidia-dcgm-exporter";
+  /** The port a model container declares; the lab's real ports are ephemeral and sit in Endpoints. */
+  public static final int MODEL_PORT = 8000;
+
+  private Topology() {}
+
+  /** Creates every object; returns the DCGM exporter pod name per node. */
+  public static Map<String, String> seed(KubernetesClient client, LabProfile profile) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+        .addToLabels(CHAOS_LABEL, "allowed").endMetadata().build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(GPU_NAMESPACE).endMetadata()
+        .build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(MONITORING_NAMESPACE)
+        .endMetadata().build()).create();
+    for (String node : profile.nodes()) {
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
+          .addToLabels("nvidia.com/gpu.product", profile.gpu().modelName().replace(' ', '-'))
+          .addToLabels("kubernetes.io/hostname", node).endMetadata().build()).create();
+    }
+    for (ModelProfile m : profile.models()) {
+      seedModel(client, m);
+    }
+    Map<String, String> dcgmPods = seedDcgm(client, profile.nodes());
+    client.pods().inNamespace(MONITORING_NAMESPACE).resource(new PodBuilder().withNewMetadata()
+        .withName("prometheus-k8s-0").withUid(UUID.randomUUID().toString())
+        .addToLabels("app.kubernetes.io/name", "prometheus").endMetadata()
+        .withNewSpec().addNewContainer().withName("prometheus").withImage("prom/prometheus:v2.42.0").endContainer()
+        .endSpec().build()).create();
+    return dcgmPods;
+  }
+
+  private static void seedModel(KubernetesClient client, ModelProfile m) {
+    client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder().withNewMetadata().withName(m.name())
+        .addToLabels("app", m.name()).endMetadata().withNewSpec().addToSelector("app", m.name())
+        .addNewPort().withName("http").withPort(MODEL_PORT).withTargetPort(new IntOrString(MODEL_PORT)).endPort()
+        .endSpec().build()).create();
+    if (m.bare()) {
+      client.pods().inNamespace(NAMESPACE).resource(modelPod(m, m.podName(), null)).create();
+      return;
+    }
+    var deployment = client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+        .withNewMetadata().withName(m.name()).withUid(UUID.randomUUID().toString()).addToLabels("app", m.name())
+        .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", m.name())
+        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", m.name()).endMetadata()
+        .withSpec(modelPod(m, "template", null).getSpec()).endTemplate().endSpec().build()).create();
+    String rsName = m.name() + "-" + randomSuffix(10);
+    ReplicaSet rs = client.apps().replicaSets().inNamespace(NAMESPACE).resource(new ReplicaSetBuilder()
+        .withNewMetadata().withName(rsName).withUid(UUID.randomUUID().toString()).addToLabels("app", m.name())
+        .withOwnerReferences(owner("apps/v1", "Deployment", m.name(), deployment.getMetadata().getUid()))
+        .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", m.name())
+        .endSelector().endSpec().build()).create();
+    client.pods().inNamespace(NAMESPACE).resource(modelPod(m, rsName + "-" + randomSuffix(5),
+        owner("apps/v1", "ReplicaSet", rsName, rs.getMetadata().getUid()))).create();
+  }
+
+  /** The manifest of a model pod, as its controller (or a person) would create it. */
+  public static Pod modelPod(ModelProfile m, String podName, OwnerReference owner) {
+    boolean vllm = m.engine() == ServingEngine.VLLM;
+    PodBuilder b = new PodBuilder().withNewMetadata().withName(podName).withNamespace(NAMESPACE)
+        .withUid(UUID.randomUUID().toString()).addToLabels("app", m.name()).endMetadata();
+    if (owner != null) {
+      b.editMetadata().withOwnerReferences(owner).endMetadata();
+    }
+    List<String> args = vllm
+        ? List.of("--served-model-name", m.name(), "--port", String.valueOf(MODEL_PORT), "--max-model-len",
+            String.valueOf(m.maxModelLen()))
+        : List.of("--served-model-name", m.name(), "--port", String.valueOf(MODEL_PORT), "--enable-metrics");
+    return b.withNewSpec().withNodeName(m.node()).withRestartPolicy(m.bare() ? "Never" : "Always")
+        .withContainers(new ContainerBuilder().withName(vllm ? "vllm" : "sglang")
+            .withImage(vllm ? "vllm/vllm-openai:v0.10.1" : "lmsysorg/sglang:v0.4.10").withArgs(args)
+            .addNewPort().withName("http").withContainerPort(MODEL_PORT).endPort()
+            .withNewResources().addToLimits("nvidia.com/gpu", new Quantity("1")).endResources().build())
+        .endSpec().build();
+  }
+
+  private static Map<String, String> seedDcgm(KubernetesClient client, List<String> nodes) {
+    var ds = client.apps().daemonSets().inNamespace(GPU_NAMESPACE).resource(new DaemonSetBuilder().withNewMetadata()
+        .withName(DCGM_APP).withUid(UUID.randomUUID().toString()).addToLabels("app", DCGM_APP).endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", DCGM_APP).endSelector().withNewTemplate()
+        .withNewMetadata().addToLabels("app", DCGM_APP).endMetadata().withNewSpec().addNewContainer()
+        .withName(DCGM_APP).withImage("nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
+    Map<String, String> pods = new java.util.LinkedHashMap<>();
+    for (String node : nodes) {
+      String name = DCGM_APP + "-" + randomSuffix(5);
+      client.pods().inNamespace(GPU_NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
+          .withUid(UUID.randomUUID().toString()).addToLabels("app", DCGM_APP)
+          .withOwnerReferences(owner("apps/v1", "DaemonSet", DCGM_APP, ds.getMetadata().getUid())).endMetadata()
+          .withNewSpec().withNodeName(node).addNewContainer().withName(DCGM_APP).addNewPort().withName("metrics")
+          .withContainerPort(9400).endPort().endContainer().endSpec().build()).create();
+      pods.put(node, name);
+    }
+    return pods;
+  }
+
+  public static OwnerReference owner(String apiVersion, String kind, String name, String uid) {
+    return new OwnerReferenceBuilder().withApiVersion(apiVersion).withKind(kind).withName(name).withUid(uid)
+        .withController(true).withBlockOwnerDeletion(true).build();
+  }
+
+  /** Kubernetes-style random name suffix (lower-case consonants and digits). */
+  public static String randomSuffix(int length) {
+    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      b.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+}
