@@ -107,7 +107,7 @@ public final class ConfigLoader {
       }
     }
     if (namespaces.isEmpty()) {
-      if (!"lab".equals(target)) {
+      if ("cluster".equals(target)) {
         throw new ConfigException("namespaces.allowed: not set, and a '" + target + "' target needs it; list the "
             + "namespaces faults may act in (e.g. namespaces.allowed: [token-labs]); kube-system is never allowed");
       }

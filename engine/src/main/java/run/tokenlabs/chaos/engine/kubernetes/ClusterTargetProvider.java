@@ -1,0 +1,51 @@
+package run.tokenlabs.chaos.engine.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.engine.api.TargetProvider;
+
+/**
+ * The {@code cluster} target: a real cluster through the kubeconfig (or in-cluster ServiceAccount),
+ * with endpoints from the configuration. The kube context in use must be listed in
+ * {@code kubernetes.allowedContexts}; the engine has already refused it without {@code -Pchaos}.
+ */
+public final class ClusterTargetProvider implements TargetProvider {
+
+  @Override
+  public String kind() {
+    return "cluster";
+  }
+
+  @Override
+  public Target open(ChaosConfig config) {
+    Config kube = Config.autoConfigure(config.kubernetes().context().orElse(null));
+    String context = kube.getCurrentContext() == null ? "in-cluster" : kube.getCurrentContext().getName();
+    List<String> allowed = config.kubernetes().allowedContexts();
+    if (!allowed.contains(context)) {
+      throw new ChaosConfigException("kubernetes.allowedContexts: the kube context in use is '" + context
+          + "', which is not allowed " + allowed + "; add it to kubernetes.allowedContexts if this cluster is meant"
+          + " to be a chaos target");
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(kube).build();
+    return new ClusterTarget("cluster (context " + context + ")", client, config.prometheusEndpoint(),
+        config.endpoints().gateway(), config.endpoints().models(), config.endpoints().dcgmExporters());
+  }
+
+  private record ClusterTarget(String name, KubernetesClient kubernetes, Optional<PrometheusEndpoint> prometheus,
+                               Optional<URI> gateway, Map<String, URI> models, List<URI> dcgmExporters)
+      implements Target {
+    @Override
+    public void close() {
+      kubernetes.close();
+    }
+  }
+}

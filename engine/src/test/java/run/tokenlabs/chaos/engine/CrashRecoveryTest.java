@@ -1,0 +1,86 @@
+package run.tokenlabs.chaos.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import run.tokenlabs.chaos.engine.fixtures.Experiments;
+import run.tokenlabs.chaos.engine.fixtures.HangingExperiment;
+import run.tokenlabs.chaos.engine.testing.ChildJvm;
+import run.tokenlabs.chaos.engine.testing.EngineRun;
+import run.tokenlabs.chaos.engine.testing.World;
+
+/** The rollback guarantee when the JVM itself dies: SIGTERM runs the shutdown hook, SIGKILL leaves it to the next run. */
+class CrashRecoveryTest {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  @TempDir
+  Path dir;
+  Path journal;
+  Path marker;
+
+  @BeforeEach
+  void setUp() {
+    World.reset(dir.resolve("markers"));
+    journal = dir.resolve("journal");
+    marker = dir.resolve("fault-marker");
+  }
+
+  @Test
+  @DisplayName("SIGKILL mid-experiment: the next run completes the pending rollback before any experiment")
+  void sigkillIsRecoveredByTheNextRun() throws Exception {
+    try (ChildJvm child = ChildJvm.start(HangingExperiment.class, journal, marker)) {
+      child.awaitFaultActive(START_TIMEOUT);
+      child.kill();
+    }
+    assertThat(marker).as("SIGKILL runs no hook, so the fault is still active").exists();
+    assertThat(pendingFiles()).hasSize(1);
+
+    EngineRun next = new EngineRun(journal);
+    next.execute(Experiments.Held.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+    assertThat(marker).doesNotExist();
+    List<JsonNode> nextRun = lastRun(next.journal());
+    assertThat(nextRun).extracting(e -> e.path("type").asText())
+        .startsWith("RUN_STARTED", "ROLLBACK_DONE", "EXPERIMENT_STARTED");
+    assertThat(nextRun.get(1).path("data").path("source").asText()).isEqualTo("recovered-from-crash");
+    assertThat(nextRun.get(1).path("data").path("outcome").asText()).isEqualTo("done");
+    assertThat(pendingFiles()).as("completed pending files are removed").isEmpty();
+  }
+
+  @Test
+  @DisplayName("SIGTERM mid-experiment: the shutdown hook rolls back before the JVM exits")
+  void sigtermRollsBackInTheShutdownHook() throws Exception {
+    try (ChildJvm child = ChildJvm.start(HangingExperiment.class, journal, marker)) {
+      child.awaitFaultActive(START_TIMEOUT);
+      assertThat(marker).exists();
+      child.terminate();
+    }
+
+    assertThat(marker).doesNotExist();
+    List<JsonNode> rollbacks = new EngineRun(journal).journal("ROLLBACK_DONE");
+    assertThat(rollbacks).singleElement()
+        .satisfies(e -> assertThat(e.path("data").path("source").asText()).isEqualTo("shutdown-hook"));
+    assertThat(PendingRollbackFile.leftovers(journal, "none")).as("the hook marked it done").isEmpty();
+  }
+
+  private List<Path> pendingFiles() throws Exception {
+    Path pending = journal.resolve(PendingRollbackFile.DIR);
+    try (Stream<Path> files = Files.list(pending)) {
+      return files.toList();
+    }
+  }
+
+  /** The events of the newest run in the journal directory. */
+  private static List<JsonNode> lastRun(List<JsonNode> events) {
+    String lastRunId = events.get(events.size() - 1).path("runId").asText();
+    return events.stream().filter(e -> e.path("runId").asText().equals(lastRunId)).toList();
+  }
+}

@@ -1,0 +1,16 @@
+package run.tokenlabs.chaos.engine.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import run.tokenlabs.chaos.engine.api.ChaosEvent;
+import run.tokenlabs.chaos.engine.api.ChaosListener;
+
+/** A listener registered through ServiceLoader in the test class path; keeps every event. */
+public final class RecordingListener implements ChaosListener {
+  public static final List<ChaosEvent> EVENTS = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onEvent(ChaosEvent event) {
+    EVENTS.add(event);
+  }
+}
