@@ -1,0 +1,92 @@
+package run.tokenlabs.chaos.probes.api;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.engine.api.Probe;
+import run.tokenlabs.chaos.engine.api.Reading;
+
+/**
+ * One alerting rule watched through {@code /api/v1/rules}: its state as a probe, and the awaiting
+ * helper {@link #shouldFireWithin(Duration)}.
+ *
+ * <p>The rules endpoint is used rather than {@code /api/v1/alerts} because it also reports
+ * {@code inactive} and the rule's {@code for:}, which the failure message needs. Rules of the same
+ * name in several groups count together: the most advanced state wins.
+ */
+public final class AlertWatch {
+  private final PrometheusClient client;
+  private final String alertName;
+  private final Clock clock;
+  private final Duration pollInterval;
+
+  AlertWatch(PrometheusClient client, String alertName, Clock clock, Duration pollInterval) {
+    this.client = client;
+    this.alertName = Objects.requireNonNull(alertName, "alertName");
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+  }
+
+  /** The rule's state now ({@code inactive}, {@code pending}, {@code firing}). */
+  public Probe<AlertState> state() {
+    return Probe.of("alert " + alertName + " state", () -> Reading.of(snapshot().state()));
+  }
+
+  /**
+   * Waits until the alert fires, polling the rules.
+   *
+   * @return how long it took from this call until firing was observed
+   * @throws AssertionError (a DEVIATED verdict) when it did not fire in time, with the states seen
+   * @throws ProbeException when Prometheus could not be asked or has no rule of that name
+   */
+  public Duration shouldFireWithin(Duration atMost) {
+    Instant start = clock.instant();
+    Progression progression = new Progression(clock);
+    AtomicReference<RuleSnapshot> last = new AtomicReference<>();
+    try {
+      await("alert '" + alertName + "' fires").atMost(atMost).pollDelay(Duration.ZERO)
+          .pollInterval(Polling.interval(pollInterval, atMost))
+          .until(() -> {
+            RuleSnapshot snapshot = snapshot();
+            last.set(snapshot);
+            progression.observe(snapshot.state().toString(), "");
+            return snapshot.state() == AlertState.FIRING;
+          });
+    } catch (ConditionTimeoutException e) {
+      RuleSnapshot snapshot = last.get();
+      throw new AssertionError("Alert '" + alertName + "' did not fire within " + Progression.human(atMost)
+          + "; states seen: " + progression
+          + (snapshot == null ? "" : "; rule for: " + Progression.human(snapshot.forDuration()) + snapshot.healthNote()));
+    }
+    return Duration.between(start, clock.instant());
+  }
+
+  private RuleSnapshot snapshot() {
+    List<Rule> alerting = client.rules().stream().flatMap(g -> g.rules().stream()).filter(Rule::alerting).toList();
+    List<Rule> rules = alerting.stream().filter(r -> r.name().equals(alertName)).toList();
+    if (rules.isEmpty()) {
+      List<String> loaded = alerting.stream().map(Rule::name).distinct().sorted().toList();
+      throw new ProbeException("No alerting rule named '" + alertName + "' is loaded in Prometheus at " + client.url()
+          + " (alerting rules loaded: " + (loaded.isEmpty() ? "none" : String.join(", ", loaded))
+          + "); load its rule file or fix the name");
+    }
+    AlertState state = rules.stream().map(Rule::state).max(Comparator.naturalOrder()).orElseThrow();
+    Duration forDuration = rules.stream().map(Rule::forDuration).max(Comparator.naturalOrder()).orElseThrow();
+    String errors = rules.stream().filter(r -> !r.lastError().isEmpty()).map(Rule::lastError).findFirst().orElse("");
+    return new RuleSnapshot(state, forDuration, errors);
+  }
+
+  private record RuleSnapshot(AlertState state, Duration forDuration, String lastError) {
+    String healthNote() {
+      return lastError.isEmpty() ? "" : "; rule evaluation error: " + lastError;
+    }
+  }
+}
