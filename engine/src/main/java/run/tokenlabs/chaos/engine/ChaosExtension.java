@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -46,8 +48,8 @@ import run.tokenlabs.chaos.engine.api.Verdict;
  * around each test method and maps the verdict to a JUnit outcome. State lives in the
  * {@link ExtensionContext.Store}, never in fields.
  */
-public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-    ParameterResolver, TestExecutionExceptionHandler, TestWatcher {
+public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallback, BeforeTestExecutionCallback,
+    AfterTestExecutionCallback, AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler, TestWatcher {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ChaosExtension.class);
 
@@ -72,22 +74,38 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     data.put("recoveryTimeoutSeconds", recovery.toSeconds());
     exp.journal(EventType.EXPERIMENT_STARTED, data);
     checkCapabilities(context, exp);
+  }
+
+  /** After the user's {@code @BeforeEach} methods (which may seed or start load), right before the body. */
+  @Override
+  public void beforeTestExecution(ExtensionContext context) {
+    ExperimentRun exp = store(context).get(ExperimentRun.class, ExperimentRun.class);
     steadyState(context).ifPresent(hypothesis -> checkBefore(exp, hypothesis));
   }
 
+  /** Right after the body, before the user's {@code @AfterEach}: roll back at once, then await recovery. */
+  @Override
+  public void afterTestExecution(ExtensionContext context) {
+    ExperimentRun exp = store(context).get(ExperimentRun.class, ExperimentRun.class);
+    if (exp != null) {
+      rollBackAndAwaitRecovery(context, exp);
+    }
+  }
+
+  /** A safety net for faults injected from {@code @BeforeEach} or {@code @AfterEach} methods. */
   @Override
   public void afterEach(ExtensionContext context) {
     ExperimentRun exp = store(context).get(ExperimentRun.class, ExperimentRun.class);
-    if (exp == null) {
-      return;
+    if (exp != null) {
+      exp.stopGuards();
+      throwIfRollbackFailed(exp.rollBack(Source.EXPERIMENT));
     }
+  }
+
+  private void rollBackAndAwaitRecovery(ExtensionContext context, ExperimentRun exp) {
     exp.stopGuards();
     Thread.interrupted(); // a guard halt interrupts the test thread; that must not leak into the next test
-    List<RollbackFailure> failures = exp.rollBack(Source.EXPERIMENT);
-    if (!failures.isEmpty()) {
-      throw new RollbackFailedException(failures.stream().map(RollbackFailure::describe)
-          .collect(Collectors.joining("; ")) + ". The target may still be broken; the rollback stays pending for the next run.");
-    }
+    throwIfRollbackFailed(exp.rollBack(Source.EXPERIMENT));
     GuardBreach breach = exp.breach();
     if (breach != null && context.getExecutionException().isEmpty()) {
       exp.throwIfHalted();
@@ -95,6 +113,13 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     Hypothesis hypothesis = store(context).get(Hypothesis.class, Hypothesis.class);
     if (hypothesis != null && exp.injectedAnything() && exp.skipReason() == null) {
       new RecoveryCheck(exp, hypothesis).awaitHeld();
+    }
+  }
+
+  private static void throwIfRollbackFailed(List<RollbackFailure> failures) {
+    if (!failures.isEmpty()) {
+      throw new RollbackFailedException(failures.stream().map(RollbackFailure::describe)
+          .collect(Collectors.joining("; ")) + ". The target may still be broken; the rollback stays pending for the next run.");
     }
   }
 

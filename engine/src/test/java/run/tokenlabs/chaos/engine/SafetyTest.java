@@ -1,0 +1,103 @@
+package run.tokenlabs.chaos.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import run.tokenlabs.chaos.engine.fixtures.Experiments;
+import run.tokenlabs.chaos.engine.fixtures.ForceDeleteBarePod;
+import run.tokenlabs.chaos.engine.testing.EngineRun;
+import run.tokenlabs.chaos.engine.testing.World;
+
+/** DESIGN section 8 at run level: a real cluster needs -Pchaos and an allowed context; the built-in fault end to end. */
+class SafetyTest {
+  @TempDir
+  Path dir;
+  EngineRun engine;
+  String previousKubeconfig;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    World.reset(dir.resolve("markers"));
+    engine = new EngineRun(dir.resolve("journal"));
+    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: prod
+          cluster: {server: "https://127.0.0.1:1"}
+        users:
+        - name: sre
+          user: {token: not-a-real-token}
+        contexts:
+        - name: spark-prod
+          context: {cluster: prod, user: sre}
+        current-context: spark-prod
+        """);
+    previousKubeconfig = System.setProperty("kubeconfig", kubeconfig.toString());
+  }
+
+  @AfterEach
+  void restore() {
+    if (previousKubeconfig == null) {
+      System.clearProperty("kubeconfig");
+    } else {
+      System.setProperty("kubeconfig", previousKubeconfig);
+    }
+  }
+
+  @Test
+  @DisplayName("A cluster target without the chaos profile is refused before anything is opened")
+  void clusterNeedsChaosProfile() {
+    EngineExecutionResults results = engine.with("target", "cluster").with("namespaces.allowed", "token-labs")
+        .with("kubernetes.allowedContexts", "spark-prod").execute(Experiments.Held.class);
+
+    assertThat(classFailure(results)).startsWith("target 'cluster' acts on a real cluster, and this run is not armed "
+        + "(tokenlabs.chaos.profile=none); run it with 'mvn -Pchaos verify'");
+    assertThat(World.marker("held")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("With the chaos profile, a kube context that is not allowed is refused")
+  void clusterNeedsAllowedContext() {
+    EngineExecutionResults results = engine.with("target", "cluster").with("profile", "chaos")
+        .with("namespaces.allowed", "token-labs").with("kubernetes.allowedContexts", "spark-staging")
+        .execute(Experiments.Held.class);
+
+    assertThat(classFailure(results)).contains("kubernetes.allowedContexts: the kube context in use is 'spark-prod', "
+        + "which is not allowed [spark-staging]");
+    assertThat(World.marker("held")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("An unknown target kind lists the available ones")
+  void unknownTarget() {
+    EngineExecutionResults results = engine.with("target", "staging").execute(Experiments.Held.class);
+
+    assertThat(classFailure(results)).startsWith("target: no provider for 'staging'; available: cluster, mock");
+  }
+
+  @Test
+  @DisplayName("Force-deleting a bare pod through the engine: rolled back, and the pod is there again after")
+  void forceDeleteEndToEnd() {
+    EngineExecutionResults results = engine.with("probeTimeout", "20s").execute(ForceDeleteBarePod.class);
+    results.testEvents().assertStatistics(s -> s.succeeded(1));
+
+    assertThat(engine.verdict()).isEqualTo("HELD");
+    assertThat(engine.journal("ROLLBACK_DONE").get(0).path("data").path("rollback").asText())
+        .isEqualTo("recreate bare pod token-labs/deepseek-r1-7b-vllm-leader from its captured manifest");
+  }
+
+  private static String classFailure(EngineExecutionResults results) {
+    return results.containerEvents().failed().list().get(0).getPayload(TestExecutionResult.class).orElseThrow()
+        .getThrowable().orElseThrow().getMessage();
+  }
+}

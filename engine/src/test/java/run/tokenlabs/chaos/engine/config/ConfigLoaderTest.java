@@ -1,0 +1,250 @@
+package run.tokenlabs.chaos.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+
+/** Configuration: defaults, YAML, property overrides, and one test per error message. */
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+  final Map<String, String> props = new HashMap<>();
+
+  ChaosConfig load() {
+    return ConfigLoader.load(k -> Optional.ofNullable(props.get(k)));
+  }
+
+  Path yaml(String text) throws IOException {
+    Path file = dir.resolve("tokenlabs-chaos.yaml");
+    Files.writeString(file, text);
+    props.put("tokenlabs.chaos.config", file.toString());
+    return file;
+  }
+
+  @Test
+  @DisplayName("Without a file the defaults target the lab, in token-labs, with 90 s recovery")
+  void defaults() {
+    ChaosConfig config = load();
+
+    assertThat(config.target()).isEqualTo("lab");
+    assertThat(config.labProfile()).isEqualTo("gb10");
+    assertThat(config.allowedNamespaces()).containsExactly("token-labs");
+    assertThat(config.recoveryTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.dryRun()).isFalse();
+    assertThat(config.chaosProfileActive()).isFalse();
+    assertThat(config.source()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A full cluster file is read, and a system property overrides one key")
+  void fullFileWithOverride() throws IOException {
+    yaml("""
+        target: cluster
+        prometheus:
+          url: https://prometheus.monitoring:9090
+          bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+          caFile: /etc/ssl/prom-ca.pem
+        kubernetes:
+          context: spark-prod
+          allowedContexts: [spark-prod, spark-staging]
+        namespaces:
+          allowed: [token-labs]
+        dryRun: true
+        recoveryTimeout: 2m
+        probeTimeout: 500ms
+        journal:
+          dir: /var/lib/chaos
+        endpoints:
+          gateway: http://envoy.token-labs:8080
+          models:
+            deepseek-r1-7b: http://deepseek.token-labs:8000
+          dcgmExporters:
+            - http://spark-01:9400/metrics
+        """);
+    props.put("tokenlabs.chaos.recoveryTimeout", "PT45S");
+    props.put("tokenlabs.chaos.profile", "chaos");
+
+    ChaosConfig config = load();
+
+    assertThat(config.target()).isEqualTo("cluster");
+    assertThat(config.prometheus().url()).contains(URI.create("https://prometheus.monitoring:9090"));
+    assertThat(config.prometheus().bearerTokenFile()).contains(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"));
+    assertThat(config.kubernetes().context()).contains("spark-prod");
+    assertThat(config.kubernetes().allowedContexts()).containsExactly("spark-prod", "spark-staging");
+    assertThat(config.dryRun()).isTrue();
+    assertThat(config.recoveryTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.journalDir()).isEqualTo(Path.of("/var/lib/chaos"));
+    assertThat(config.endpoints().models()).containsEntry("deepseek-r1-7b", URI.create("http://deepseek.token-labs:8000"));
+    assertThat(config.endpoints().dcgmExporters()).containsExactly(URI.create("http://spark-01:9400/metrics"));
+    assertThat(config.chaosProfileActive()).isTrue();
+  }
+
+  @Test
+  @DisplayName("A misspelt key is refused with its line and the known keys of its section")
+  void unknownKey() throws IOException {
+    yaml("""
+        target: lab
+        prometheus:
+          urll: http://localhost:9090
+        """);
+
+    assertThatThrownBy(this::load).isInstanceOf(ChaosConfigException.class)
+        .hasMessage("unknown key 'prometheus.urll' at tokenlabs-chaos.yaml:3; known keys under 'prometheus': "
+            + "basicAuth, bearerTokenEnv, bearerTokenFile, caFile, url");
+  }
+
+  @Test
+  @DisplayName("A bad duration names key, file:line, value and the accepted form")
+  void badDuration() throws IOException {
+    yaml("""
+        target: lab
+
+        recoveryTimeout: 90 sec
+        """);
+
+    assertThatThrownBy(this::load).hasMessage("recoveryTimeout: not a duration (value '90 sec' from "
+        + "tokenlabs-chaos.yaml:3); use a positive duration like 90s, 2m, 500ms, 1h or ISO-8601 PT90S");
+  }
+
+  @Test
+  @DisplayName("A bad value from a system property names the property")
+  void badPropertyValue() {
+    props.put("tokenlabs.chaos.dryRun", "yes");
+
+    assertThatThrownBy(this::load).hasMessage("dryRun: not a boolean (value 'yes' from system property "
+        + "tokenlabs.chaos.dryRun); use true or false");
+  }
+
+  @Test
+  @DisplayName("A relative or non-http Prometheus URL is refused")
+  void badUrl() throws IOException {
+    yaml("prometheus:\n  url: prometheus:9090\n");
+
+    assertThatThrownBy(this::load).hasMessage("prometheus.url: 'prometheus:9090' from tokenlabs-chaos.yaml:2 is "
+        + "not an absolute http(s) URL; write e.g. http://prometheus.monitoring:9090");
+  }
+
+  @Test
+  @DisplayName("kube-system in namespaces.allowed is refused")
+  void kubeSystemNotAllowed() throws IOException {
+    yaml("namespaces:\n  allowed: [token-labs, kube-system]\n");
+
+    assertThatThrownBy(this::load).hasMessage("namespaces.allowed: kube-system may never be a chaos target "
+        + "(value 'token-labs,kube-system' from tokenlabs-chaos.yaml:2); remove it from namespaces.allowed");
+  }
+
+  @Test
+  @DisplayName("A namespace that is not a DNS label is refused")
+  void badNamespace() {
+    props.put("tokenlabs.chaos.namespaces.allowed", "Token_Labs");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("namespaces.allowed: 'Token_Labs' is not a Kubernetes namespace name");
+  }
+
+  @Test
+  @DisplayName("A cluster target without namespaces.allowed is refused")
+  void clusterNeedsNamespaces() {
+    props.put("tokenlabs.chaos.target", "cluster");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("namespaces.allowed: not set, and a 'cluster' target needs it");
+  }
+
+  @Test
+  @DisplayName("Both token sources at once are refused")
+  void twoTokenSources() throws IOException {
+    yaml("prometheus:\n  url: http://p:9090\n  bearerTokenFile: /t\n  bearerTokenEnv: PROM_TOKEN\n");
+
+    assertThatThrownBy(this::load).hasMessage("prometheus.bearerTokenEnv: both prometheus.bearerTokenFile and "
+        + "prometheus.bearerTokenEnv are set (value 'PROM_TOKEN' from tokenlabs-chaos.yaml:4); set only one of them");
+  }
+
+  @Test
+  @DisplayName("Basic auth without its password variable is refused")
+  void basicAuthIncomplete() throws IOException {
+    yaml("prometheus:\n  basicAuth:\n    username: sre\n");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("prometheus.basicAuth.username: basic auth needs both "
+        + "username and passwordEnv (value 'sre' from tokenlabs-chaos.yaml:3)");
+  }
+
+  @Test
+  @DisplayName("Broken YAML is reported with its line")
+  void brokenYaml() throws IOException {
+    yaml("target: lab\nprometheus:\n  url: [unclosed\n");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("tokenlabs-chaos.yaml:").hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  @DisplayName("A missing config file is refused, saying how to fix it")
+  void missingFile() {
+    props.put("tokenlabs.chaos.config", dir.resolve("nope.yaml").toString());
+
+    assertThatThrownBy(this::load).hasMessageContaining("does not exist or is not a file")
+        .hasMessageContaining("leave the property unset to use the defaults");
+  }
+
+  @Test
+  @DisplayName("A file that is a list, not a mapping, is refused")
+  void notAMapping() throws IOException {
+    yaml("- target\n- lab\n");
+
+    assertThatThrownBy(this::load).hasMessageContaining("the configuration must be a YAML mapping of keys");
+  }
+
+  @Test
+  @DisplayName("Models from a property are name=url pairs; a bad pair is refused")
+  void modelsProperty() {
+    props.put("tokenlabs.chaos.endpoints.models", "a=http://h:1, b=http://h:2");
+    assertThat(load().endpoints().models()).containsOnlyKeys("a", "b");
+
+    props.put("tokenlabs.chaos.endpoints.models", "a http://h:1");
+    assertThatThrownBy(this::load).hasMessageContaining("'a http://h:1' is not name=url");
+  }
+
+  @Test
+  @DisplayName("A token variable that is not set fails when the client is built, naming the variable; the value never prints")
+  void tokenEnvMissing() {
+    props.put("tokenlabs.chaos.prometheus.url", "http://p:9090");
+    props.put("tokenlabs.chaos.prometheus.bearerTokenEnv", "TOKENLABS_TEST_UNSET_VARIABLE");
+
+    assertThatThrownBy(() -> load().prometheusEndpoint()).hasMessage("prometheus.bearerTokenEnv: environment variable "
+        + "'TOKENLABS_TEST_UNSET_VARIABLE' is not set or empty; export it before the run or remove the key");
+  }
+
+  @Test
+  @DisplayName("A token read from a file is a Secret that prints as ****")
+  void tokenFromFileIsSecret() throws IOException {
+    Path token = Files.writeString(dir.resolve("token"), "s3cr3t-token\n");
+    props.put("tokenlabs.chaos.prometheus.url", "http://p:9090");
+    props.put("tokenlabs.chaos.prometheus.bearerTokenFile", token.toString());
+
+    var endpoint = load().prometheusEndpoint().orElseThrow();
+
+    assertThat(endpoint.bearerToken().orElseThrow().reveal()).isEqualTo("s3cr3t-token");
+    assertThat(endpoint.toString()).doesNotContain("s3cr3t").contains("****");
+  }
+
+  @Test
+  @DisplayName("Every documented key is known to the loader")
+  void keysAreDocumented() {
+    assertThat(ConfigKeys.all()).containsAll(List.of("target", "prometheus.url", "kubernetes.allowedContexts",
+        "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir"));
+  }
+}
