@@ -1,0 +1,217 @@
+package run.tokenlabs.chaos.lab.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus process run by the lab: found through {@code PROMETHEUS_BIN} or {@code PATH},
+ * started on a free loopback port with its own storage, awaited until {@code /-/ready}, and stopped
+ * on {@link #close()} or, failing that, by a JVM shutdown hook, so no process outlives the lab.
+ */
+public final class PrometheusServer implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Process process;
+  private final URI url;
+  private final Path log;
+  private final Thread shutdownHook;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private PrometheusServer(Process process, URI url, Path log) {
+    this.process = process;
+    this.url = url;
+    this.log = log;
+    this.shutdownHook = new Thread(this::stopProcess, "lab-prometheus-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** The scrape configuration, minus the port Prometheus itself will listen on. */
+  public record Setup(Duration interval, Path modelsSd, Path dcgmSd, URI gatewayStats, URI kubeStateMetrics,
+                      List<Path> ruleFiles) {}
+
+  /** Writes the config into {@code workDir}, starts Prometheus and waits until it is ready. */
+  public static PrometheusServer start(Path workDir, Setup setup) throws IOException {
+    Path binary = findBinary();
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      String address = "127.0.0.1:" + port;
+      Path config = workDir.resolve("prometheus.yml");
+      Files.writeString(config, PrometheusConfig.render(setup.interval(), setup.modelsSd(), setup.dcgmSd(),
+          setup.gatewayStats(), setup.kubeStateMetrics(), address, setup.ruleFiles()));
+      Path data = Files.createDirectories(workDir.resolve("tsdb"));
+      Path log = workDir.resolve("prometheus.log");
+      Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + data,
+          "--web.listen-address=" + address, "--web.enable-lifecycle", "--storage.tsdb.retention.time=1d",
+          "--log.level=warn")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      PrometheusServer server = new PrometheusServer(p, URI.create("http://" + address), log);
+      try {
+        server.awaitReady();
+        return server;
+      } catch (IOException e) {
+        server.close();
+        last = e;
+        if (!server.logText().contains("address already in use")) {
+          break;
+        }
+      }
+    }
+    throw last;
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public Path logFile() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** GET {@code path} (e.g. {@code /api/v1/targets}) and parse the JSON answer. */
+  public JsonNode getJson(String pathAndQuery) throws IOException {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve(pathAndQuery))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return json.readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking Prometheus " + pathAndQuery, e);
+    }
+  }
+
+  /** The active targets that have been scraped at least once and are up, and the total. */
+  public int[] scrapedAndTotalTargets() throws IOException {
+    JsonNode targets = getJson("/api/v1/targets?state=active").path("data").path("activeTargets");
+    int scraped = 0;
+    for (JsonNode t : targets) {
+      boolean once = !t.path("lastScrape").asText("0001").startsWith("0001");
+      if (once && "up".equals(t.path("health").asText())) {
+        scraped++;
+      }
+    }
+    return new int[] {scraped, targets.size()};
+  }
+
+  static Path findBinary() {
+    String env = System.getenv("PROMETHEUS_BIN");
+    if (env != null && !env.isBlank()) {
+      Path p = Path.of(env);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+      throw new IllegalStateException("PROMETHEUS_BIN is set to " + env + " but that is not an executable file; "
+          + "point it at the prometheus binary or unset it to search PATH");
+    }
+    return findOnPath("prometheus").orElseThrow(() -> new IllegalStateException(
+        "The lab needs the Prometheus server binary and found none: PROMETHEUS_BIN is unset and no 'prometheus' "
+            + "is on PATH. Install it (Debian/Ubuntu: apt-get install -y prometheus) or set PROMETHEUS_BIN."));
+  }
+
+  static Optional<Path> findOnPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void awaitReady() throws IOException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Prometheus exited with code " + process.exitValue() + " before it was ready; "
+            + "its log (" + log + ") ends with:\n" + tail());
+      }
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/-/ready"))
+            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for Prometheus", e);
+      }
+      try {
+        Thread.sleep(50); // a child process has no event to wait on; poll its readiness endpoint
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for Prometheus", e);
+      }
+    }
+    throw new IOException("Prometheus at " + url + " was not ready within " + READY_TIMEOUT.toSeconds()
+        + " s; its log (" + log + ") ends with:\n" + tail());
+  }
+
+  private String logText() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private String tail() {
+    List<String> lines = new ArrayList<>(logText().lines().toList());
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void stopProcess() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stopProcess();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: nothing to remove
+    }
+  }
+}
