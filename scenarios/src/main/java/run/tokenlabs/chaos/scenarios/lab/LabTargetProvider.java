@@ -1,0 +1,53 @@
+package run.tokenlabs.chaos.scenarios.lab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.engine.api.TargetProvider;
+import run.tokenlabs.chaos.lab.api.Lab;
+import run.tokenlabs.chaos.lab.api.LabOptions;
+import run.tokenlabs.chaos.lab.api.LabProfile;
+
+/**
+ * The {@code lab} target: starts the embedded lab with the configured profile, loading the
+ * project's alert rules from the directory in system property {@value #RULES_DIR_PROPERTY}
+ * (set by the build) when it exists. Embedded: it needs no chaos profile and touches nothing
+ * outside this machine's loopback.
+ */
+public final class LabTargetProvider implements TargetProvider {
+  /** System property naming the directory of PrometheusRule manifests the lab loads. */
+  public static final String RULES_DIR_PROPERTY = "tokenlabs.rules.dir";
+
+  @Override
+  public String kind() {
+    return "lab";
+  }
+
+  @Override
+  public boolean isEmbedded() {
+    return true;
+  }
+
+  @Override
+  public Target open(ChaosConfig config) {
+    LabProfile profile;
+    try {
+      profile = LabProfile.named(config.labProfile());
+    } catch (IllegalArgumentException e) {
+      throw new ChaosConfigException("lab.profile: " + e.getMessage(), e);
+    }
+    LabOptions options = LabOptions.of(profile);
+    Optional<Path> rules = rulesDirectory();
+    if (rules.isPresent()) {
+      options = options.rulesDirectory(rules.get());
+    }
+    return new LabTarget(Lab.start(options));
+  }
+
+  static Optional<Path> rulesDirectory() {
+    return Optional.ofNullable(System.getProperty(RULES_DIR_PROPERTY)).map(Path::of).filter(Files::isDirectory);
+  }
+}
