@@ -19,6 +19,13 @@ import java.util.concurrent.TimeUnit;
  * documents for kubectl, a client bound to it and a kubeconfig file pointing at it.
  */
 public final class KubeApi implements AutoCloseable {
+  /** The mock server logs every request at INFO; held strongly so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Path kubeconfig;
