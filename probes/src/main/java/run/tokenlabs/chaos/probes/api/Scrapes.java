@@ -1,0 +1,33 @@
+package run.tokenlabs.chaos.probes.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import run.tokenlabs.chaos.probes.http.OkHttpClients;
+
+/** One GET of a {@code /metrics} endpoint, asking for the classic text format. */
+final class Scrapes {
+  private static final String ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
+
+  private Scrapes() {
+  }
+
+  static String fetch(OkHttpClient client, URI uri, Duration timeout) throws IOException {
+    Call call = client.newCall(new Request.Builder().url(uri.toString()).header("Accept", ACCEPT).get().build());
+    call.timeout().timeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    try (Response response = call.execute()) {
+      if (response.code() != 200) {
+        throw new IOException("HTTP " + response.code() + " from " + uri);
+      }
+      return response.body().string();
+    }
+  }
+
+  static OkHttpClient client() {
+    return OkHttpClients.shared();
+  }
+}
