@@ -78,8 +78,13 @@ final class ChaosRun implements AutoCloseable {
     }
     ChaosRun run = new ChaosRun(runId, config, target, journal, PendingRollbackFile.create(config.journalDir(), runId));
     Runtime.getRuntime().addShutdownHook(run.shutdownHook);
-    run.journalStart();
-    run.completeLeftoverRollbacks();
+    try {
+      run.journalStart();
+      run.completeLeftoverRollbacks();
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
+    }
     return run;
   }
 
@@ -137,14 +142,18 @@ final class ChaosRun implements AutoCloseable {
   }
 
   private void rollBackOnShutdown() {
-    List<RollbackFailure> failures = ledger.runAll(ledger.outstanding(), Source.SHUTDOWN_HOOK, SHUTDOWN_ROLLBACK_TIMEOUT);
+    rollBackOutstanding(Source.SHUTDOWN_HOOK);
+  }
+
+  private void rollBackOutstanding(Source source) {
+    List<RollbackFailure> failures = ledger.runAll(ledger.outstanding(), source, SHUTDOWN_ROLLBACK_TIMEOUT);
     failures.forEach(f -> LOG.severe(f.describe() + "; it stays in " + pendingFile.path() + " for the next run"));
   }
 
   @Override
   public void close() {
     try {
-      rollBackOnShutdown();
+      rollBackOutstanding(Source.END_OF_RUN);
       Map<String, Object> data = new LinkedHashMap<>();
       synchronized (verdicts) {
         data.put("experiments", verdicts.values().stream().mapToInt(Integer::intValue).sum());

@@ -21,7 +21,7 @@ import run.tokenlabs.chaos.engine.api.Target;
 final class RollbackLedger {
   /** Where a rollback was run from, as journaled. */
   enum Source {
-    EXPERIMENT("experiment"), GUARD_HALT("guard-halt"), SHUTDOWN_HOOK("shutdown-hook"),
+    EXPERIMENT("experiment"), GUARD_HALT("guard-halt"), SHUTDOWN_HOOK("shutdown-hook"), END_OF_RUN("end-of-run"),
     RECOVERED_FROM_CRASH("recovered-from-crash");
 
     final String label;

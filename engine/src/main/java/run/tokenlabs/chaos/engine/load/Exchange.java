@@ -27,6 +27,8 @@ final class Exchange {
   final PreparedPrompt prompt;
   final long intendedNanos;
   final long deadlineNanos;
+  /** When a request still in the client's queue is rejected: the earlier of the deadline and the dispatch limit. */
+  final long queueDeadlineNanos;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   volatile Call call;
   volatile boolean timedOutByReaper;
@@ -48,11 +50,12 @@ final class Exchange {
   String errorEvent;
   int httpStatus;
 
-  Exchange(long id, PreparedPrompt prompt, long intendedNanos, long deadlineNanos) {
+  Exchange(long id, PreparedPrompt prompt, long intendedNanos, long deadlineNanos, long queueDeadlineNanos) {
     this.id = id;
     this.prompt = prompt;
     this.intendedNanos = intendedNanos;
     this.deadlineNanos = deadlineNanos;
+    this.queueDeadlineNanos = Math.min(deadlineNanos, queueDeadlineNanos);
     this.gaps = new int[Math.min(prompt.bucket().maxTokens() + 2, 1024)];
   }
 

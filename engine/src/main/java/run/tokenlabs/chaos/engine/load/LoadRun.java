@@ -54,6 +54,7 @@ final class LoadRun {
   private final HttpUrl url;
   private final long durationNanos;
   private final long timeoutNanos;
+  private final long maxDispatchDelayNanos;
   private final long origin;
   private final AtomicLong scheduled = new AtomicLong();
   private final AtomicLong nextId = new AtomicLong();
@@ -78,6 +79,7 @@ final class LoadRun {
     this.url = HttpUrl.get(spec.endpoint().baseUrl() + spec.endpoint().api().path());
     this.durationNanos = spec.bounds().duration().toNanos();
     this.timeoutNanos = spec.bounds().requestTimeout().toNanos();
+    this.maxDispatchDelayNanos = spec.bounds().maxDispatchDelay().toNanos();
     this.origin = origin;
   }
 
@@ -163,7 +165,7 @@ final class LoadRun {
   private void launch(long intendedNanos) {
     PreparedPrompt prompt = picker.next();
     long id = nextId.getAndIncrement();
-    var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos);
+    var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
     inFlight.add(ex);
     if (inFlightCount.incrementAndGet() > maxInFlight && maxInFlight > 0) {
       finish(ex, Verdict.of(Outcome.REJECTED, "InFlightCap",
@@ -230,14 +232,14 @@ final class LoadRun {
   private void reap() {
     long t = now();
     for (Exchange ex : inFlight) {
-      if (t < ex.deadlineNanos || ex.isDone()) {
+      if (ex.isDone()) {
         continue;
       }
-      if (ex.isQueued()) {
+      if (ex.isQueued() && t >= ex.queueDeadlineNanos) {
         var verdict = Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "waited " + (t - ex.intendedNanos) / 1_000_000
             + " ms in the client's queue without being sent (OkHttp dispatcher: " + client.dispatcher().runningCallsCount()
             + " running, " + client.dispatcher().queuedCallsCount() + " queued, max " + client.dispatcher().getMaxRequestsPerHost()
-            + " per host); request timeout " + spec.bounds().requestTimeout().toMillis() + " ms");
+            + " per host); limit " + (ex.queueDeadlineNanos - ex.intendedNanos) / 1_000_000 + " ms");
         RequestRecord record = ex.conclude(verdict, t, true);
         if (record != null) {
           cancel(ex);
@@ -245,7 +247,7 @@ final class LoadRun {
           continue;
         }
       }
-      if (!ex.timedOutByReaper) {
+      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !ex.isQueued()) {
         ex.timedOutByReaper = true;
         cancel(ex);
       }

@@ -113,7 +113,8 @@ public final class ResultExport {
     }
     n.putObject("bounds").put("durationMillis", spec.bounds().duration().toMillis())
         .put("maxRequests", spec.bounds().maxRequests())
-        .put("requestTimeoutMillis", spec.bounds().requestTimeout().toMillis());
+        .put("requestTimeoutMillis", spec.bounds().requestTimeout().toMillis())
+        .put("maxDispatchDelayMillis", spec.bounds().maxDispatchDelay().toMillis());
     n.putObject("pool").put("sizing", spec.pool().sizing().name()).put("maxInFlight", HttpClients.maxInFlight(spec));
     ArrayNode buckets = n.putArray("buckets");
     for (Bucket b : spec.workload().buckets()) {
