@@ -46,16 +46,19 @@ public record LabProfile(String name, GpuProfile gpu, List<String> nodes, List<M
 
   /**
    * DGX Spark GB10, two nodes, as in the reference run. Scrape 1 s, GPU 100x faster, rule {@code for:} / 15.
-   * Chunked prefill is off (as on every pod of the reference run); switched on, a long prefill takes
-   * at most 5242 tokens (4% of max_model_len, vLLM's long-prefill threshold) of the 8192-token budget.
+   * Chunked prefill is off (as on every pod of the reference run: the budget is then max_model_len);
+   * switched on, the budget is the reference run's proposed {@code --max-num-batched-tokens 2048} and a
+   * long prefill takes at most 1024 of it ({@code --long-prefill-token-threshold 1024}), so short
+   * prompts are admitted beside it. Without that threshold vLLM V1 serves the running long prefill
+   * first with the whole budget and short prompts wait just as long (see the README).
    */
   public static LabProfile gb10() {
     GpuProfile gpu = new GpuProfile("NVIDIA GB10", 128 * 1024, 8, 95, 208, 2418, false, false, false);
     ModelProfile deepseek = new ModelProfile(DEEPSEEK, ServingEngine.VLLM, true, DEEPSEEK_POD, "spark-01",
-        ModelProfile.kvCapacityTokens(128, 15.2, 4, DEEPSEEK_KV_BYTES), 131072, 8192, 1024, false, 5242,
+        ModelProfile.kvCapacityTokens(128, 15.2, 4, DEEPSEEK_KV_BYTES), 131072, 2048, 1024, false, 1024,
         0.110, 0.00015, 0.0025, 2000, 0.8, Duration.ofSeconds(1));
     ModelProfile llama = new ModelProfile(LLAMA, ServingEngine.SGLANG, false, null, "spark-02",
-        ModelProfile.kvCapacityTokens(128, 16.1, 4, LLAMA_KV_BYTES), 131072, 8192, 1024, false, 5242,
+        ModelProfile.kvCapacityTokens(128, 16.1, 4, LLAMA_KV_BYTES), 131072, 2048, 1024, false, 1024,
         0.120, 0.00017, 0.003, 250, 0, Duration.ofSeconds(1));
     return new LabProfile("gb10", gpu, List.of("spark-01", "spark-02"), List.of(deepseek, llama),
         Duration.ofSeconds(1), 0.01, 1.0 / 15);
