@@ -1,0 +1,131 @@
+package run.tokenlabs.chaos.reports;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Attachment;
+import io.qameta.allure.model.Label;
+import io.qameta.allure.model.Stage;
+import io.qameta.allure.model.TestResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * What a finished run adds to the Allure results beside the experiments' own test cases:
+ * {@code environment.properties} and {@code executor.json} (the report's Environment and
+ * Executors widgets), {@code categories.json} (verdicts as categories), and one extra result,
+ * "Game day summary", carrying the summary page, its Markdown and the journal as attachments,
+ * because an attachment needs a test result and the run's end has no test context. Its status
+ * is left unset ("unknown") so it counts in no verdict.
+ */
+final class AllureRunArtifacts {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final AllureLifecycle lifecycle;
+  private final Path resultsDir;
+
+  AllureRunArtifacts(AllureLifecycle lifecycle, Path resultsDir) {
+    this.lifecycle = lifecycle;
+    this.resultsDir = resultsDir;
+  }
+
+  void write(RunRecord run, Path journal, GameDayReport.Written summary) {
+    try {
+      Files.createDirectories(resultsDir);
+      writeEnvironment(run, journal, summary);
+      writeExecutor(run);
+      writeCategories();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write run artifacts into the Allure results '" + resultsDir + "'", e);
+    }
+    writeSummaryResult(run, journal, summary);
+  }
+
+  private void writeEnvironment(RunRecord run, Path journal, GameDayReport.Written summary) throws IOException {
+    Properties env = new Properties();
+    env.setProperty("chaos.run", run.runId);
+    env.setProperty("chaos.target", run.target);
+    env.setProperty("chaos.profile", run.profile);
+    env.setProperty("chaos.dryRun", String.valueOf(run.dryRun));
+    env.setProperty("chaos.journal", journal.toString());
+    env.setProperty("chaos.summary", summary.html().toString());
+    StringWriter out = new StringWriter();
+    env.store(out, "tokenlabs-chaos game day " + run.runId);
+    Files.writeString(resultsDir.resolve("environment.properties"), out.toString(), StandardCharsets.ISO_8859_1);
+  }
+
+  private void writeExecutor(RunRecord run) throws IOException {
+    Map<String, Object> executor = new LinkedHashMap<>();
+    executor.put("name", "tokenlabs-chaos");
+    executor.put("type", "maven");
+    executor.put("buildName", "Game day " + run.runId);
+    executor.put("reportName", "Game day " + run.runId);
+    JSON.writeValue(resultsDir.resolve("executor.json").toFile(), executor);
+  }
+
+  private void writeCategories() throws IOException {
+    List<Map<String, Object>> categories = List.of(
+        category("DEVIATED: hypothesis did not hold (a finding)", List.of("failed"), null),
+        category("ERROR: framework or target could not be asked", List.of("broken"), null),
+        category("BLOCKED: capability absent on this target", List.of("skipped"), "(?s)BLOCKED: .*"),
+        category("ABORTED: steady state not met before, or dry run", List.of("skipped"), "(?s)ABORTED: .*"));
+    JSON.writeValue(resultsDir.resolve("categories.json").toFile(), categories);
+  }
+
+  private static Map<String, Object> category(String name, List<String> statuses, String messageRegex) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name);
+    c.put("matchedStatuses", statuses);
+    if (messageRegex != null) {
+      c.put("messageRegex", messageRegex);
+    }
+    return c;
+  }
+
+  /** Written through the lifecycle's storage only: no thread context is touched at the run's end. */
+  private void writeSummaryResult(RunRecord run, Path journal, GameDayReport.Written summary) {
+    List<Attachment> attachments = new ArrayList<>();
+    attachments.add(attachment("Game-day summary (HTML)", "text/html", ".html", summary.html()));
+    attachments.add(attachment("Game-day summary (Markdown)", "text/plain", ".md", summary.markdown()));
+    attachments.add(attachment("Journal " + journal.getFileName(), "text/plain", ".jsonl", journal));
+    String uuid = UUID.randomUUID().toString();
+    TestResult result = new TestResult().setUuid(uuid)
+        .setHistoryId("tokenlabs-chaos-game-day-summary")
+        .setName("Game day summary: run " + run.runId)
+        .setFullName("tokenlabs-chaos.GameDaySummary")
+        .setDescription("The run's summary page, its Markdown and its journal (one JSON event per line).")
+        .setStage(Stage.FINISHED)
+        .setAttachments(attachments)
+        .setLabels(new ArrayList<>(List.of(label("epic", AllureSteps.EPIC), label("feature", "Run summary"),
+            label("suite", "Game day"))));
+    run.started().ifPresent(at -> result.setStart(at.toEpochMilli()));
+    run.finished().ifPresent(at -> result.setStop(at.toEpochMilli()));
+    lifecycle.scheduleTestCase(result);
+    lifecycle.writeTestCase(uuid);
+  }
+
+  private Attachment attachment(String name, String type, String extension, Path file) {
+    String source = UUID.randomUUID() + "-attachment" + extension;
+    try (InputStream in = Files.newInputStream(file)) {
+      lifecycle.writeAttachment(source, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot attach '" + file + "' to the Allure results", e);
+    }
+    return new Attachment().setName(name).setType(type).setSource(source);
+  }
+
+  private static Label label(String name, String value) {
+    return new Label().setName(name).setValue(value);
+  }
+}

@@ -1,0 +1,169 @@
+package run.tokenlabs.chaos.reports;
+
+import java.util.List;
+import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.reports.SummaryPage.Artifact;
+import run.tokenlabs.chaos.reports.SummaryPage.FaultRow;
+import run.tokenlabs.chaos.reports.SummaryPage.FindingItem;
+import run.tokenlabs.chaos.reports.SummaryPage.Gap;
+import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
+import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;
+
+/**
+ * The summary page as one self-contained HTML file: inline CSS, no scripts, no external assets,
+ * so it can be mailed or archived as is. Every journal text is HTML-escaped.
+ */
+final class SummaryHtml {
+  private static final String CSS = """
+      body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d232a}
+      h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #e3e7eb;padding-bottom:.3rem}
+      .sub{color:#56606b;margin:.2rem 0}.dry{background:#fff6d6;border:1px solid #e8c95a;padding:.5rem .8rem;border-radius:4px}
+      table{border-collapse:collapse;width:100%}th,td{border:1px solid #d9dee3;padding:.4rem .6rem;text-align:left;vertical-align:top}
+      th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+      .task b{display:block}.task small{color:#6a737d}
+      .st{white-space:nowrap;font-weight:600}.HELD{color:#1a7f37}.DEVIATED{color:#cf222e}.ABORTED{color:#9a6700}
+      .BLOCKED{color:#8250df}.ERROR{color:#bc4c00}.NONE{color:#6a737d}.nodata{color:#9a6700;font-style:italic}
+      .card{border:1px solid #d9dee3;border-left:4px solid #0969da;border-radius:4px;padding:.6rem 1rem;margin:.8rem 0}
+      .card.gap{border-left-color:#cf222e}.card h3{margin:.1rem 0 .4rem;font-size:1.02rem}.card .label{color:#6a737d;font-size:.8rem;text-transform:uppercase;letter-spacing:.05em}
+      pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap}
+      """;
+
+  private SummaryHtml() {}
+
+  static String render(SummaryPage page) {
+    StringBuilder h = new StringBuilder(16_384);
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>").append(esc(page.title)).append("</title><style>").append(CSS).append("</style></head><body>\n");
+    h.append("<h1>").append(esc(page.title)).append("</h1>\n<p class=\"sub\">").append(esc(page.subtitle)).append("</p>\n");
+    h.append("<p class=\"sub\">Verdicts: ").append(esc(page.countsLine())).append("</p>\n");
+    if (page.dryRun) {
+      h.append("<p class=\"dry\"><b>Dry run:</b> faults were described, not acted on.</p>\n");
+    }
+    matrix(h, page.matrix);
+    findings(h, page.findings);
+    keyNumbers(h, page.keyNumbers);
+    gaps(h, page.gaps);
+    faults(h, page.faults);
+    artifacts(h, page.artifacts);
+    return h.append("</body></html>\n").toString();
+  }
+
+  private static void matrix(StringBuilder h, List<MatrixRow> rows) {
+    h.append("<h2>Completion Matrix</h2>\n<table class=\"matrix\"><thead><tr><th>Task</th><th>Status</th>")
+        .append("<th>Key Output / Finding</th></tr></thead><tbody>\n");
+    for (MatrixRow r : rows) {
+      String css = cssClass(r.verdict());
+      h.append("<tr><td class=\"task\"><b>").append(esc(r.task())).append("</b>").append(esc(r.title()));
+      if (!r.method().isEmpty()) {
+        h.append("<br><small>").append(esc(r.method())).append("</small>");
+      }
+      h.append("</td><td class=\"st ").append(css).append("\">").append(esc(r.status())).append("</td><td>")
+          .append(esc(r.keyOutput())).append("</td></tr>\n");
+    }
+    if (rows.isEmpty()) {
+      h.append("<tr><td colspan=\"3\">No experiment ran.</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
+  }
+
+  private static void findings(StringBuilder h, List<FindingItem> items) {
+    h.append("<h2>Top Findings</h2>\n");
+    if (items.isEmpty()) {
+      h.append("<p>None recorded.</p>\n");
+    }
+    int n = 0;
+    for (FindingItem item : items) {
+      h.append("<div class=\"card finding\"><div class=\"label\">").append(String.format("Finding %02d", ++n))
+          .append(" · ").append(esc(item.task())).append("</div><h3>").append(esc(item.finding().title()))
+          .append("</h3><p>").append(esc(item.finding().statement())).append("</p>");
+      if (!item.finding().evidence().isBlank()) {
+        h.append("<pre>").append(esc(item.finding().evidence())).append("</pre>");
+      }
+      h.append("</div>\n");
+    }
+  }
+
+  private static void keyNumbers(StringBuilder h, List<NumberRow> rows) {
+    h.append("<h2>Key Numbers</h2>\n");
+    if (rows.isEmpty()) {
+      h.append("<p>None recorded.</p>\n");
+      return;
+    }
+    h.append("<table class=\"numbers\"><thead><tr><th>Task</th><th>Metric</th><th>Value</th><th>Unit</th>")
+        .append("<th>Notes</th></tr></thead><tbody>\n");
+    for (NumberRow r : rows) {
+      String css = Values.NO_DATA.equals(r.value()) ? "num nodata" : "num";
+      h.append("<tr><td>").append(esc(r.task())).append("</td><td>").append(esc(r.metric()))
+          .append("</td><td class=\"").append(css).append("\">").append(esc(r.value())).append("</td><td>")
+          .append(esc(r.unit())).append("</td><td>").append(esc(r.note())).append("</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
+  }
+
+  private static void gaps(StringBuilder h, List<Gap> gaps) {
+    h.append("<h2>Open Gaps</h2>\n");
+    if (gaps.isEmpty()) {
+      h.append("<p>None: every experiment held or was a dry run.</p>\n");
+    }
+    int n = 0;
+    for (Gap gap : gaps) {
+      h.append("<div class=\"card gap\"><div class=\"label\">").append(String.format("Gap %02d", ++n))
+          .append("</div><h3>").append(esc(gap.title())).append("</h3><p>").append(esc(gap.reason()))
+          .append("</p></div>\n");
+    }
+  }
+
+  private static void faults(StringBuilder h, List<FaultRow> rows) {
+    h.append("<h2>Faults and Rollbacks</h2>\n");
+    if (rows.isEmpty()) {
+      h.append("<p>No fault was injected.</p>\n");
+      return;
+    }
+    h.append("<table class=\"faults\"><thead><tr><th>Task</th><th>Fault</th><th>Rollback</th><th>Outcome</th>")
+        .append("</tr></thead><tbody>\n");
+    for (FaultRow r : rows) {
+      h.append("<tr><td>").append(esc(r.task())).append("</td><td>").append(esc(r.fault())).append("</td><td>")
+          .append(esc(r.rollback())).append("</td><td>").append(esc(r.outcome())).append("</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
+  }
+
+  private static void artifacts(StringBuilder h, List<Artifact> artifacts) {
+    h.append("<h2>Raw Artifacts</h2>\n<ul>\n");
+    for (Artifact a : artifacts) {
+      h.append("<li>").append(esc(a.label())).append(": <a href=\"").append(esc(href(a.path()))).append("\">")
+          .append(esc(a.path())).append("</a></li>\n");
+    }
+    h.append("</ul>\n");
+  }
+
+  /** A relative link that cannot be read as a URL scheme ("javascript:..."). */
+  static String href(String path) {
+    int colon = path.indexOf(':');
+    int slash = path.indexOf('/');
+    boolean looksLikeScheme = colon > 0 && (slash < 0 || colon < slash) && !path.matches("^[A-Za-z]:[\\\\/].*");
+    return looksLikeScheme ? "./" + path : path;
+  }
+
+  /** HTML text and attribute escaping. */
+  static String esc(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  static String cssClass(Verdict verdict) {
+    return verdict == null ? "NONE" : verdict.name();
+  }
+}

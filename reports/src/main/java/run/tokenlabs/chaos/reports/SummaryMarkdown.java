@@ -1,0 +1,119 @@
+package run.tokenlabs.chaos.reports;
+
+import java.util.List;
+import run.tokenlabs.chaos.reports.SummaryPage.Artifact;
+import run.tokenlabs.chaos.reports.SummaryPage.FaultRow;
+import run.tokenlabs.chaos.reports.SummaryPage.FindingItem;
+import run.tokenlabs.chaos.reports.SummaryPage.Gap;
+import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
+import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;
+
+/**
+ * The summary page as Markdown. Text from the journal is escaped so that a probe reading or an
+ * error message cannot break a table ({@code |}, line breaks) or inject markup ({@code <}, {@code >}).
+ */
+final class SummaryMarkdown {
+  private SummaryMarkdown() {}
+
+  static String render(SummaryPage page) {
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(text(page.title)).append("\n\n");
+    md.append(text(page.subtitle)).append("  \n");
+    md.append("Verdicts: ").append(text(page.countsLine())).append("\n\n");
+    if (page.dryRun) {
+      md.append("> **Dry run:** faults were described, not acted on.\n\n");
+    }
+    matrix(md, page.matrix);
+    findings(md, page.findings);
+    keyNumbers(md, page.keyNumbers);
+    gaps(md, page.gaps);
+    faults(md, page.faults);
+    artifacts(md, page.artifacts);
+    return md.toString();
+  }
+
+  private static void matrix(StringBuilder md, List<MatrixRow> rows) {
+    md.append("## Completion Matrix\n\n| Task | Status | Key Output / Finding |\n|---|---|---|\n");
+    for (MatrixRow r : rows) {
+      String task = "**" + cell(r.task()) + "** " + cell(r.title()) + (r.method().isEmpty() ? "" : " (`" + cell(r.method()) + "`)");
+      md.append("| ").append(task).append(" | ").append(r.status()).append(" | ").append(cell(r.keyOutput())).append(" |\n");
+    }
+    if (rows.isEmpty()) {
+      md.append("| — | — | no experiment ran |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void findings(StringBuilder md, List<FindingItem> items) {
+    md.append("## Top Findings\n\n");
+    if (items.isEmpty()) {
+      md.append("None recorded.\n\n");
+    }
+    int n = 0;
+    for (FindingItem item : items) {
+      md.append(String.format("### Finding %02d — %s (%s)%n%n", ++n, text(item.finding().title()), text(item.task())));
+      md.append(text(item.finding().statement())).append("\n\n");
+      if (!item.finding().evidence().isBlank()) {
+        md.append("Evidence:\n\n```\n").append(item.finding().evidence().replace("```", "'''")).append("\n```\n\n");
+      }
+    }
+  }
+
+  private static void keyNumbers(StringBuilder md, List<NumberRow> rows) {
+    md.append("## Key Numbers\n\n");
+    if (rows.isEmpty()) {
+      md.append("None recorded.\n\n");
+      return;
+    }
+    md.append("| Task | Metric | Value | Unit | Notes |\n|---|---|---|---|---|\n");
+    for (NumberRow r : rows) {
+      md.append("| ").append(cell(r.task())).append(" | ").append(cell(r.metric())).append(" | ").append(cell(r.value()))
+          .append(" | ").append(cell(r.unit())).append(" | ").append(cell(r.note())).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void gaps(StringBuilder md, List<Gap> gaps) {
+    md.append("## Open Gaps\n\n");
+    if (gaps.isEmpty()) {
+      md.append("None: every experiment held or was a dry run.\n\n");
+    }
+    int n = 0;
+    for (Gap gap : gaps) {
+      md.append(String.format("### Gap %02d — %s%n%n", ++n, text(gap.title())));
+      md.append(text(gap.reason())).append("\n\n");
+    }
+  }
+
+  private static void faults(StringBuilder md, List<FaultRow> rows) {
+    md.append("## Faults and Rollbacks\n\n");
+    if (rows.isEmpty()) {
+      md.append("No fault was injected.\n\n");
+      return;
+    }
+    md.append("| Task | Fault | Rollback | Outcome |\n|---|---|---|---|\n");
+    for (FaultRow r : rows) {
+      md.append("| ").append(cell(r.task())).append(" | ").append(cell(r.fault())).append(" | ").append(cell(r.rollback()))
+          .append(" | ").append(cell(r.outcome())).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void artifacts(StringBuilder md, List<Artifact> artifacts) {
+    md.append("## Raw Artifacts\n\n");
+    for (Artifact a : artifacts) {
+      md.append("- ").append(text(a.label())).append(": [").append(text(a.path())).append("](")
+          .append(a.path().replace(" ", "%20").replace(")", "%29")).append(")\n");
+    }
+  }
+
+  /** Inline text: markup characters made literal. */
+  static String text(String s) {
+    return s.replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** A table cell: inline text on one line, pipes escaped. */
+  static String cell(String s) {
+    return text(s).replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ");
+  }
+}
