@@ -163,11 +163,21 @@ final class LoadRun {
   }
 
   private void launch(long intendedNanos) {
+    launch(intendedNanos, false);
+  }
+
+  /**
+   * Sends one request. {@code takesOverSlot}: a closed-loop session hands its finished request's
+   * in-flight slot to its next one, so the count never dips to zero in between (which would end the
+   * run) and never exceeds the concurrency (which would trip the cap).
+   */
+  private void launch(long intendedNanos, boolean takesOverSlot) {
     PreparedPrompt prompt = picker.next();
     long id = nextId.getAndIncrement();
     var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
     inFlight.add(ex);
-    if (inFlightCount.incrementAndGet() > maxInFlight && maxInFlight > 0) {
+    int count = takesOverSlot ? inFlightCount.get() : inFlightCount.incrementAndGet();
+    if (count > maxInFlight && maxInFlight > 0) {
       finish(ex, Verdict.of(Outcome.REJECTED, "InFlightCap",
           "in-flight cap of " + maxInFlight + " reached: the client refused to send"));
       return;
@@ -220,7 +230,8 @@ final class LoadRun {
     if (spec.loop() instanceof Loop.Closed) {
       long t = now();
       if (t < durationNanos && reserve()) {
-        launch(t);
+        launch(t, true);
+        return;
       }
     }
     if (inFlightCount.decrementAndGet() == 0) {
