@@ -161,10 +161,12 @@ public final class MetricsSampler implements AutoCloseable {
 
   private void scrape(String target, URI uri) {
     scrapes.incrementAndGet();
-    String text;
+    String scrapePhase = phase; // a scrape counts in the phase it started in
     try {
-      text = Scrapes.fetch(http, uri, scrapeTimeout);
-      ExpositionParser.scan(text, metrics::contains, (name, labels, value) -> record(target, name, labels, value));
+      String text = Scrapes.fetch(http, uri, scrapeTimeout);
+      Instant at = clock.instant();
+      ExpositionParser.scan(text, metrics::contains,
+          (name, labels, value) -> record(target, scrapePhase, at, name, labels, value));
     } catch (Exception e) {
       failures.incrementAndGet();
       openGap(target, e);
@@ -173,8 +175,8 @@ public final class MetricsSampler implements AutoCloseable {
     closeGap(target);
   }
 
-  private void record(String target, String name, Map<String, String> labels, double value) {
-    Instant now = clock.instant();
+  private void record(String target, String currentPhase, Instant now, String name, Map<String, String> labels,
+                      double value) {
     String series = SeriesIds.of(name, labels);
     String seriesKey = target + " " + series;
     if (!seriesSeen.contains(seriesKey)) {
@@ -184,7 +186,6 @@ public final class MetricsSampler implements AutoCloseable {
       }
       seriesSeen.add(seriesKey);
     }
-    String currentPhase = phase;
     accumulators.computeIfAbsent(seriesKey + "\u0000" + currentPhase,
         k -> new SeriesAccumulator(target, series, currentPhase)).add(value, now);
   }
