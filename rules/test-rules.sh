@@ -13,7 +13,9 @@ if ! command -v promtool >/dev/null 2>&1 && [ -z "${PROMTOOL_BIN:-}" ]; then
   exit 2
 fi
 
-mvn -B -q -pl scenarios -am verify \
+# The modules scenarios depends on, main code only (their own tests are not needed here).
+mvn -B -q -pl scenarios -am install -Dmaven.test.skip=true "$@"
+mvn -B -q -pl scenarios verify \
   -Dtest=PrometheusRuleManifestsTest -Dit.test=PrometheusRulesIT \
   -Dsurefire.failIfNoSpecifiedTests=false -Dit.failIfNoSpecifiedTests=false "$@"
 
