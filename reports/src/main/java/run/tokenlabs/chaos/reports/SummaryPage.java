@@ -68,7 +68,8 @@ final class SummaryPage {
 
   private static String subtitle(RunRecord run) {
     StringBuilder s = new StringBuilder();
-    s.append(run.experiments.size()).append(" experiments against target '").append(run.target).append("'");
+    int n = run.experiments.size();
+    s.append(n).append(n == 1 ? " experiment" : " experiments").append(" against target '").append(run.target).append("'");
     if (!run.profile.isEmpty()) {
       s.append(", Maven profile '").append(run.profile).append("'");
     }
