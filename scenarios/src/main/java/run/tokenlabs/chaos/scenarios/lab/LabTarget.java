@@ -25,6 +25,15 @@ public final class LabTarget implements Target {
     return lab;
   }
 
+  /**
+   * The lab behind a target. Guard the experiment with {@code @RequiresCapability(LabControls.class)}
+   * so that on a cluster it is BLOCKED instead of failing here.
+   */
+  public static Lab labOf(Target target) {
+    return target.unwrap(LabTarget.class).map(LabTarget::lab).orElseThrow(() -> new IllegalStateException(
+        "target '" + target.name() + "' is not the embedded lab; add @RequiresCapability(LabControls.class)"));
+  }
+
   @Override
   public String name() {
     return "lab (" + lab.profile().name() + ")";
