@@ -20,7 +20,7 @@ final class SummaryHtml {
       .sub{color:#56606b;margin:.2rem 0}.dry{background:#fff6d6;border:1px solid #e8c95a;padding:.5rem .8rem;border-radius:4px}
       table{border-collapse:collapse;width:100%}th,td{border:1px solid #d9dee3;padding:.4rem .6rem;text-align:left;vertical-align:top}
       th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-      .task b{display:block}.task small{color:#6a737d}
+      .task b{display:block}.task small{color:#6a737d}.numbers td:first-child,.faults td:first-child{white-space:nowrap}
       .st{white-space:nowrap;font-weight:600}.HELD{color:#1a7f37}.DEVIATED{color:#cf222e}.ABORTED{color:#9a6700}
       .BLOCKED{color:#8250df}.ERROR{color:#bc4c00}.NONE{color:#6a737d}.nodata{color:#9a6700;font-style:italic}
       .card{border:1px solid #d9dee3;border-left:4px solid #0969da;border-radius:4px;padding:.6rem 1rem;margin:.8rem 0}
