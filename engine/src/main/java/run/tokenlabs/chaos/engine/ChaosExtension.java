@@ -71,6 +71,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     data.put("title", experiment.title());
     data.put("className", context.getRequiredTestClass().getName());
     data.put("method", context.getRequiredTestMethod().getName());
+    data.put("uniqueId", context.getUniqueId());
     data.put("recoveryTimeoutSeconds", recovery.toSeconds());
     exp.journal(EventType.EXPERIMENT_STARTED, data);
     checkCapabilities(context, exp);

@@ -108,8 +108,8 @@ final class ChaosRun implements AutoCloseable {
     data.put("profile", config.mavenProfile());
     data.put("dryRun", config.dryRun());
     data.put("allowedNamespaces", config.allowedNamespaces());
-    data.put("journal", journal.file().toString());
-    data.put("pendingRollbacks", pendingFile.path().toString());
+    data.put("journal", journal.file().toAbsolutePath().toString());
+    data.put("pendingRollbacks", pendingFile.path().toAbsolutePath().toString());
     journal.record(EventType.RUN_STARTED, null, data);
   }
 

@@ -32,17 +32,20 @@ public record ChaosEvent(EventType type, Instant at, String runId, String experi
 
   /** The kinds of event, with the {@code data} keys each carries. */
   public enum EventType {
-    /** data: target, config (secrets redacted), profile, dryRun. */
+    /** data: target, profile, dryRun, allowedNamespaces, journal (absolute path), pendingRollbacks (absolute path). */
     RUN_STARTED,
-    /** data: experiment, id, title, className, method. */
+    /** data: id, title, className, method, uniqueId (JUnit's), recoveryTimeoutSeconds. */
     EXPERIMENT_STARTED,
     /** data: capability, present, reason. */
     CAPABILITY_CHECKED,
     /** data: phase (before|after), hypothesis, held, checks: [{probe, tolerance, reading, held, error?}]. */
     HYPOTHESIS_CHECKED,
-    /** data: fault, rollback, dryRun. In dry run the fault was not acted on. */
+    /** data: fault, rollback, namespaces, dryRun. In dry run the fault was not acted on. */
     FAULT_INJECTED,
-    /** data: rollback, kind, state, outcome (done|failed), error?, source (experiment|shutdown-hook|recovered-from-crash). */
+    /**
+     * data: rollback, kind, state (its keys only: values may be large manifests), source
+     * (experiment|guard-halt|shutdown-hook|end-of-run|recovered-from-crash), outcome (done|failed), error?.
+     */
     ROLLBACK_DONE,
     /** data: guard, check, reading, limit, error?. */
     GUARD_BREACHED,
