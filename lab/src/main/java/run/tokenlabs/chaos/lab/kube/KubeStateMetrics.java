@@ -17,7 +17,7 @@ import run.tokenlabs.chaos.lab.metrics.TextFormat;
 
 /**
  * A kube-state-metrics view of the lab's API server: {@code kube_pod_info}, {@code
- * kube_pod_status_ready}, {@code kube_pod_owner}, {@code kube_endpoint_address}, {@code
+ * kube_pod_status_ready}, {@code kube_pod_owner}, {@code kube_endpoint_info}, {@code kube_endpoint_address}, {@code
  * kube_deployment_spec_replicas}, {@code kube_deployment_status_replicas_available}, computed from
  * the live objects at every scrape, so a deleted pod's series simply stop being listed.
  */
@@ -74,8 +74,16 @@ public final class KubeStateMetrics implements AutoCloseable {
   }
 
   private void endpoints(TextFormat out) {
+    List<Endpoints> all = client.endpoints().inAnyNamespace().list().getItems();
+    // One series per Endpoints object whatever its addresses, so "no ready address" can be an
+    // `unless` against it: the address series of an emptied Endpoints simply vanish.
+    out.header("kube_endpoint_info", "gauge", "Information about endpoint.");
+    for (Endpoints e : all) {
+      out.sample("kube_endpoint_info", TextFormat.join(TextFormat.label("namespace", e.getMetadata().getNamespace()),
+          TextFormat.label("endpoint", e.getMetadata().getName())), 1);
+    }
     out.header("kube_endpoint_address", "gauge", "Information about Endpoint available and non available addresses.");
-    for (Endpoints e : client.endpoints().inAnyNamespace().list().getItems()) {
+    for (Endpoints e : all) {
       String base = TextFormat.join(TextFormat.label("namespace", e.getMetadata().getNamespace()),
           TextFormat.label("endpoint", e.getMetadata().getName()));
       for (var subset : e.getSubsets()) {
