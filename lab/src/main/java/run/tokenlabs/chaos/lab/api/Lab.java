@@ -62,6 +62,7 @@ public final class Lab implements AutoCloseable {
   private LabAdmin admin;
   private FileSd modelsSd;
   private volatile int expectedTargets;
+  private final List<String> startupPhases = new ArrayList<>();
 
   private Lab(LabOptions options) throws IOException {
     this.profile = options.profile();
@@ -75,11 +76,11 @@ public final class Lab implements AutoCloseable {
   }
 
   private void startAll(LabOptions options) throws IOException {
+    long t0 = System.nanoTime();
     profile.models().forEach(m -> faults.put(m.name(), new FaultState()));
     this.simulators = new SimulatorRuntime(profile, faults);
     this.kube = own(new KubeApi(workDir));
-    Map<String, String> dcgmPods = Topology.seed(kube.client(), profile);
-    this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
+    phase("kubernetes API", t0);
     EndpointsView endpoints = own(new EndpointsView(kube.client()));
     this.gateway = own(new Gateway(endpoints::ready, faults.keySet()));
     this.kubeStateMetrics = own(new KubeStateMetrics(kube.client()));
@@ -93,10 +94,23 @@ public final class Lab implements AutoCloseable {
     });
     closeables.add(sampler::shutdownNow);
     sampler.scheduleAtFixedRate(() -> dcgm.forEach(d -> d.sample(System.nanoTime())), 0, 200, TimeUnit.MILLISECONDS);
+    phase("gateway, DCGM exporters, kube-state-metrics", t0);
 
+    // Prometheus starts while the cluster is seeded: its ~1-2 s boot overlaps the API work.
     this.modelsSd = new FileSd(workDir.resolve("sd-models.json"));
     modelsSd.write(List.of());
     FileSd dcgmSd = new FileSd(workDir.resolve("sd-dcgm.json"));
+    dcgmSd.write(List.of());
+    List<Path> rules = new ArrayList<>();
+    if (options.rulesDirectory().isPresent()) {
+      rules = new RuleTranslator(profile.ruleForScale()).translateDirectory(options.rulesDirectory().get(),
+          workDir.resolve("rules"));
+    }
+    this.prometheus = own(PrometheusServer.launch(workDir, new PrometheusServer.Setup(profile.scrapeInterval(),
+        modelsSd.file(), dcgmSd.file(), gateway.statsUrl(), kubeStateMetrics.metricsUrl(), rules)));
+    phase("prometheus launched", t0);
+
+    Map<String, String> dcgmPods = Topology.seed(kube.client(), profile);
     List<FileSd.Target> dcgmTargets = new ArrayList<>();
     for (DcgmExporter d : dcgm) {
       dcgmTargets.add(new FileSd.Target(d.metricsUrl(), Map.of("job", "nvidia-dcgm-exporter", "namespace",
@@ -104,18 +118,24 @@ public final class Lab implements AutoCloseable {
     }
     dcgmSd.write(dcgmTargets);
     expectedTargets = dcgm.size();
+    phase("topology seeded", t0);
+    this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
     reconciler.onChange(this::writeModelTargets);
     reconciler.start();
-
-    List<Path> rules = new ArrayList<>();
-    if (options.rulesDirectory().isPresent()) {
-      rules = new RuleTranslator(profile.ruleForScale()).translateDirectory(options.rulesDirectory().get(),
-          workDir.resolve("rules"));
-    }
-    this.prometheus = own(PrometheusServer.start(workDir, new PrometheusServer.Setup(profile.scrapeInterval(),
-        modelsSd.file(), dcgmSd.file(), gateway.statsUrl(), kubeStateMetrics.metricsUrl(), rules)));
     this.admin = own(new LabAdmin(this));
+    prometheus.awaitReady();
+    phase("prometheus ready", t0);
     awaitModelsReady(Duration.ofSeconds(30));
+    phase("model pods ready", t0);
+  }
+
+  private void phase(String name, long t0) {
+    startupPhases.add(name + " +" + (System.nanoTime() - t0) / 1_000_000 + " ms");
+  }
+
+  /** When each start-up phase ended, in ms from the start (for the benchmark). */
+  List<String> startupPhases() {
+    return List.copyOf(startupPhases);
   }
 
   private void awaitModelsReady(Duration timeout) {

@@ -46,33 +46,29 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Writes the config into {@code workDir}, starts Prometheus and waits until it is ready. */
   public static PrometheusServer start(Path workDir, Setup setup) throws IOException {
+    PrometheusServer server = launch(workDir, setup);
+    server.awaitReady();
+    return server;
+  }
+
+  /**
+   * Writes the config and starts the process without waiting; call {@link #awaitReady()} before use.
+   * The port is free when chosen; should another process take it first, {@link #awaitReady()} says so.
+   */
+  public static PrometheusServer launch(Path workDir, Setup setup) throws IOException {
     Path binary = findBinary();
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
-      String address = "127.0.0.1:" + port;
-      Path config = workDir.resolve("prometheus.yml");
-      Files.writeString(config, PrometheusConfig.render(setup.interval(), setup.modelsSd(), setup.dcgmSd(),
-          setup.gatewayStats(), setup.kubeStateMetrics(), address, setup.ruleFiles()));
-      Path data = Files.createDirectories(workDir.resolve("tsdb"));
-      Path log = workDir.resolve("prometheus.log");
-      Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + data,
-          "--web.listen-address=" + address, "--web.enable-lifecycle", "--storage.tsdb.retention.time=1d",
-          "--log.level=warn")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      PrometheusServer server = new PrometheusServer(p, URI.create("http://" + address), log);
-      try {
-        server.awaitReady();
-        return server;
-      } catch (IOException e) {
-        server.close();
-        last = e;
-        if (!server.logText().contains("address already in use")) {
-          break;
-        }
-      }
-    }
-    throw last;
+    int port = freePort();
+    String address = "127.0.0.1:" + port;
+    Path config = workDir.resolve("prometheus.yml");
+    Files.writeString(config, PrometheusConfig.render(setup.interval(), setup.modelsSd(), setup.dcgmSd(),
+        setup.gatewayStats(), setup.kubeStateMetrics(), address, setup.ruleFiles()));
+    Path data = Files.createDirectories(workDir.resolve("tsdb"));
+    Path log = workDir.resolve("prometheus.log");
+    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + data,
+        "--web.listen-address=" + address, "--web.enable-lifecycle", "--storage.tsdb.retention.time=1d",
+        "--log.level=warn")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new PrometheusServer(p, URI.create("http://" + address), log);
   }
 
   public URI url() {
@@ -141,7 +137,8 @@ public final class PrometheusServer implements AutoCloseable {
     return Optional.empty();
   }
 
-  private void awaitReady() throws IOException {
+  /** Waits until {@code /-/ready} answers 200; fails with the log's tail if the process dies or times out. */
+  public void awaitReady() throws IOException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -171,16 +168,13 @@ public final class PrometheusServer implements AutoCloseable {
         + " s; its log (" + log + ") ends with:\n" + tail());
   }
 
-  private String logText() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
   private String tail() {
-    List<String> lines = new ArrayList<>(logText().lines().toList());
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
   }
 
