@@ -41,8 +41,10 @@ final class GpuState {
     for (GpuOccupant o : occupants) {
       long busy = o.busyNanos().getAsLong();
       Long before = lastBusy.get(o.pod());
-      if (before != null && busy > before) {
-        busyTotal += busy - before;
+      if (before != null) {
+        // A counter that went down belongs to a new process of a re-created pod with the same name:
+        // treat it as a reset, as Prometheus' rate() does.
+        busyTotal += busy >= before ? busy - before : busy;
       }
       seen.put(o.pod(), busy);
     }
