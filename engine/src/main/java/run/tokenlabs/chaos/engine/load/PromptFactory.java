@@ -29,7 +29,10 @@ import run.tokenlabs.chaos.engine.api.load.Workload;
 final class PromptFactory {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final MediaType JSON = MediaType.get("application/json");
-  private static final int MAX_TOKENIZE_CALLS = 8;
+  private static final int MAX_TOKENIZE_CALLS = 16;
+  private static final int PADDING_CALLS = 8;
+  /** Short, common words: one token in any real tokenizer, tried to close the last gap. */
+  private static final String[] PADDING = {"a", "I", "to", "of"};
   /** Estimated tokens of {@link PreparedPrompt#requestLine(long)} where the server cannot count. */
   private static final int REQUEST_LINE_TOKENS_ESTIMATE = 6;
   private static final String[] WORDS = ("the of and to in is that it was for on are as with his they at be this "
@@ -68,32 +71,100 @@ final class PromptFactory {
   PreparedPrompt prepare(Bucket bucket, long seed) {
     int target = bucket.promptTokens();
     int[] order = wordOrder(seed, 2 * target + 64);
-    int words = Math.max(1, target - REQUEST_LINE_TOKENS_ESTIMATE);
-    int calls = 0;
-    int bestWords = words;
+    Search search = new Search(target);
+    int below = searchWords(order, target, search);
+    if (search.bestCount >= 0 && search.bestCount != target && below > 0) {
+      padWithShortWords(text(order, below), target, search);
+    }
+    boolean exact = search.bestCount == target;
+    int tokens = search.bestCount < 0 ? target : search.bestCount;
+    String text = search.bestText != null ? search.bestText
+        : text(order, Math.max(1, target - REQUEST_LINE_TOKENS_ESTIMATE));
+    return assemble(bucket, text, new PromptInfo(bucket.name(), target, tokens, exact, search.calls, 0));
+  }
+
+  /** The closest prompt found so far and the tokenize calls spent. */
+  private static final class Search {
+    final int target;
+    int calls;
     int bestCount = -1;
-    while (calls < MAX_TOKENIZE_CALLS) {
-      int count = tokenize(PreparedPrompt.requestLine(0) + text(order, words));
+    String bestText;
+
+    Search(int target) {
+      this.target = target;
+    }
+
+    void offer(String text, int count) {
+      if (bestCount < 0 || Math.abs(count - target) < Math.abs(bestCount - target)) {
+        bestText = text;
+        bestCount = count;
+      }
+    }
+  }
+
+  /**
+   * Searches the number of words from the shuffled list. Token count never falls as words are added:
+   * keep the word counts known to be below and above the target, guess proportionally inside that
+   * bracket and bisect when the guess leaves it, so the search cannot oscillate around the target.
+   *
+   * @return the largest word count known to give fewer tokens than the target (0 if none)
+   */
+  private int searchWords(int[] order, int target, Search search) {
+    int words = Math.max(1, target - REQUEST_LINE_TOKENS_ESTIMATE);
+    int below = 0;
+    int above = order.length + 1;
+    while (search.calls < MAX_TOKENIZE_CALLS) {
+      String text = text(order, words);
+      int count = tokenize(PreparedPrompt.requestLine(0) + text);
       if (count < 0) {
         break;
       }
-      calls++;
-      if (bestCount < 0 || Math.abs(count - target) < Math.abs(bestCount - target)) {
-        bestWords = words;
-        bestCount = count;
-      }
+      search.calls++;
+      search.offer(text, count);
       if (count == target) {
         break;
       }
+      if (count < target) {
+        below = Math.max(below, words);
+      } else {
+        above = Math.min(above, words);
+      }
       int next = nextWords(words, count, target, order.length);
-      if (next == words) {
+      if (next <= below || next >= above) {
+        next = below + (above - below) / 2;
+      }
+      if (next <= below || next >= above || next > order.length) {
         break;
       }
       words = next;
     }
-    boolean exact = bestCount == target;
-    int tokens = bestCount < 0 ? bestWords + REQUEST_LINE_TOKENS_ESTIMATE : bestCount;
-    return assemble(bucket, text(order, bestWords), new PromptInfo(bucket.name(), target, tokens, exact, calls, 0));
+    return below;
+  }
+
+  /**
+   * When one more word of the list overshoots (it costs several tokens), appends the shortest words
+   * one at a time to the longest prompt below the target: single-token words close the last gap.
+   */
+  private void padWithShortWords(String belowText, int target, Search search) {
+    String text = belowText;
+    for (String filler : PADDING) {
+      while (search.calls < MAX_TOKENIZE_CALLS + PADDING_CALLS) {
+        String candidate = text + " " + filler;
+        int count = tokenize(PreparedPrompt.requestLine(0) + candidate);
+        if (count < 0) {
+          return;
+        }
+        search.calls++;
+        search.offer(candidate, count);
+        if (count == target) {
+          return;
+        }
+        if (count > target) {
+          break;
+        }
+        text = candidate;
+      }
+    }
   }
 
   private static int nextWords(int words, int count, int target, int available) {
