@@ -75,11 +75,26 @@ final class HttpClients {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  /** Marks the moment a request leaves the client's queue: the actual start. */
+  /**
+   * Marks the moment a request leaves the client's queue: the actual start. A call that never
+   * waited in the dispatcher's queue gets no queue-end event, so the first step of its execution
+   * (route selection for a new connection, or a pooled connection) marks it; otherwise thread start
+   * and TCP connect would count as time in the client's queue.
+   */
   static EventListener sendMarker(java.util.function.LongSupplier clock) {
     return new EventListener() {
       @Override
       public void dispatcherQueueEnd(Call call, Dispatcher dispatcher) {
+        mark(call);
+      }
+
+      @Override
+      public void proxySelectStart(Call call, okhttp3.HttpUrl url) {
+        mark(call);
+      }
+
+      @Override
+      public void connectStart(Call call, java.net.InetSocketAddress address, java.net.Proxy proxy) {
         mark(call);
       }
 
