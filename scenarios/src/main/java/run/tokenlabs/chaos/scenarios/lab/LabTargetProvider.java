@@ -2,6 +2,7 @@ package run.tokenlabs.chaos.scenarios.lab;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import run.tokenlabs.chaos.engine.api.ChaosConfig;
 import run.tokenlabs.chaos.engine.api.ChaosConfigException;
@@ -20,6 +21,7 @@ import run.tokenlabs.chaos.lab.api.LabProfile;
 public final class LabTargetProvider implements TargetProvider {
   /** System property naming the directory of PrometheusRule manifests the lab loads. */
   public static final String RULES_DIR_PROPERTY = "tokenlabs.rules.dir";
+  private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(60);
 
   @Override
   public String kind() {
@@ -44,7 +46,16 @@ public final class LabTargetProvider implements TargetProvider {
     if (rules.isPresent()) {
       options = options.rulesDirectory(rules.get());
     }
-    return new LabTarget(Lab.start(options));
+    Lab lab = Lab.start(options);
+    try {
+      // Experiments read Prometheus from their first steady-state check: hand the lab over only once
+      // every target has been scraped, so "no data" never means "not scraped yet".
+      lab.awaitTargetsScraped(SCRAPE_TIMEOUT);
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+    return new LabTarget(lab);
   }
 
   static Optional<Path> rulesDirectory() {
