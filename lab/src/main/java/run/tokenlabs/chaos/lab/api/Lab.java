@@ -54,7 +54,7 @@ public final class Lab implements AutoCloseable {
   private final Map<String, FaultState> faults = new LinkedHashMap<>();
   private SimulatorRuntime simulators;
   private KubeApi kube;
-  private Reconciler reconciler;
+  private volatile Reconciler reconciler;
   private Gateway gateway;
   private KubeStateMetrics kubeStateMetrics;
   private final List<DcgmExporter> dcgm = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class Lab implements AutoCloseable {
       return t;
     });
     closeables.add(sampler::shutdownNow);
-    sampler.scheduleAtFixedRate(() -> dcgm.forEach(d -> d.sample(System.nanoTime())), 0, 200, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(this::sampleGpus, 0, 200, TimeUnit.MILLISECONDS);
     phase("gateway, DCGM exporters, kube-state-metrics", t0);
 
     // Prometheus starts while the cluster is seeded: its ~1-2 s boot overlaps the API work.
@@ -284,8 +284,21 @@ public final class Lab implements AutoCloseable {
     modelsSd.write(targets);
   }
 
+  /** One DCGM sample of every GPU; never throws, since a scheduled task that throws is never run again. */
+  private void sampleGpus() {
+    try {
+      long now = System.nanoTime();
+      dcgm.forEach(d -> d.sample(now));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "DCGM sampling failed; next sample in 200 ms", e);
+    }
+  }
+
   private List<GpuOccupant> occupants(String node) {
     List<GpuOccupant> out = new ArrayList<>();
+    if (reconciler == null) {
+      return out; // sampling starts before the reconciler: no pods yet
+    }
     for (PodTarget t : reconciler.targets()) {
       if (!t.node().equals(node)) {
         continue;

@@ -32,8 +32,9 @@ class PowerCorrelationIT {
         for (int i = 0; i < sessions; i++) {
           running.add(pool.submit(() -> {
             while (System.nanoTime() < phaseEnd) {
-              OpenAiCalls.stream(lab.gatewayUrl(), OpenAiCalls.completionBody("deepseek-r1-7b",
-                  OpenAiCalls.words(200), 60, true), System.nanoTime());
+              OpenAiCalls.Result r = OpenAiCalls.stream(lab.gatewayUrl(), OpenAiCalls.completionBody(
+                  "deepseek-r1-7b", OpenAiCalls.words(200), 60, true), System.nanoTime());
+              assertThat(r.done()).as("load request through the gateway: %s", r).isTrue();
             }
           }));
         }
@@ -53,7 +54,8 @@ class PowerCorrelationIT {
     assertThat(n).isGreaterThanOrEqualTo(10);
     double r = new PearsonsCorrelation().correlation(java.util.Arrays.copyOf(power, n),
         java.util.Arrays.copyOf(util, n));
-    assertThat(java.util.Arrays.stream(util).max().orElse(0)).as("the load must reach the GPU").isGreaterThan(30);
+    assertThat(java.util.Arrays.stream(util).max().orElse(0)).as("the load must reach the GPU; DCGM now: %s",
+        OpenAiCalls.get(lab.dcgmExporterUrls().get(0))).isGreaterThan(30);
     assertThat(r).as("Pearson r of power vs utilisation over " + n + " samples").isGreaterThanOrEqualTo(0.95);
   }
 
