@@ -1,0 +1,47 @@
+package run.tokenlabs.chaos.lab.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LabOptionsTest {
+  @Test
+  void gb10MatchesTheReferenceRun() {
+    LabProfile gb10 = LabProfile.gb10();
+    ModelProfile deepseek = gb10.model(LabProfile.DEEPSEEK);
+    assertThat(deepseek.kvCapacityTokens()).isBetween(1_500_000L, 1_700_000L);
+    assertThat(deepseek.bare()).isTrue();
+    assertThat(deepseek.chunkedPrefill()).isFalse();
+    assertThat(gb10.gpu().nvlink()).isFalse();
+    assertThat(gb10.gpu().fbFieldsExported()).isFalse();
+    // 6 concurrent decodes: 125 ms per token, the reference run's TPOT
+    assertThat(deepseek.stepFixedSeconds() + 6 * deepseek.decodeSequenceSeconds()).isEqualTo(0.125);
+    assertThat(LabProfile.h200().gpu().nvlink()).isTrue();
+  }
+
+  @Test
+  void commandLineOptions() {
+    LabOptions o = LabMain.parse(new String[] {"h200", "--scrape=15s", "--time-scale=1", "--rules=rules",
+        "--chunked-prefill=deepseek-r1-7b:off"});
+    assertThat(o.profile().name()).isEqualTo("h200");
+    assertThat(o.profile().scrapeInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(o.profile().ruleForScale()).isEqualTo(1.0);
+    assertThat(o.profile().timeScale()).isEqualTo(1.0);
+    assertThat(o.rulesDirectory()).contains(Path.of("rules"));
+    assertThat(o.profile().model(LabProfile.DEEPSEEK).chunkedPrefill()).isFalse();
+    assertThatThrownBy(() -> LabMain.parse(new String[] {"--nope"})).hasMessageContaining("--scrape=");
+    assertThatThrownBy(() -> LabProfile.named("a100")).hasMessageContaining("expected one of: gb10, h200");
+  }
+
+  @Test
+  void optionsCopyInsteadOfChanging() {
+    LabOptions base = LabOptions.of(LabProfile.gb10());
+    LabOptions small = base.kvCapacityTokens(LabProfile.DEEPSEEK, 100_000);
+    assertThat(small.profile().model(LabProfile.DEEPSEEK).kvCapacityTokens()).isEqualTo(100_000);
+    assertThat(base.profile().model(LabProfile.DEEPSEEK).kvCapacityTokens()).isGreaterThan(1_000_000);
+    assertThatThrownBy(() -> base.chunkedPrefill("gpt-4", true)).hasMessageContaining("has no model 'gpt-4'");
+  }
+}
