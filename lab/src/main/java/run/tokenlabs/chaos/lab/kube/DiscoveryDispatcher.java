@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * fabric8's CRUD dispatcher plus the API discovery documents ({@code /api}, {@code /api/v1},
  * {@code /apis}, {@code /apis/apps/v1}) that kubectl reads before anything else; without them it
- * fails with "the server doesn't have a resource type pods".
+ * fails with "the server doesn't have a resource type pods". Pod lists asked for as a Table get one.
  */
 final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
   private static final String CORE = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"v1\","
@@ -61,7 +61,22 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
           break;
       }
     }
-    return super.dispatch(request);
+    MockResponse response = super.dispatch(request);
+    if (wantsPodTable(request, bare) && response.code() == 200) {
+      try {
+        return json(PodTable.fromPodList(new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+      } catch (java.io.IOException | RuntimeException e) {
+        return response; // not a pod list after all: kubectl prints the plain list
+      }
+    }
+    return response;
+  }
+
+  /** A pod list (not a watch) asked for as a server-side Table, as kubectl get does. */
+  private static boolean wantsPodTable(RecordedRequest request, String bare) {
+    String accept = request.getHeader("Accept");
+    return "GET".equals(request.getMethod()) && accept != null && accept.contains("as=Table")
+        && bare.matches("/api/v1(/namespaces/[^/]+)?/pods") && !request.getPath().contains("watch=");
   }
 
   private static MockResponse json(String body) {

@@ -56,7 +56,9 @@ class LabTopologyIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains(LabProfile.DEEPSEEK_POD).contains("llama-3-1-8b-");
+    assertThat(out).contains("READY", "STATUS", LabProfile.DEEPSEEK_POD, "llama-3-1-8b-");
+    assertThat(out.lines().filter(l -> l.startsWith(LabProfile.DEEPSEEK_POD))).singleElement().asString()
+        .contains("1/1").contains("Running");
   }
 
   @Test
