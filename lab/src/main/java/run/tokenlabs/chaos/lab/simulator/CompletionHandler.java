@@ -136,9 +136,9 @@ final class CompletionHandler {
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     ex.sendResponseHeaders(200, 0);
     OutputStream out = ex.getResponseBody();
-    if (req.chat()) {
-      write(out, chunks.roleChunk());
-    }
+    // vLLM sends the chat role chunk with the first engine output, i.e. after prefill: sending it
+    // earlier would let a client's TTFT ("first chunk with choices") skip the prefill entirely.
+    boolean rolePending = req.chat();
     int cutAfter = faults.cutAfterTokens();
     int sent = 0;
     while (true) {
@@ -153,7 +153,9 @@ final class CompletionHandler {
         return;
       }
       // Batch what is already there into one flush; the client sees the same events either way.
-      StringBuilder batch = new StringBuilder(chunks.tokenChunk(ev.index(), ev.finishReason()));
+      StringBuilder batch = new StringBuilder(rolePending ? chunks.roleChunk() : "");
+      rolePending = false;
+      batch.append(chunks.tokenChunk(ev.index(), ev.finishReason()));
       sent++;
       boolean last = ev.finishReason() != null;
       while (!last && (cutAfter < 0 || sent < cutAfter)) {

@@ -114,6 +114,22 @@ class ModelServerTest {
   }
 
   @Test
+  @DisplayName("the chat role chunk comes with the first output, after prefill: a stream cut before it is empty")
+  void roleChunkComesWithTheFirstToken() throws Exception {
+    faults.cutStreamsAfter(0);
+    String cutBeforeFirstToken = post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"hi\"}],\"max_tokens\":5,\"stream\":true}").body();
+    faults.clear();
+    faults.cutStreamsAfter(1);
+    String cutAfterOne = post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"hi\"}],\"max_tokens\":5,\"stream\":true}").body();
+
+    assertThat(cutBeforeFirstToken).isEmpty();
+    assertThat(cutAfterOne.split("\n\n")).hasSize(2);
+    assertThat(cutAfterOne.split("\n\n")[0]).contains("\"role\":\"assistant\"");
+  }
+
+  @Test
   @DisplayName("fault: 5xx at rate 1 and connection resets")
   void errorAndReset() throws Exception {
     faults.failRequests(1.0, 503);
