@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.engine.api.load.ApiFlavor;
@@ -93,9 +92,6 @@ class ExactTokenCountsLoadIT {
   }
 
   @Test
-  @Disabled("Engine defect (issue #5): PromptFactory steps the word count by the token difference, as if every "
-      + "word were one token; with longer words it oscillates (here 353 <-> 356 words, 497 <-> 503 tokens, never "
-      + "trying 354 words = 500 tokens) and gives up after 8 /tokenize calls with an inexact prompt. Enable once fixed.")
   @DisplayName("a chat prompt of 500 tokens is built exactly: the target is reachable (354 words) under the lab's rule")
   void chatPromptOf500TokensIsExact(Lab lab) {
     Bucket chat = Bucket.of("chat500", 500, 8);
