@@ -1,0 +1,135 @@
+package run.tokenlabs.chaos.scenarios.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static run.tokenlabs.chaos.engine.api.Tolerance.atLeast;
+import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.DEEPSEEK;
+import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.LLAMA;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import run.tokenlabs.chaos.engine.api.Chaos;
+import run.tokenlabs.chaos.engine.api.ChaosExperiment;
+import run.tokenlabs.chaos.engine.api.Hypothesis;
+import run.tokenlabs.chaos.engine.api.RequiresCapability;
+import run.tokenlabs.chaos.engine.api.SteadyState;
+import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.engine.api.load.Bounds;
+import run.tokenlabs.chaos.engine.api.load.Bucket;
+import run.tokenlabs.chaos.engine.api.load.Load;
+import run.tokenlabs.chaos.engine.api.load.LoadResult;
+import run.tokenlabs.chaos.engine.api.load.Outcome;
+import run.tokenlabs.chaos.engine.api.load.Progress;
+import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.probes.api.PrometheusClient;
+import run.tokenlabs.chaos.probes.api.QueryResult;
+import run.tokenlabs.chaos.probes.api.Sample;
+import run.tokenlabs.chaos.probes.api.capabilities.NvlinkMetrics;
+
+/**
+ * FAILURE-2 of the reference run, NVLink. On the reference run's DGX Spark (GB10) there is no NVLink,
+ * so DCGM exports no NVLink field and the experiment is BLOCKED with that reason, not failed. Where
+ * NVLink exists (H200), a short load runs on every model and the NVLink error counters (CRC flit, CRC
+ * data, replay, recovery) must not grow over it; the bandwidth counter is reported.
+ */
+@ChaosExperiment(id = "FAILURE-2", title = "NVLink error counters stay steady under load; bandwidth reported",
+    recoverySeconds = 30)
+@RequiresCapability(NvlinkMetrics.class)
+class Failure2NvlinkIT {
+  static final String ERROR_COUNTERS = "{__name__=~\"DCGM_FI_DEV_NVLINK_.*_ERROR_COUNT_TOTAL\"}";
+  static final String BANDWIDTH = "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL";
+  private static final String COUNTERS_BY_GPU = "max by (__name__, Hostname, gpu) (" + ERROR_COUNTERS + ")";
+  private static final int SESSIONS_PER_MODEL = 4;
+  private static final Duration LOAD = Duration.ofSeconds(3);
+
+  @SteadyState
+  Hypothesis errorCountersExported(Probes probes) {
+    return Hypothesis.of("NVLink error counters are exported (they are off in dcgm-exporter's default counters CSV)",
+        probes.prometheus().instant("count(" + ERROR_COUNTERS + ")").is(atLeast(1)));
+  }
+
+  @Test
+  @DisplayName("NVLink error counters do not grow over a short load on every model; the bandwidth counter is reported")
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.BLOCKED)
+  @ExpectedOnLab(profile = "h200", verdict = Verdict.HELD,
+      keyNumbers = {"NVLink error counter increase", "NVLink bandwidth total", "NVLink bandwidth rate"})
+  void errorCountersStaySteadyUnderLoad(Chaos chaos, Probes probes) {
+    PrometheusClient prometheus = probes.prometheus().client();
+    Map<String, Double> before = counters(prometheus);
+    double bandwidthBefore = total(prometheus, BANDWIDTH);
+    Instant start = Instant.now();
+
+    List<LoadResult> loads = loadEveryModel(chaos.target());
+    Instant end = Instant.now();
+    Duration scrape = PromWindows.scrapeInterval(prometheus);
+    PromWindows.awaitScrapedAfter(prometheus, BANDWIDTH, end, scrape.multipliedBy(3).plusSeconds(10));
+    Map<String, Double> after = counters(prometheus);
+    double bandwidthAfter = total(prometheus, BANDWIDTH);
+
+    double seconds = Duration.between(start, end).toMillis() / 1000.0;
+    double increase = 0;
+    StringBuilder table = new StringBuilder("PromQL: " + COUNTERS_BY_GPU + "\ncounter | before | after | increase\n");
+    for (Map.Entry<String, Double> e : before.entrySet()) {
+      Double now = after.get(e.getKey());
+      double grew = now == null ? Double.NaN : now - e.getValue();
+      increase += Double.isNaN(grew) ? 0 : grew;
+      table.append(e.getKey()).append(" | ").append(PromWindows.format(e.getValue())).append(" | ")
+          .append(now == null ? "no data" : PromWindows.format(now)).append(" | ").append(PromWindows.format(grew))
+          .append('\n');
+    }
+    chaos.evidence("NVLink error counters before and after the load", table.toString());
+    chaos.evidence("NVLink bandwidth counter", "PromQL: sum(" + BANDWIDTH + ")\nbefore " + PromWindows.format(bandwidthBefore)
+        + ", after " + PromWindows.format(bandwidthAfter) + " over " + seconds + " s of load");
+    chaos.evidence("loads", loads.stream().map(r -> r.spec().endpoint() + ": " + r.ledger()).toList().toString());
+    chaos.keyNumber("NVLink error counter increase", increase, "errors", "sum over " + before.size()
+        + " counters (CRC flit, CRC data, replay, recovery per GPU) across " + seconds + " s of load on every model");
+    chaos.keyNumber("NVLink bandwidth total", bandwidthAfter, "counter units",
+        "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL summed over GPUs after the load");
+    chaos.keyNumber("NVLink bandwidth rate", (bandwidthAfter - bandwidthBefore) / seconds, "counter units/s",
+        "increase of DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL over the " + seconds + " s load window; each model is served "
+        + "by one GPU, so no traffic needs to cross NVLink");
+
+    assertThat(before).as("NVLink error counters before the load").isNotEmpty();
+    assertThat(loads).as("the load reached every model").allSatisfy(r ->
+        assertThat(r.ledger().count(Outcome.COMPLETE)).as("%s", r.ledger()).isPositive());
+    assertThat(after).as("NVLink error counters after the load: still exported, none grew").isEqualTo(before);
+  }
+
+  private static List<LoadResult> loadEveryModel(Target target) {
+    List<CompletableFuture<LoadResult>> running = new ArrayList<>();
+    for (String model : List.of(DEEPSEEK, LLAMA)) {
+      running.add(CompletableFuture.supplyAsync(() -> Load.closedLoop(GatewayStreams.completions(target, model),
+              SESSIONS_PER_MODEL)
+          .withWorkload(Bucket.of("nvlink", 512, 128))
+          .withBounds(new Bounds(LOAD, 1_000, Duration.ofSeconds(20)))
+          .withProgress(Progress.none())
+          .run()));
+    }
+    return running.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** Each error counter per GPU: {@code name Hostname/gpuN} to its value. */
+  private static Map<String, Double> counters(PrometheusClient prometheus) {
+    Map<String, Double> out = new TreeMap<>();
+    if (prometheus.query(COUNTERS_BY_GPU) instanceof QueryResult.Vector v) {
+      for (Sample s : v.samples()) {
+        out.put(s.labels().get("__name__") + " " + PromWindows.gpuKey(s.labels()), s.value());
+      }
+    }
+    return out;
+  }
+
+  private static double total(PrometheusClient prometheus, String metric) {
+    if (prometheus.query("sum(" + metric + ")") instanceof QueryResult.Vector v && v.samples().size() == 1) {
+      return v.samples().get(0).value();
+    }
+    return Double.NaN;
+  }
+}
