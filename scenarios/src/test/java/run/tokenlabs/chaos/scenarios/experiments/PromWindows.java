@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,10 +34,48 @@ final class PromWindows {
   }
 
   /**
-   * The longest scrape interval among Prometheus' targets, from the {@code interval} label of its own
-   * {@code prometheus_target_interval_length_seconds}; {@link #DEFAULT_SCRAPE} when it does not say.
+   * The longest scrape interval among Prometheus' targets: per series of {@code up}, the median spacing
+   * of its raw samples over the last five minutes (so it is the interval really used, whatever the
+   * configuration says). Waits up to a minute for a second scrape on a Prometheus that has just started;
+   * falls back to the {@code interval} label of Prometheus' own
+   * {@code prometheus_target_interval_length_seconds}, then to {@link #DEFAULT_SCRAPE}.
    */
   static Duration scrapeInterval(PrometheusClient client) {
+    AtomicReference<Duration> measured = new AtomicReference<>(Duration.ZERO);
+    try {
+      await("a second scrape of some target, to measure the scrape interval").atMost(Duration.ofSeconds(60))
+          .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
+            measured.set(longestSampleSpacing(client.query("up[5m]")));
+            return !measured.get().isZero();
+          });
+      return measured.get();
+    } catch (ConditionTimeoutException e) {
+      Duration configured = configuredInterval(client);
+      return configured.isZero() ? DEFAULT_SCRAPE : configured;
+    }
+  }
+
+  /** Per series, the median gap between consecutive raw samples; the longest of those, or zero. */
+  static Duration longestSampleSpacing(QueryResult result) {
+    long longestMillis = 0;
+    if (result instanceof QueryResult.Matrix matrix) {
+      for (RangeSeries series : matrix.series()) {
+        List<Point> points = series.points();
+        if (points.size() < 2) {
+          continue;
+        }
+        long[] gaps = new long[points.size() - 1];
+        for (int i = 1; i < points.size(); i++) {
+          gaps[i - 1] = points.get(i).time().toEpochMilli() - points.get(i - 1).time().toEpochMilli();
+        }
+        Arrays.sort(gaps);
+        longestMillis = Math.max(longestMillis, gaps[gaps.length / 2]);
+      }
+    }
+    return Duration.ofMillis(longestMillis);
+  }
+
+  private static Duration configuredInterval(PrometheusClient client) {
     QueryResult result = client.query("count by (interval) (prometheus_target_interval_length_seconds)");
     Duration longest = Duration.ZERO;
     if (result instanceof QueryResult.Vector vector) {
@@ -44,7 +84,7 @@ final class PromWindows {
         longest = d.compareTo(longest) > 0 ? d : longest;
       }
     }
-    return longest.isZero() ? DEFAULT_SCRAPE : longest;
+    return longest;
   }
 
   /** A Prometheus duration such as {@code 1s}, {@code 15s}, {@code 1m30s}; zero when it does not parse. */
