@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import run.tokenlabs.chaos.engine.api.load.Bucket;
@@ -56,7 +57,7 @@ final class LoadFigures {
     StringBuilder out = new StringBuilder();
     out.append("ledger: ").append(result.ledger()).append('\n');
     if (!result.ledger().byHttpStatus().isEmpty()) {
-      out.append("HTTP statuses of failed requests: ").append(result.ledger().byHttpStatus()).append('\n');
+      out.append("HTTP statuses of failed requests: ").append(new TreeMap<>(result.ledger().byHttpStatus())).append('\n');
     }
     if (!result.ledger().byTruncationSignal().isEmpty()) {
       out.append("truncation signals: ").append(result.ledger().byTruncationSignal()).append('\n');
