@@ -90,7 +90,7 @@ class ChunkedPrefillAbIT {
 
   @Test
   void chunkedPrefillLowersShortPromptsP95Ttft(Chaos chaos) {
-    double slowdown = Double.parseDouble(System.getProperty(SLOWDOWN_PROPERTY, String.valueOf(DEFAULT_SLOWDOWN)));
+    double slowdown = ExperimentProperties.atLeast(SLOWDOWN_PROPERTY, DEFAULT_SLOWDOWN, 1);
     GpuClock clock = GpuClock.of(chaos.target()).slowedBy(slowdown);
     URI pod = chaos.target().models().get(MODEL);
     assertThat(pod).as("model server of %s in the target (models: %s)", MODEL, chaos.target().models()).isNotNull();

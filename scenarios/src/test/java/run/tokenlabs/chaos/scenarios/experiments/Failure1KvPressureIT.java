@@ -79,8 +79,7 @@ class Failure1KvPressureIT {
 
   @Test
   void kvPressureDegradesGracefully(Chaos chaos, Probes probes) throws Exception {
-    int sessions = Integer.getInteger(SESSIONS_PROPERTY, 64);
-    assertThat(sessions).as("system property %s", SESSIONS_PROPERTY).isPositive();
+    int sessions = ExperimentProperties.positiveInt(SESSIONS_PROPERTY, 64, 1024);
     String pressureName = sessions + " x 32k";
     GpuClock clock = GpuClock.of(chaos.target());
     Endpoint endpoint = GatewayStreams.completions(chaos.target(), MODEL);
