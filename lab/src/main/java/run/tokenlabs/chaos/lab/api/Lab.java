@@ -314,7 +314,7 @@ public final class Lab implements AutoCloseable {
     var m = s.metrics();
     return new ModelStats(pod, m.kvUsage(), m.preemptions(), m.runningRequests(), m.waitingRequests(),
         m.generationTokens(), loop.steps(), Duration.ofNanos(loop.plannedNanos()), Duration.ofNanos(loop.maxLagNanos()),
-        Duration.ofNanos(loop.finalLagNanos()));
+        Duration.ofNanos(loop.finalLagNanos()), s.tracedRequests(), s.lastTraceparent());
   }
 
   private <T extends AutoCloseable> T own(T resource) {

@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param maxStepLag the most any step ended after its due time; a scheduler that keeps up keeps this
  *     small and does not let it grow with the run
  * @param lastStepLag how late the last step ended
+ * @param tracedRequests completion requests that arrived with a W3C {@code traceparent} header
+ * @param lastTraceparent the last {@code traceparent} received, or "" if none
  */
 public record ModelStats(String pod, double kvCacheUsage, long preemptions, int running, int waiting,
                          long generationTokens, long steps, Duration plannedStepTime, Duration maxStepLag,
-                         Duration lastStepLag) {}
+                         Duration lastStepLag, long tracedRequests, String lastTraceparent) {}

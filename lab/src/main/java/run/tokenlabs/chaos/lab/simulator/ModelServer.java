@@ -26,6 +26,8 @@ public final class ModelServer implements AutoCloseable {
   private final HttpServer server;
   private final CompletionHandler completions;
   private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong tracedRequests = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String lastTraceparent = "";
   private volatile boolean closed;
 
   public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host) throws IOException {
@@ -37,8 +39,14 @@ public final class ModelServer implements AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     this.completions = new CompletionHandler(config, faults, metrics, loop, json);
     this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), 512);
-    server.createContext("/v1/completions", ex -> guarded(ex, () -> completions.handle(ex, false)));
-    server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> completions.handle(ex, true)));
+    server.createContext("/v1/completions", ex -> guarded(ex, () -> {
+      noteTraceContext(ex);
+      completions.handle(ex, false);
+    }));
+    server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> {
+      noteTraceContext(ex);
+      completions.handle(ex, true);
+    }));
     server.createContext("/v1/models", ex -> guarded(ex, () -> models(ex)));
     server.createContext("/tokenize", ex -> guarded(ex, () -> completions.tokenize(ex)));
     server.createContext("/health", ex -> guarded(ex, () -> HttpServers.send(ex, 200, "application/json", "")));
@@ -46,6 +54,28 @@ public final class ModelServer implements AutoCloseable {
         HttpServers.send(ex, 200, TextFormat.CONTENT_TYPE, exposition.render(metrics))));
     server.createContext("/", ex -> guarded(ex, () -> HttpServers.json(ex, 404,
         OpenAiErrors.body("Not Found: " + ex.getRequestURI().getPath(), "NotFoundError", 404))));
+  }
+
+  /**
+   * Remembers the W3C trace context a request arrived with, so tests can see whether the gateway
+   * passed {@code traceparent} on (the reference run found it silently dropped).
+   */
+  private void noteTraceContext(HttpExchange ex) {
+    String traceparent = ex.getRequestHeaders().getFirst("traceparent");
+    if (traceparent != null) {
+      tracedRequests.incrementAndGet();
+      lastTraceparent = traceparent;
+    }
+  }
+
+  /** Requests that arrived with a {@code traceparent} header. */
+  public long tracedRequests() {
+    return tracedRequests.get();
+  }
+
+  /** The last {@code traceparent} received, or "" if none. */
+  public String lastTraceparent() {
+    return lastTraceparent;
   }
 
   public ModelServer start() {

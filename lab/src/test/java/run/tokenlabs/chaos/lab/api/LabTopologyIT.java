@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,20 @@ class LabTopologyIT {
     assertThat(r.finishReason()).isEqualTo("length");
     assertThat(r.done()).isTrue();
     assertThat(r.usage()).contains("\"prompt_tokens\":40", "\"completion_tokens\":17");
+  }
+
+  @Test
+  @DisplayName("the gateway passes traceparent on to the model pod")
+  void traceparentReachesThePod(Lab lab) throws Exception {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    HttpRequest request = HttpRequest.newBuilder(lab.gatewayUrl().resolve("/v1/completions"))
+        .header("Content-Type", "application/json").header("traceparent", traceparent)
+        .POST(HttpRequest.BodyPublishers.ofString(
+            OpenAiCalls.completionBody("llama-3-1-8b", OpenAiCalls.words(8), 2, false))).build();
+
+    assertThat(OpenAiCalls.HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+    assertThat(lab.modelStats("llama-3-1-8b")).anySatisfy(s -> assertThat(s.lastTraceparent()).isEqualTo(traceparent));
   }
 
   private static boolean ready(Pod p) {
