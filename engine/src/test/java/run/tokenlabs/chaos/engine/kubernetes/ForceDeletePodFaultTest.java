@@ -11,11 +11,8 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.engine.api.Fault;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.engine.api.Rollback;
 import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
 
 /** The force-delete fault and its rollback against fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
@@ -39,7 +36,7 @@ class ForceDeletePodFaultTest {
 
   @BeforeEach
   void setUp() {
-    target = new TestTarget(client);
+    target = new KubeOnlyTarget("crud-mock", client, () -> { });
     controller = Executors.newSingleThreadScheduledExecutor();
   }
 
@@ -173,36 +170,5 @@ class ForceDeletePodFaultTest {
           .endMetadata();
     }
     return builder.build();
-  }
-
-  private record TestTarget(KubernetesClient kubernetes) implements Target {
-    @Override
-    public String name() {
-      return "crud-mock";
-    }
-
-    @Override
-    public Optional<PrometheusEndpoint> prometheus() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<URI> gateway() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<String, URI> models() {
-      return Map.of();
-    }
-
-    @Override
-    public List<URI> dcgmExporters() {
-      return List.of();
-    }
-
-    @Override
-    public void close() {
-    }
   }
 }

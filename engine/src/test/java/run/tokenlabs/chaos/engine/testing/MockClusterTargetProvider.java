@@ -7,13 +7,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.engine.api.SafetyLabels;
 import run.tokenlabs.chaos.engine.api.Target;
 import run.tokenlabs.chaos.engine.api.TargetProvider;
@@ -45,7 +41,10 @@ public final class MockClusterTargetProvider implements TargetProvider {
     KubernetesClient client = server.createClient();
     seed(client);
     lastClient = client;
-    return new MockTarget(server, client);
+    return new KubeOnlyTarget("mock", client, () -> {
+      client.close();
+      server.destroy();
+    });
   }
 
   public static void seed(KubernetesClient client) {
@@ -53,38 +52,5 @@ public final class MockClusterTargetProvider implements TargetProvider {
         .addToLabels(SafetyLabels.NAMESPACE_LABEL, SafetyLabels.NAMESPACE_LABEL_VALUE).endMetadata().build()).create();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scratch").endMetadata().build()).create();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build()).create();
-  }
-
-  private record MockTarget(KubernetesMockServer server, KubernetesClient kubernetes) implements Target {
-    @Override
-    public String name() {
-      return "mock";
-    }
-
-    @Override
-    public Optional<PrometheusEndpoint> prometheus() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<URI> gateway() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<String, URI> models() {
-      return Map.of();
-    }
-
-    @Override
-    public List<URI> dcgmExporters() {
-      return List.of();
-    }
-
-    @Override
-    public void close() {
-      kubernetes.close();
-      server.destroy();
-    }
   }
 }
