@@ -239,6 +239,11 @@ public final class Lab implements AutoCloseable {
     simulators.setChunkedPrefill(model, on);
   }
 
+  /** Whether chunked prefill is on for a model now (its profile's setting until changed). */
+  public boolean chunkedPrefill(String model) {
+    return simulators.chunkedPrefill(model);
+  }
+
   /** Stats of the simulator of each pod now running the model (empty if none). */
   public List<ModelStats> modelStats(String model) {
     List<ModelStats> out = new ArrayList<>();

@@ -63,6 +63,10 @@ final class SimulatorRuntime implements PodRuntime {
     byPod.values().stream().filter(s -> s.config().modelName().equals(model)).forEach(s -> s.setChunkedPrefill(on));
   }
 
+  boolean chunkedPrefill(String model) {
+    return chunked.getOrDefault(model, profile.model(model).chunkedPrefill());
+  }
+
   SimulatorConfig config(ModelProfile m) {
     boolean on = chunked.getOrDefault(m.name(), m.chunkedPrefill());
     long blocks = Math.max(1, m.kvCapacityTokens() / SchedulerConfig.BLOCK_SIZE);

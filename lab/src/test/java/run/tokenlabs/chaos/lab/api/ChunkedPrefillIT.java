@@ -30,12 +30,15 @@ class ChunkedPrefillIT {
   @Test
   @DisplayName("one 32k prompt among short ones: p95 TTFT >= 3x p50 without chunking, and >= 30% lower with it")
   void longPrefillBlocksShortPrompts(Lab lab) throws Exception {
+    boolean before = lab.chunkedPrefill(MODEL);
     try {
       lab.faults(MODEL).slowSteps(SLOWDOWN);
       lab.setChunkedPrefill(MODEL, false);
+      assertThat(lab.chunkedPrefill(MODEL)).isFalse();
       shortPromptTtftMillis(lab); // warm-up: JIT and connections, not measured
       double[] off = shortPromptTtftMillis(lab);
       lab.setChunkedPrefill(MODEL, true);
+      assertThat(lab.chunkedPrefill(MODEL)).isTrue();
       double[] on = shortPromptTtftMillis(lab);
 
       assertThat(off[1]).as("p95 vs p50 without chunked prefill (ms): " + off[1] + " vs " + off[0])
@@ -44,7 +47,7 @@ class ChunkedPrefillIT {
           .isLessThanOrEqualTo(0.7 * off[1]);
     } finally {
       lab.faults(MODEL).clear();
-      lab.setChunkedPrefill(MODEL, lab.profile().model(MODEL).chunkedPrefill());
+      lab.setChunkedPrefill(MODEL, before);
     }
   }
 

@@ -13,9 +13,7 @@ import run.tokenlabs.chaos.scenarios.lab.LabTarget;
  * {@code --enable-chunked-prefill} would after a restart of a real server. Lab only: experiments using it carry
  * {@code @RequiresCapability(LabControls.class)}.
  *
- * <p>Its rollback ({@value #ROLLBACK_KIND}) restores the setting the model had before. The lab offers no
- * getter for the current setting, so "before" is the profile's start setting: every experiment leaves the
- * lab as it found it, so that is the setting an experiment finds.
+ * <p>Its rollback ({@value #ROLLBACK_KIND}) restores the setting the model had before the switch.
  */
 public final class ChunkedPrefillSwitch implements Fault {
   /** The rollback kind, handled by {@link ChunkedPrefillRollbackHandler}. */
@@ -43,7 +41,7 @@ public final class ChunkedPrefillSwitch implements Fault {
 
   @Override
   public Rollback prepare(Target target) {
-    boolean before = LabTarget.labOf(target).profile().model(model).chunkedPrefill();
+    boolean before = LabTarget.labOf(target).chunkedPrefill(model);
     return new Rollback(ROLLBACK_KIND, "chunked prefill back " + (before ? "on" : "off") + " for model " + model,
         Map.of(MODEL, model, ENABLED, Boolean.toString(before)));
   }
