@@ -43,11 +43,15 @@ public final class ConfigLoader {
    * Loads the configuration.
    *
    * @param properties where {@code tokenlabs.chaos.*} properties come from (system properties, or
-   *     JUnit configuration parameters, which fall back to system properties)
+   *     JUnit configuration parameters, which fall back to system properties); a relative
+   *     {@code tokenlabs.chaos.config} is resolved against {@code tokenlabs.chaos.basedir} when set
+   *     (the build sets it to the directory Maven was started in)
    * @throws ChaosConfigException naming the first invalid value
    */
   public static ChaosConfig load(Function<String, Optional<String>> properties) {
-    Optional<Path> file = properties.apply(PREFIX + "config").filter(s -> !s.isBlank()).map(Path::of);
+    Optional<Path> base = properties.apply(PREFIX + "basedir").filter(s -> !s.isBlank()).map(Path::of);
+    Optional<Path> file = properties.apply(PREFIX + "config").filter(s -> !s.isBlank()).map(Path::of)
+        .map(p -> p.isAbsolute() || base.isEmpty() ? p : base.get().resolve(p));
     Map<String, ConfigValue> values = new LinkedHashMap<>(file.map(YamlConfigReader::read).orElse(Map.of()));
     for (String key : ConfigKeys.all()) {
       properties.apply(PREFIX + key).ifPresent(text ->

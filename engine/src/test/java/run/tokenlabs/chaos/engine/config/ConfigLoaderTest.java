@@ -192,6 +192,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("A relative config path is read from the directory the build was started in")
+  void relativeConfigAgainstBasedir() throws IOException {
+    Files.writeString(dir.resolve("cluster.yaml"), "dryRun: true\n");
+    props.put("tokenlabs.chaos.basedir", dir.toString());
+    props.put("tokenlabs.chaos.config", "cluster.yaml");
+
+    ChaosConfig config = load();
+
+    assertThat(config.dryRun()).isTrue();
+    assertThat(config.source()).contains(dir.resolve("cluster.yaml"));
+  }
+
+  @Test
   @DisplayName("A missing config file is refused, saying how to fix it")
   void missingFile() {
     props.put("tokenlabs.chaos.config", dir.resolve("nope.yaml").toString());
