@@ -2,6 +2,7 @@ package run.tokenlabs.chaos.engine;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 import java.util.Set;
 import run.tokenlabs.chaos.engine.api.ChaosConfig;
@@ -26,6 +27,20 @@ final class SafetyPolicy {
     }
   }
 
+  /**
+   * The namespace object, or null when it does not exist. An API server that cannot be asked is not a
+   * safety refusal but an ERROR: nothing is injected, and the message says where it tried.
+   */
+  private static Namespace readNamespace(KubernetesClient client, String ns, String fault) {
+    try {
+      return client.namespaces().withName(ns).get();
+    } catch (KubernetesClientException e) {
+      throw new IllegalStateException("Cannot check namespace '" + ns + "' before fault '" + fault + "': the "
+          + "Kubernetes API at " + client.getMasterUrl() + " did not answer (" + e.getMessage() + "); nothing was "
+          + "injected. Check the kube context and that the API server is reachable", e);
+    }
+  }
+
   /** Checks every namespace a fault will act in; throws naming the namespace and the rule. */
   static void checkNamespaces(Set<String> namespaces, ChaosConfig config, KubernetesClient client, String fault) {
     for (String ns : namespaces) {
@@ -36,7 +51,7 @@ final class SafetyPolicy {
         throw new ChaosConfigException("Refused: fault '" + fault + "' would act in namespace '" + ns
             + "', which is not in namespaces.allowed " + config.allowedNamespaces() + "; add it there if it is meant");
       }
-      Namespace namespace = client.namespaces().withName(ns).get();
+      Namespace namespace = readNamespace(client, ns, fault);
       if (namespace == null) {
         throw new ChaosConfigException("Refused: namespace '" + ns + "' of fault '" + fault + "' does not exist on "
             + "the target");
