@@ -25,23 +25,23 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.RequiresCapability;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.spi.Capability.Availability;
+import run.tokenlabs.chaos.api.spi.Capability;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ExperimentParameterSupplier;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
 import run.tokenlabs.chaos.engine.RollbackLedger.Source;
-import run.tokenlabs.chaos.engine.api.Capability;
-import run.tokenlabs.chaos.engine.api.Capability.Availability;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.ExperimentParameterSupplier;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.RequiresCapability;
-import run.tokenlabs.chaos.engine.api.SteadyState;
-import run.tokenlabs.chaos.engine.api.Target;
-import run.tokenlabs.chaos.engine.api.Verdict;
 
 /**
  * The JUnit 5 extension behind {@link ChaosExperiment}: runs the lifecycle of DESIGN section 4

@@ -14,14 +14,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.TargetProvider;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
 import run.tokenlabs.chaos.engine.RollbackLedger.Source;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosConfigException;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.Target;
-import run.tokenlabs.chaos.engine.api.TargetProvider;
-import run.tokenlabs.chaos.engine.api.Verdict;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
 /**

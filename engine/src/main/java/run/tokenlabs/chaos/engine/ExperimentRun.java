@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.opentest4j.TestAbortedException;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.Finding;
+import run.tokenlabs.chaos.api.Guard;
+import run.tokenlabs.chaos.api.KeyNumber;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.Fault;
+import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
 import run.tokenlabs.chaos.engine.RollbackLedger.Source;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.Fault;
-import run.tokenlabs.chaos.engine.api.Guard;
-import run.tokenlabs.chaos.engine.api.Rollback;
-import run.tokenlabs.chaos.engine.api.Target;
 
 /**
  * One experiment in progress: the {@link Chaos} handle its test body uses, and the state the
@@ -171,21 +173,22 @@ final class ExperimentRun implements Chaos {
   }
 
   @Override
-  public void finding(String title, String statement, String evidence) {
+  public void record(Finding finding) {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("title", title);
-    data.put("statement", statement);
-    data.put("evidence", evidence == null ? "" : evidence);
+    data.put("title", finding.title());
+    data.put("statement", finding.statement());
+    data.put("evidence", finding.evidence());
     journal(EventType.FINDING, data);
   }
 
   @Override
-  public void keyNumber(String name, double value, String unit, String note) {
+  public void record(KeyNumber keyNumber) {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("name", name);
+    data.put("name", keyNumber.name());
+    double value = keyNumber.value();
     data.put("value", Double.isFinite(value) ? (Object) value : String.valueOf(value));
-    data.put("unit", unit == null ? "" : unit);
-    data.put("note", note == null ? "" : note);
+    data.put("unit", keyNumber.unit());
+    data.put("note", keyNumber.note());
     journal(EventType.KEY_NUMBER, data);
   }
 

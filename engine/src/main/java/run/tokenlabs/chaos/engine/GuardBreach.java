@@ -1,8 +1,8 @@
 package run.tokenlabs.chaos.engine;
 
+import run.tokenlabs.chaos.api.Guard;
+import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
-import run.tokenlabs.chaos.engine.api.Guard;
-import run.tokenlabs.chaos.engine.api.ProbeException;
 
 /**
  * A guard that tripped, and the failure the experiment ends with: an {@link AssertionError}

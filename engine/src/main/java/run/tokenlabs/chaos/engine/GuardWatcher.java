@@ -4,8 +4,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import run.tokenlabs.chaos.api.Guard;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
-import run.tokenlabs.chaos.engine.api.Guard;
 
 /**
  * Reads an experiment's guards at their intervals while its faults are active and reports the

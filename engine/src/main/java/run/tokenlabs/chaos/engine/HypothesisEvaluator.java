@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import run.tokenlabs.chaos.api.Check;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.Tolerance;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
-import run.tokenlabs.chaos.engine.api.Check;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.Tolerance;
 
 /**
  * Checks a hypothesis against the target. The first successful reading of each check is kept as

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import run.tokenlabs.chaos.engine.api.ChaosEvent;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.ChaosListener;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.spi.ChaosListener;
 
 /**
  * The append-only record of a run: one JSON {@link ChaosEvent} per line in

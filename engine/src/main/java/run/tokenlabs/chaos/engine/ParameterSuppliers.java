@@ -3,7 +3,7 @@ package run.tokenlabs.chaos.engine;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import run.tokenlabs.chaos.engine.api.ExperimentParameterSupplier;
+import run.tokenlabs.chaos.api.spi.ExperimentParameterSupplier;
 
 /** The {@link ExperimentParameterSupplier}s on the class path, loaded once. */
 final class ParameterSuppliers {

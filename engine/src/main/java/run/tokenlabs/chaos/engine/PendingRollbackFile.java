@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import run.tokenlabs.chaos.engine.api.Rollback;
+import run.tokenlabs.chaos.api.spi.Rollback;
 
 /**
  * The on-disk record of rollbacks not yet completed, one file per run in

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.ProbeException;
 
 /**
  * Step 7 of the lifecycle: after rollback, the steady state is polled until it holds or the

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.Rollback;
-import run.tokenlabs.chaos.engine.api.RollbackHandler;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.Rollback;
+import run.tokenlabs.chaos.api.spi.RollbackHandler;
 
 /**
  * Every rollback of a run, from registration to completion. Registration writes the pending file

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 import java.util.Set;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosConfigException;
-import run.tokenlabs.chaos.engine.api.SafetyLabels;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.SafetyLabels;
 
 /**
  * The rules that make a chaos tool hard to misuse against production (DESIGN section 8): a

@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.probes;
 
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ExperimentParameterSupplier;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.spi.ExperimentParameterSupplier;
 import run.tokenlabs.chaos.probes.api.Probes;
 
 /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.ExperimentParameterSupplier;
+import run.tokenlabs.chaos.api.spi.ExperimentParameterSupplier;
 import run.tokenlabs.chaos.probes.api.Probes;
 
 class ProbesParameterSupplierTest {

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import run.tokenlabs.chaos.engine.api.ChaosEvent;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
-import run.tokenlabs.chaos.engine.api.ChaosListener;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.spi.ChaosListener;
 
 /**
  * The engine's Allure reporter, found by ServiceLoader: each experiment's events become steps and

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import run.tokenlabs.chaos.engine.api.ChaosEvent;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.spi.ChaosEvent;
 
 /**
  * Turns one experiment's events into Allure steps and attachments of its test case.

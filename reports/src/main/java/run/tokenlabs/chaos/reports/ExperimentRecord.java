@@ -3,9 +3,9 @@ package run.tokenlabs.chaos.reports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.Finding;
-import run.tokenlabs.chaos.engine.api.KeyNumber;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Finding;
+import run.tokenlabs.chaos.api.KeyNumber;
+import run.tokenlabs.chaos.api.Verdict;
 
 /**
  * Everything the journal says about one experiment (one test method), gathered in journal order.

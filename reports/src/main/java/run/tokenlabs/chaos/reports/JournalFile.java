@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import run.tokenlabs.chaos.engine.api.ChaosEvent;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent;
 
 /**
  * A run's journal as read back from disk: its events in order, and the lines that could not be

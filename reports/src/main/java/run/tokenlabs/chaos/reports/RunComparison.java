@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import run.tokenlabs.chaos.engine.api.KeyNumber;
+import run.tokenlabs.chaos.api.KeyNumber;
 
 /**
  * Two runs side by side: each key number of either run (matched by experiment and name) with its

@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.reports;
 
 import java.util.List;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.reports.SummaryPage.Artifact;
 import run.tokenlabs.chaos.reports.SummaryPage.FaultRow;
 import run.tokenlabs.chaos.reports.SummaryPage.FindingItem;

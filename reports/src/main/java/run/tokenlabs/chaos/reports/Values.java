@@ -2,7 +2,7 @@ package run.tokenlabs.chaos.reports;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
 
 /** How figures and verdicts read on the summary page. */
 final class Values {

@@ -32,8 +32,8 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import run.tokenlabs.chaos.engine.api.ChaosEvent;
-import run.tokenlabs.chaos.engine.api.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.spi.ChaosEvent;
 
 /**
  * The listener under the real allure-junit5 platform listener, with events sent from the same

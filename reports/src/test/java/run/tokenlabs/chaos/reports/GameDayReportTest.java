@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.reports.SummaryPage.Gap;
 import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
 import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;

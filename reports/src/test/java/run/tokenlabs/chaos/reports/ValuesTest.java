@@ -3,7 +3,7 @@ package run.tokenlabs.chaos.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
 
 class ValuesTest {
   @Test
@@ -32,7 +32,7 @@ class ValuesTest {
   void reasonsLoseTheEnginePrefixes() {
     assertThat(Values.reason(Verdict.BLOCKED, "BLOCKED: NVLink absent")).isEqualTo("NVLink absent");
     assertThat(Values.reason(Verdict.DEVIATED, "java.lang.AssertionError: no alert")).isEqualTo("no alert");
-    assertThat(Values.reason(Verdict.ERROR, "run.tokenlabs.chaos.engine.api.ProbeException: down"))
+    assertThat(Values.reason(Verdict.ERROR, "run.tokenlabs.chaos.api.ProbeException: down"))
         .isEqualTo("ProbeException: down");
     assertThat(Values.reason(Verdict.ERROR, "java.lang.IllegalStateException")).isEqualTo("IllegalStateException");
     assertThat(Values.reason(Verdict.HELD, "")).isEqualTo("(no message)");

@@ -22,7 +22,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.ChaosExperiment;
 import run.tokenlabs.chaos.scenarios.experiments.ExpectedOnLab;
 
 /**

@@ -1,6 +1,6 @@
 package run.tokenlabs.chaos.engine.config;
 
-import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.ChaosConfigException;
 
 /** A configuration value that cannot be used; the message names key, origin, value and accepted form. */
 final class ConfigException extends ChaosConfigException {

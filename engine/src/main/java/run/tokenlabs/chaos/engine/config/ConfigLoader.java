@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosConfig.EndpointSettings;
-import run.tokenlabs.chaos.engine.api.ChaosConfig.KubernetesSettings;
-import run.tokenlabs.chaos.engine.api.ChaosConfig.PrometheusSettings;
-import run.tokenlabs.chaos.engine.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.ChaosConfig.EndpointSettings;
+import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
+import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosConfigException;
 
 /**
  * Builds the {@link ChaosConfig}: defaults, then the YAML file named by {@code tokenlabs.chaos.config},

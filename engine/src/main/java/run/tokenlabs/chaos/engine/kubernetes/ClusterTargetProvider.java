@@ -7,11 +7,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.ChaosConfigException;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Target;
-import run.tokenlabs.chaos.engine.api.TargetProvider;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.TargetProvider;
 
 /**
  * The {@code cluster} target: a real cluster through the kubeconfig (or in-cluster ServiceAccount),

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import run.tokenlabs.chaos.engine.api.Rollback;
-import run.tokenlabs.chaos.engine.api.RollbackHandler;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.Rollback;
+import run.tokenlabs.chaos.api.spi.RollbackHandler;
 
 /** Undoes {@link MarkerFileFault}; records the order of undos so tests can check LIFO. */
 public final class DeleteFileRollbackHandler implements RollbackHandler {

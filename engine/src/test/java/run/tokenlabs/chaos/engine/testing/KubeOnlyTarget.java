@@ -5,8 +5,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Target;
 
 /** A target with only a Kubernetes API (a fabric8 mock server in the tests); closing runs {@code onClose}. */
 public record KubeOnlyTarget(String name, KubernetesClient kubernetes, Runnable onClose) implements Target {

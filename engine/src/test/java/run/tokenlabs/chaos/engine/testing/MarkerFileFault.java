@@ -3,9 +3,9 @@ package run.tokenlabs.chaos.engine.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import run.tokenlabs.chaos.engine.api.Fault;
-import run.tokenlabs.chaos.engine.api.Rollback;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.Fault;
+import run.tokenlabs.chaos.api.spi.Rollback;
 
 /**
  * A fault whose damage is visible on disk: acting creates a marker file, the rollback deletes it.

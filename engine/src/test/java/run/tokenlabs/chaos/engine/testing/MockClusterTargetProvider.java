@@ -9,10 +9,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
-import run.tokenlabs.chaos.engine.api.SafetyLabels;
-import run.tokenlabs.chaos.engine.api.Target;
-import run.tokenlabs.chaos.engine.api.TargetProvider;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.SafetyLabels;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.TargetProvider;
 
 /**
  * Test target {@code mock}: a fabric8 mock API server in CRUD mode on loopback, seeded with a

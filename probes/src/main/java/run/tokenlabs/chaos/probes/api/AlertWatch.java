@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.Reading;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
 
 /**
  * One alerting rule watched through {@code /api/v1/rules}: its state as a probe, and the awaiting

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.Tolerance;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.Tolerance;
 
 /**
  * A tolerance on an {@link HttpResult}: status, body and latency checks that must all hold, e.g.

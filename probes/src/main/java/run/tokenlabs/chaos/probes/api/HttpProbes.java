@@ -13,9 +13,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.Reading;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
 import run.tokenlabs.chaos.probes.http.OkHttpClients;
 
 /** One-request HTTP probes: status, latency and body, judged with {@link HttpExpectation}. */

@@ -2,8 +2,8 @@ package run.tokenlabs.chaos.probes.api;
 
 import java.time.Duration;
 import java.util.Objects;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.probes.prometheus.PrometheusClients;
 
 /**

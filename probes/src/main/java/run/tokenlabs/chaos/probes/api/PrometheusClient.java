@@ -3,7 +3,7 @@ package run.tokenlabs.chaos.probes.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.ProbeException;
 
 /**
  * Prometheus' HTTP API with typed answers.

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.Reading;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
 
 /**
  * The series a PromQL selector returns, watched with instant queries: it is <em>absent</em> (the

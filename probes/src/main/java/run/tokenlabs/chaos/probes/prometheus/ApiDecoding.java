@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.probes.api.Alert;
 import run.tokenlabs.chaos.probes.api.AlertState;
 import run.tokenlabs.chaos.probes.api.BuildInfo;

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.probes.api.Alert;
 import run.tokenlabs.chaos.probes.api.BuildInfo;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;

@@ -5,8 +5,8 @@ import java.util.Objects;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Secret;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Secret;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.http.OkHttpClients;
 

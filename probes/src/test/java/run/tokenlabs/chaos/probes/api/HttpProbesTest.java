@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Reading;
+import run.tokenlabs.chaos.api.Reading;
 
 class HttpProbesTest {
 

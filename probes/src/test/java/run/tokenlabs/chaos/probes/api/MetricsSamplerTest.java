@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.ProbeException;
 
 class MetricsSamplerTest {
   static String kv(double usage) {

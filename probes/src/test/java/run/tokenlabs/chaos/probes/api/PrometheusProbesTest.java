@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.Tolerance;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.Tolerance;
 
 class PrometheusProbesTest {
 

@@ -9,7 +9,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.probes.prometheus.PrometheusClients;
 import run.tokenlabs.chaos.probes.prometheus.RetryPolicy;
 

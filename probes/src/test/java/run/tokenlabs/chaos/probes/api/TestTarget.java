@@ -5,8 +5,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Target;
 
 /** A target made of explicit endpoints, for probe tests. */
 record TestTarget(KubernetesClient kubernetesClient, Optional<PrometheusEndpoint> prometheus, Optional<URI> gateway,

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Secret;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Secret;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 
 /** What the client does when Prometheus, or whatever answers in its place, misbehaves. */

@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.scenarios.lab;
 
-import run.tokenlabs.chaos.engine.api.Capability;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.Capability;
 
 /**
  * The capability of driving the embedded lab's simulator directly: injecting stream cuts, stalls

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.engine.api.PrometheusEndpoint;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.lab.api.Lab;
 
 /**

@@ -1,16 +1,16 @@
 package run.tokenlabs.chaos.scenarios.example;
 
-import static run.tokenlabs.chaos.engine.api.Tolerance.atLeast;
-import static run.tokenlabs.chaos.engine.api.Tolerance.present;
+import static run.tokenlabs.chaos.api.Tolerance.atLeast;
+import static run.tokenlabs.chaos.api.Tolerance.present;
 
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.Faults;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.SteadyState;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.faults.Faults;
 import run.tokenlabs.chaos.probes.api.Probes;
 
 @ChaosExperiment(id = "EXAMPLE-1", title = "A Deployment-managed inference pod comes back by itself",

@@ -3,7 +3,7 @@ package run.tokenlabs.chaos.scenarios.experiments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import run.tokenlabs.chaos.engine.api.ProbeException;
+import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.Rule;
 import run.tokenlabs.chaos.probes.api.RuleGroup;

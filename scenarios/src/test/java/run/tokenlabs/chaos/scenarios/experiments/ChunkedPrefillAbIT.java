@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static run.tokenlabs.chaos.engine.api.Tolerance.atMost;
+import static run.tokenlabs.chaos.api.Tolerance.atMost;
 
 import java.net.URI;
 import java.time.Duration;
@@ -9,29 +9,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.RequiresCapability;
-import run.tokenlabs.chaos.engine.api.SteadyState;
-import run.tokenlabs.chaos.engine.api.Verdict;
-import run.tokenlabs.chaos.engine.api.load.Arrivals;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Workload;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.RequiresCapability;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.lab.api.ModelProfile;
-import run.tokenlabs.chaos.probes.api.Analysis;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.BackgroundLoad;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Workload;
 import run.tokenlabs.chaos.probes.api.Analysis.DistributionComparison;
+import run.tokenlabs.chaos.probes.api.Analysis;
 import run.tokenlabs.chaos.probes.api.Probes;
-import run.tokenlabs.chaos.scenarios.faults.BackgroundLoad;
-import run.tokenlabs.chaos.scenarios.faults.ChunkedPrefillSwitch;
-import run.tokenlabs.chaos.scenarios.faults.StepSlowdown;
 import run.tokenlabs.chaos.scenarios.lab.LabControls;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
+import run.tokenlabs.chaos.scenarios.lab.faults.ChunkedPrefillSwitch;
+import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
 
 /**
  * The reference run's next-run item 2 (its finding 03: "p95 TTFT is 5x p50 because long prefills block everyone;

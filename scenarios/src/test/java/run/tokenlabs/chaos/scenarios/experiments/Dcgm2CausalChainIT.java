@@ -2,7 +2,7 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static run.tokenlabs.chaos.engine.api.Tolerance.atLeast;
+import static run.tokenlabs.chaos.api.Tolerance.atLeast;
 import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.DEEPSEEK;
 
 import java.time.Duration;
@@ -17,23 +17,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.SteadyState;
-import run.tokenlabs.chaos.engine.api.Verdict;
-import run.tokenlabs.chaos.engine.api.load.Arrivals;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.Progress;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.probes.api.Analysis;
 import run.tokenlabs.chaos.probes.api.DcgmField;
 import run.tokenlabs.chaos.probes.api.DcgmInventory;
 import run.tokenlabs.chaos.probes.api.Point;
-import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.QueryResult;
 import run.tokenlabs.chaos.probes.api.RangeSeries;
 import run.tokenlabs.chaos.probes.api.Sample;
@@ -92,7 +92,7 @@ class Dcgm2CausalChainIT {
     Instant end = Instant.now();
     PromWindows.awaitScrapedAfter(prometheus, UTIL, end, step.multipliedBy(3).plusSeconds(10));
     chaos.evidence("varying load", load.spec().endpoint() + ", Poisson arrivals ramping to "
-        + ((run.tokenlabs.chaos.engine.api.load.Loop.Open) load.spec().loop()).arrivals().ratePerSecond()
+        + ((run.tokenlabs.chaos.load.api.Loop.Open) load.spec().loop()).arrivals().ratePerSecond()
         + "/s over " + RAMP.toSeconds() + " s, " + LOAD.toSeconds() + " s in all: " + load.ledger()
         + "\nwindow " + start + " .. " + end + ", step " + step);
 

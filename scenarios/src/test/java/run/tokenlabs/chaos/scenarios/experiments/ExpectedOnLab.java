@@ -5,7 +5,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import run.tokenlabs.chaos.engine.api.Verdict;
+import run.tokenlabs.chaos.api.Verdict;
 
 /**
  * What an experiment must produce on a lab profile: the lab reproduces the reference run, so each

@@ -2,7 +2,7 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static run.tokenlabs.chaos.engine.api.Tolerance.atMost;
+import static run.tokenlabs.chaos.api.Tolerance.atMost;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,25 +10,25 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.SteadyState;
-import run.tokenlabs.chaos.engine.api.Verdict;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.load.api.BackgroundLoad;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.probes.api.MetricsSampler;
-import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.QueryResult;
 import run.tokenlabs.chaos.probes.api.SeriesStats;
-import run.tokenlabs.chaos.scenarios.faults.BackgroundLoad;
 
 /**
  * FAILURE-1 of the reference run, done as its finding 02 asked: KV-cache pressure from 50+ concurrent sessions

@@ -2,19 +2,19 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import java.time.Duration;
 import java.util.Locale;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.ProbeException;
-import run.tokenlabs.chaos.engine.api.Reading;
-import run.tokenlabs.chaos.engine.api.Target;
-import run.tokenlabs.chaos.engine.api.Tolerance;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.Progress;
-import run.tokenlabs.chaos.engine.api.load.RequestRecord;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.Tolerance;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.Progress;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
  * Streams through the run's gateway, taken from the {@link Target} (never built), so the same

@@ -2,7 +2,7 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import java.time.Duration;
 import java.util.Locale;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
 
 /**

@@ -13,15 +13,15 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.InterChunkGaps;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.RequestRecord;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.InterChunkGaps;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 import run.tokenlabs.chaos.scenarios.experiments.Slo1BaselineIT.Tier;
 
 /** The pure parts of FAILURE-1, SLO-1 and the chunked-prefill A/B: no lab needed. */

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.Check;
-import run.tokenlabs.chaos.engine.api.Probe;
-import run.tokenlabs.chaos.engine.api.Reading;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.Check;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.Reading;
 
 /**
  * Times recovery with the experiment's own steady-state checks. After the rollback the engine re-reads

@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static run.tokenlabs.chaos.engine.api.Tolerance.atMost;
+import static run.tokenlabs.chaos.api.Tolerance.atMost;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,22 +10,22 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.Chaos;
-import run.tokenlabs.chaos.engine.api.ChaosExperiment;
-import run.tokenlabs.chaos.engine.api.Hypothesis;
-import run.tokenlabs.chaos.engine.api.SteadyState;
-import run.tokenlabs.chaos.engine.api.Verdict;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.LatencyHistograms;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.Slo;
-import run.tokenlabs.chaos.engine.api.load.Workload;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.SteadyState;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.load.api.BackgroundLoad;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.LatencyHistograms;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.Slo;
+import run.tokenlabs.chaos.load.api.Workload;
 import run.tokenlabs.chaos.probes.api.Probes;
-import run.tokenlabs.chaos.scenarios.faults.BackgroundLoad;
 
 /**
  * SLO-1 and SLO-2 of the reference run: a baseline load through the gateway per workload bucket (A interactive,

@@ -10,19 +10,19 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.load.ApiFlavor;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.Progress;
-import run.tokenlabs.chaos.engine.api.load.PromptInfo;
-import run.tokenlabs.chaos.engine.api.load.RequestRecord;
-import run.tokenlabs.chaos.engine.api.load.Workload;
 import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.lab.api.LabProfile;
 import run.tokenlabs.chaos.lab.api.LabTest;
+import run.tokenlabs.chaos.load.api.ApiFlavor;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.Progress;
+import run.tokenlabs.chaos.load.api.PromptInfo;
+import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.Workload;
 
 /**
  * Prompt and output lengths against the lab simulator, which counts tokens by a fixed rule and

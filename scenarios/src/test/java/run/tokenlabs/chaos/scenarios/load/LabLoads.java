@@ -10,13 +10,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import run.tokenlabs.chaos.engine.api.load.ApiFlavor;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
 import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.lab.api.ModelProfile;
 import run.tokenlabs.chaos.lab.api.ModelStats;
+import run.tokenlabs.chaos.load.api.ApiFlavor;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.Outcome;
 
 /**
  * What the load-generator ITs share: endpoints of the shared lab (through its gateway or straight to

@@ -7,20 +7,20 @@ import static run.tokenlabs.chaos.scenarios.load.LabLoads.assertLedgerBalanced;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.load.ApiFlavor;
-import run.tokenlabs.chaos.engine.api.load.Arrivals;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.ClientPool;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.Progress;
-import run.tokenlabs.chaos.engine.api.load.RequestRecord;
 import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.lab.api.LabProfile;
 import run.tokenlabs.chaos.lab.api.LabTest;
+import run.tokenlabs.chaos.load.api.ApiFlavor;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.ClientPool;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.Progress;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
  * The connection-pool trap of the reference run, where the client silently dropped 45 of 50 requests,

@@ -13,20 +13,20 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import run.tokenlabs.chaos.engine.api.load.ApiFlavor;
-import run.tokenlabs.chaos.engine.api.load.Bounds;
-import run.tokenlabs.chaos.engine.api.load.Bucket;
-import run.tokenlabs.chaos.engine.api.load.Endpoint;
-import run.tokenlabs.chaos.engine.api.load.Load;
-import run.tokenlabs.chaos.engine.api.load.LoadResult;
-import run.tokenlabs.chaos.engine.api.load.LoadSpec;
-import run.tokenlabs.chaos.engine.api.load.Outcome;
-import run.tokenlabs.chaos.engine.api.load.Progress;
-import run.tokenlabs.chaos.engine.api.load.RequestRecord;
-import run.tokenlabs.chaos.engine.api.load.TruncationSignal;
 import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.lab.api.LabProfile;
 import run.tokenlabs.chaos.lab.api.LabTest;
+import run.tokenlabs.chaos.load.api.ApiFlavor;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.Progress;
+import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.TruncationSignal;
 
 /**
  * Faults the simulator injects, and how the load generator books them: a stream cut short is

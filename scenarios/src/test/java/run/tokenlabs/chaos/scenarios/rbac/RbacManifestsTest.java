@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.engine.api.ChaosConfig;
+import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
 /** The in-cluster manifests grant what the faults need and no more, and carry a configuration the engine accepts. */

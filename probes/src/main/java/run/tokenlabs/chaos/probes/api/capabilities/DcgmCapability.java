@@ -2,8 +2,8 @@ package run.tokenlabs.chaos.probes.api.capabilities;
 
 import java.util.List;
 import java.util.stream.Collectors;
-import run.tokenlabs.chaos.engine.api.Capability;
-import run.tokenlabs.chaos.engine.api.Target;
+import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.Capability;
 import run.tokenlabs.chaos.probes.api.DcgmField;
 import run.tokenlabs.chaos.probes.api.DcgmInventory;
 import run.tokenlabs.chaos.probes.api.Probes;

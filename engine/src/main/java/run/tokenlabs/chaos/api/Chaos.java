@@ -1,0 +1,53 @@
+package run.tokenlabs.chaos.api;
+
+import java.time.Duration;
+import run.tokenlabs.chaos.api.spi.Fault;
+
+/**
+ * The experiment's handle on the engine, injected as a test-method parameter: inject faults,
+ * start guards, record findings and key numbers. Everything it does is journaled.
+ */
+public interface Chaos {
+
+  /**
+   * Injects a fault: prepares it, registers its rollback (store, shutdown hook, pending file) and
+   * then acts. In dry-run mode it journals what it would do and stops the experiment as ABORTED.
+   */
+  void inject(Fault fault);
+
+  /** Starts watching a guard until the experiment's rollback. */
+  void guard(Guard guard);
+
+  /** Records a finding. */
+  void record(Finding finding);
+
+  /** Records a key number. */
+  void record(KeyNumber keyNumber);
+
+  /** Records a finding. Positional form, kept only until every caller uses {@link #record(Finding)}. */
+  @Deprecated(forRemoval = true)
+  default void finding(String title, String statement, String evidence) {
+    record(new Finding(title, statement, evidence));
+  }
+
+  /** Records a key number. Positional form, kept only until every caller uses {@link #record(KeyNumber)}. */
+  @Deprecated(forRemoval = true)
+  default void keyNumber(String name, double value, String unit, String note) {
+    record(new KeyNumber(name, value, unit, note));
+  }
+
+  /** Journals a piece of evidence (PromQL and result, a percentile table) under a name. */
+  void evidence(String name, String content);
+
+  /** The run's target. */
+  Target target();
+
+  /** The run's configuration. */
+  ChaosConfig config();
+
+  /** This run's id (also in the journal's file name). */
+  String runId();
+
+  /** The experiment's recovery timeout. */
+  Duration recoveryTimeout();
+}

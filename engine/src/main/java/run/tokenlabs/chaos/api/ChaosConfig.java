@@ -1,0 +1,142 @@
+package run.tokenlabs.chaos.api;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The run's configuration, from {@code tokenlabs-chaos.yaml} (path in system property
+ * {@code tokenlabs.chaos.config}) overridden key by key by system properties
+ * {@code tokenlabs.chaos.<key>} (e.g. {@code -Dtokenlabs.chaos.prometheus.url=...}; lists
+ * comma-separated). See the README's configuration reference for every key.
+ *
+ * <p>It holds no secret: credentials are named by file or environment variable and read only when
+ * a client is built ({@link #prometheusEndpoint()}).
+ *
+ * @param target {@code lab} (default) or {@code cluster}
+ * @param labProfile the lab's hardware profile ({@code gb10}, {@code h200}, ...)
+ * @param prometheus how to reach Prometheus on a cluster
+ * @param kubernetes which kube context to use and which are allowed
+ * @param allowedNamespaces the only namespaces faults may act in
+ * @param dryRun journal and print every action, take none
+ * @param recoveryTimeout default time for the steady state to hold again after rollback
+ * @param probeTimeout the longest one probe reading may take before it is an ERROR
+ * @param journalDir where the journal and the pending-rollback files go
+ * @param endpoints model servers, gateway and DCGM exporters of a cluster
+ * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
+ * @param source the configuration file, if one was read
+ */
+public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
+                          KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
+                          Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
+                          EndpointSettings endpoints, String mavenProfile, Optional<Path> source) {
+
+  public ChaosConfig {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(labProfile, "labProfile");
+    Objects.requireNonNull(prometheus, "prometheus");
+    Objects.requireNonNull(kubernetes, "kubernetes");
+    allowedNamespaces = List.copyOf(allowedNamespaces);
+    Objects.requireNonNull(recoveryTimeout, "recoveryTimeout");
+    Objects.requireNonNull(probeTimeout, "probeTimeout");
+    Objects.requireNonNull(journalDir, "journalDir");
+    Objects.requireNonNull(endpoints, "endpoints");
+    Objects.requireNonNull(mavenProfile, "mavenProfile");
+    Objects.requireNonNull(source, "source");
+  }
+
+  /** Whether the run is armed for a real cluster ({@code mvn -Pchaos}). */
+  public boolean chaosProfileActive() {
+    return "chaos".equals(mavenProfile);
+  }
+
+  /**
+   * The Prometheus endpoint with credentials read now from the configured file or environment
+   * variable; empty when no URL is configured.
+   *
+   * @throws ChaosConfigException when a named token file or variable cannot be read
+   */
+  public Optional<PrometheusEndpoint> prometheusEndpoint() {
+    return prometheus.url().map(url -> new PrometheusEndpoint(url,
+        prometheus.readBearerToken(), prometheus.basicAuthUser(), prometheus.readBasicPassword(),
+        prometheus.caFile()));
+  }
+
+  /**
+   * Prometheus settings.
+   *
+   * @param url base URL
+   * @param bearerTokenFile file holding a bearer token (e.g. a mounted ServiceAccount token)
+   * @param bearerTokenEnv environment variable holding a bearer token
+   * @param basicAuthUser basic-auth user
+   * @param basicAuthPasswordEnv environment variable holding the basic-auth password
+   * @param caFile PEM CA to trust
+   */
+  public record PrometheusSettings(Optional<URI> url, Optional<Path> bearerTokenFile, Optional<String> bearerTokenEnv,
+                                   Optional<String> basicAuthUser, Optional<String> basicAuthPasswordEnv,
+                                   Optional<Path> caFile) {
+
+    public static PrometheusSettings none() {
+      return new PrometheusSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty());
+    }
+
+    Optional<Secret> readBearerToken() {
+      if (bearerTokenFile.isPresent()) {
+        Path file = bearerTokenFile.get();
+        try {
+          return Optional.of(Secret.of(java.nio.file.Files.readString(file).strip()));
+        } catch (java.io.IOException e) {
+          throw new ChaosConfigException("prometheus.bearerTokenFile: cannot read '" + file + "' (" + e
+              + "); give a readable file that holds the token");
+        }
+      }
+      return bearerTokenEnv.map(name -> Secret.of(requireEnv("prometheus.bearerTokenEnv", name)));
+    }
+
+    Optional<Secret> readBasicPassword() {
+      return basicAuthPasswordEnv.map(name -> Secret.of(requireEnv("prometheus.basicAuth.passwordEnv", name)));
+    }
+
+    private static String requireEnv(String key, String name) {
+      String value = System.getenv(name);
+      if (value == null || value.isBlank()) {
+        throw new ChaosConfigException(key + ": environment variable '" + name
+            + "' is not set or empty; export it before the run or remove the key");
+      }
+      return value.strip();
+    }
+  }
+
+  /**
+   * Kubernetes settings.
+   *
+   * @param context the kube context to use on a cluster (empty: the kubeconfig's current context)
+   * @param allowedContexts the contexts a cluster run may use; the one in use must be listed
+   */
+  public record KubernetesSettings(Optional<String> context, List<String> allowedContexts) {
+    public KubernetesSettings {
+      Objects.requireNonNull(context, "context");
+      allowedContexts = List.copyOf(allowedContexts);
+    }
+  }
+
+  /**
+   * Endpoints of a cluster target (the lab supplies its own).
+   *
+   * @param gateway the inference gateway
+   * @param models model name to base URL of a model server
+   * @param dcgmExporters DCGM exporter metrics URLs
+   */
+  public record EndpointSettings(Optional<URI> gateway, Map<String, URI> models, List<URI> dcgmExporters) {
+    public EndpointSettings {
+      Objects.requireNonNull(gateway, "gateway");
+      models = Map.copyOf(models);
+      dcgmExporters = List.copyOf(dcgmExporters);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package run.tokenlabs.chaos.api;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import run.tokenlabs.chaos.api.spi.TargetProvider;
+
+/**
+ * The world a run acts on: the embedded lab or a configured cluster. One per run, opened by the
+ * engine through a {@link TargetProvider} and closed at the end.
+ *
+ * <p>Everything that touches the outside comes from here, so an experiment never builds a client
+ * or a URL itself and runs unchanged against the lab and a cluster.
+ */
+public interface Target extends AutoCloseable {
+
+  /** E.g. {@code lab (gb10)} or {@code cluster (context prod-gpu)}. */
+  String name();
+
+  /** Kubernetes API client. Owned by the target: do not close it. */
+  KubernetesClient kubernetes();
+
+  /** Prometheus, if the target has one. */
+  Optional<PrometheusEndpoint> prometheus();
+
+  /** The inference gateway's base URL (OpenAI API behind it), if any. */
+  Optional<URI> gateway();
+
+  /** Model servers reachable directly: model name to base URL (serving {@code /v1/...} and {@code /metrics}). */
+  Map<String, URI> models();
+
+  /** DCGM exporter metrics URLs ({@code http://host:9400/metrics}). */
+  List<URI> dcgmExporters();
+
+  /** Target-specific extras (e.g. the lab handle), or empty. */
+  default <T> Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  @Override
+  void close();
+}

@@ -1,0 +1,22 @@
+package run.tokenlabs.chaos.faults;
+
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.spi.Fault;
+import run.tokenlabs.chaos.api.spi.Rollback;
+import run.tokenlabs.chaos.faults.ForceDeletePodFault;
+
+/** The built-in faults. Inject them with {@link Chaos#inject(Fault)}. */
+public final class Faults {
+  private Faults() {
+  }
+
+  /**
+   * Force-deletes one pod matching {@code labelSelector} (equality terms, e.g.
+   * {@code app=deepseek-r1-7b}) in {@code namespace}, with grace period 0. Rollback: a bare pod is
+   * recreated from its captured manifest; a controller-managed pod is awaited until its controller
+   * has replaced it and it is Ready.
+   */
+  public static Fault forceDeletePod(String namespace, String labelSelector) {
+    return new ForceDeletePodFault(namespace, labelSelector);
+  }
+}

@@ -1,0 +1,24 @@
+package run.tokenlabs.chaos.load;
+
+import run.tokenlabs.chaos.load.api.Usage;
+
+/** The parts of one OpenAI stream chunk the load generator needs; one instance per stream, reused. */
+final class Chunk {
+  boolean choicesNull;
+  int choiceCount;
+  int contentChars;
+  int reasoningChars;
+  String finishReason;
+  Usage usage;
+  String error;
+
+  void reset() {
+    choicesNull = false;
+    choiceCount = 0;
+    contentChars = 0;
+    reasoningChars = 0;
+    finishReason = null;
+    usage = null;
+    error = null;
+  }
+}

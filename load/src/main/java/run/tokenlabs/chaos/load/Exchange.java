@@ -1,0 +1,144 @@
+package run.tokenlabs.chaos.load;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import run.tokenlabs.chaos.load.api.InterChunkGaps;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.TruncationSignal;
+import run.tokenlabs.chaos.load.api.Usage;
+
+/**
+ * One request in flight: what is known of it so far, and the state that makes its classification
+ * happen exactly once. Three parties touch it: the scheduler (creates it), the OkHttp thread that
+ * sends and reads it (all measurement fields, single writer), and the reaper (deadline only). The
+ * state moves QUEUED -> SENT -> DONE, or QUEUED -> DONE when the reaper rejects a request that is
+ * still in the client's queue; compare-and-set decides who concludes.
+ */
+final class Exchange {
+  private static final int QUEUED = 0;
+  private static final int SENT = 1;
+  private static final int DONE = 2;
+
+  final long id;
+  final PreparedPrompt prompt;
+  final long intendedNanos;
+  final long deadlineNanos;
+  /** When a request still in the client's queue is rejected: the earlier of the deadline and the dispatch limit. */
+  final long queueDeadlineNanos;
+  private final AtomicInteger state = new AtomicInteger(QUEUED);
+  volatile Call call;
+  volatile boolean timedOutByReaper;
+  private volatile long actualStartNanos = -1;
+
+  long responseHeadersNanos = -1;
+  long firstChunkNanos = -1;
+  long firstContentNanos = -1;
+  long lastChunkNanos = -1;
+  private int[] gaps;
+  private int gapCount;
+  int chunks;
+  int tokensReceived;
+  boolean lastChunkHadText;
+  String finishReason;
+  Usage usage;
+  boolean done;
+  int eventsAfterDone;
+  String errorEvent;
+  int httpStatus;
+
+  Exchange(long id, PreparedPrompt prompt, long intendedNanos, long deadlineNanos, long queueDeadlineNanos) {
+    this.id = id;
+    this.prompt = prompt;
+    this.intendedNanos = intendedNanos;
+    this.deadlineNanos = deadlineNanos;
+    this.queueDeadlineNanos = Math.min(deadlineNanos, queueDeadlineNanos);
+    this.gaps = new int[Math.min(prompt.bucket().maxTokens() + 2, 1024)];
+  }
+
+  /** The request left the client's queue at {@code nanos}; false if it was already concluded. */
+  boolean markSent(long nanos) {
+    if (state.compareAndSet(QUEUED, SENT)) {
+      actualStartNanos = nanos;
+      return true;
+    }
+    return false;
+  }
+
+  boolean isQueued() {
+    return state.get() == QUEUED;
+  }
+
+  boolean isDone() {
+    return state.get() == DONE;
+  }
+
+  long actualStartNanos() {
+    return actualStartNanos;
+  }
+
+  /** Takes one decoded chunk that arrived at {@code nanos}. */
+  void onChunk(Chunk c, long nanos) {
+    if (c.error != null && errorEvent == null) {
+      errorEvent = c.error;
+    }
+    if (c.usage != null) {
+      usage = c.usage;
+    }
+    if (c.choiceCount == 0) {
+      return;
+    }
+    chunks++;
+    if (firstChunkNanos < 0) {
+      firstChunkNanos = nanos;
+    } else {
+      addGap(nanos - lastChunkNanos);
+    }
+    lastChunkNanos = nanos;
+    lastChunkHadText = c.contentChars > 0 || c.reasoningChars > 0;
+    if (lastChunkHadText) {
+      tokensReceived++;
+    }
+    if (c.contentChars > 0 && firstContentNanos < 0) {
+      firstContentNanos = nanos;
+    }
+    if (c.finishReason != null) {
+      finishReason = c.finishReason;
+    }
+  }
+
+  private void addGap(long nanos) {
+    if (gapCount == gaps.length) {
+      gaps = Arrays.copyOf(gaps, gaps.length * 2);
+    }
+    gaps[gapCount++] = (int) Math.min(Integer.MAX_VALUE, nanos / 1_000);
+  }
+
+  /**
+   * Concludes the request once; returns its record, or null if someone else concluded it first.
+   * {@code onlyIfQueued} is the reaper's case: reject only what has not been sent.
+   */
+  RequestRecord conclude(Verdict v, long endNanos, boolean onlyIfQueued) {
+    boolean won = onlyIfQueued
+        ? state.compareAndSet(QUEUED, DONE)
+        : state.getAndSet(DONE) != DONE;
+    if (!won) {
+      return null;
+    }
+    Set<TruncationSignal> signals = v.signals().isEmpty() ? Set.of() : EnumSet.copyOf(v.signals());
+    return new RequestRecord(id, prompt.bucket().name(), prompt.bucket().maxTokens(),
+        prompt.bucket().slowReaderPace().isPresent(), intendedNanos, actualStartNanos, responseHeadersNanos,
+        firstChunkNanos, firstContentNanos, lastChunkNanos, endNanos, InterChunkGaps.of(gaps, gapCount), chunks,
+        tokensReceived, finishReason, usage, done, httpStatus, v.outcome(), signals, v.errorClass(), v.detail());
+  }
+
+  /** How a request is classified: the outcome, the truncation signals, and what failed. */
+  record Verdict(Outcome outcome, Set<TruncationSignal> signals, String errorClass, String detail) {
+    static Verdict of(Outcome outcome, String errorClass, String detail) {
+      return new Verdict(outcome, Set.of(), errorClass, detail);
+    }
+  }
+}

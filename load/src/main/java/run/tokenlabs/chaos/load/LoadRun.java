@@ -1,0 +1,343 @@
+package run.tokenlabs.chaos.load;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import run.tokenlabs.chaos.load.Exchange.Verdict;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Loop;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.PromptInfo;
+import run.tokenlabs.chaos.load.api.RequestRecord;
+
+/**
+ * One execution of a {@link LoadSpec}: schedules requests (open or closed loop) within the bounds,
+ * sends them through OkHttp's asynchronous dispatcher, concludes each exactly once, and ends by
+ * itself. A reaper enforces every request's deadline (intended start + request timeout), whether the
+ * request is still in the client's queue (then {@link Outcome#REJECTED}) or on the wire
+ * ({@link Outcome#TIMEOUT}); a hard stop at {@code duration + requestTimeout + grace} concludes
+ * anything left, so no run outlives its bounds.
+ */
+final class LoadRun {
+  private static final long REAPER_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long HARD_STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final LoadSpec spec;
+  private final OkHttpClient client;
+  private final List<PreparedPrompt> prompts;
+  private final BucketPicker picker;
+  private final StreamConsumer consumer;
+  private final int maxInFlight;
+  private final HttpUrl url;
+  private final long durationNanos;
+  private final long timeoutNanos;
+  private final long maxDispatchDelayNanos;
+  private final long origin;
+  private final AtomicLong scheduled = new AtomicLong();
+  private final AtomicLong nextId = new AtomicLong();
+  private final AtomicInteger inFlightCount = new AtomicInteger();
+  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<RequestRecord> records = new ConcurrentLinkedQueue<>();
+  private final AtomicLongArray byOutcome = new AtomicLongArray(Outcome.values().length);
+  private final AtomicLong lastEndNanos = new AtomicLong();
+  private final List<String> runErrors = Collections.synchronizedList(new ArrayList<>());
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
+  private volatile boolean schedulingDone;
+  private volatile boolean printedProgress;
+
+  LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin) {
+    this.spec = spec;
+    this.client = client;
+    this.prompts = prompts;
+    this.picker = new BucketPicker(prompts, spec.workload().seed());
+    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage());
+    this.maxInFlight = HttpClients.maxInFlight(spec);
+    this.url = HttpUrl.get(spec.endpoint().baseUrl() + spec.endpoint().api().path());
+    this.durationNanos = spec.bounds().duration().toNanos();
+    this.timeoutNanos = spec.bounds().requestTimeout().toNanos();
+    this.maxDispatchDelayNanos = spec.bounds().maxDispatchDelay().toNanos();
+    this.origin = origin;
+  }
+
+  long now() {
+    return System.nanoTime() - origin;
+  }
+
+  LoadResult execute() {
+    Instant startedAt = Instant.now();
+    ScheduledExecutorService timers = new ScheduledThreadPoolExecutor(1, r -> {
+      var t = new Thread(r, "load-reaper");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      timers.scheduleAtFixedRate(this::reap, REAPER_TICK_NANOS, REAPER_TICK_NANOS, TimeUnit.NANOSECONDS);
+      long tick = spec.progress().interval().toNanos();
+      timers.scheduleAtFixedRate(this::progress, tick, tick, TimeUnit.NANOSECONDS);
+      if (spec.loop() instanceof Loop.Open open) {
+        runOpenLoop(open.arrivals());
+      } else {
+        startClosedLoop(((Loop.Closed) spec.loop()).concurrency());
+      }
+      awaitEnd();
+    } finally {
+      timers.shutdownNow();
+    }
+    if (printedProgress) {
+      spec.progress().sink().accept(progressLine("load done"));
+    }
+    Duration wall = Duration.ofNanos(Math.max(lastEndNanos.get(), 0));
+    List<PromptInfo> infos = prompts.stream().map(PreparedPrompt::info).toList();
+    return new LoadResult(spec, origin, startedAt, wall, scheduled.get(), new ArrayList<>(records), infos, runErrors);
+  }
+
+  private void runOpenLoop(Arrivals arrivals) {
+    var schedule = new ArrivalSchedule(arrivals);
+    try {
+      while (true) {
+        long offset = schedule.nextOffsetNanos();
+        if (offset >= durationNanos || !reserve()) {
+          break;
+        }
+        long remaining;
+        while ((remaining = offset - now()) > 0) {
+          LockSupport.parkNanos(remaining);
+          if (Thread.currentThread().isInterrupted()) {
+            runErrors.add("Open loop interrupted after " + scheduled.get() + " requests; scheduling stopped early");
+            scheduled.decrementAndGet();
+            return;
+          }
+        }
+        launch(offset);
+      }
+    } finally {
+      markSchedulingDone();
+    }
+  }
+
+  private void startClosedLoop(int concurrency) {
+    try {
+      for (int i = 0; i < concurrency && reserve(); i++) {
+        launch(now());
+      }
+    } finally {
+      markSchedulingDone();
+    }
+  }
+
+  /** Counts one more scheduled request if the count bound allows it. */
+  private boolean reserve() {
+    long max = spec.bounds().maxRequests();
+    long n;
+    do {
+      n = scheduled.get();
+      if (n >= max) {
+        return false;
+      }
+    } while (!scheduled.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  private void launch(long intendedNanos) {
+    launch(intendedNanos, false);
+  }
+
+  /**
+   * Sends one request. {@code takesOverSlot}: a closed-loop session hands its finished request's
+   * in-flight slot to its next one, so the count never dips to zero in between (which would end the
+   * run) and never exceeds the concurrency (which would trip the cap).
+   */
+  private void launch(long intendedNanos, boolean takesOverSlot) {
+    PreparedPrompt prompt = picker.next();
+    long id = nextId.getAndIncrement();
+    var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
+    inFlight.add(ex);
+    int count = takesOverSlot ? inFlightCount.get() : inFlightCount.incrementAndGet();
+    if (count > maxInFlight && maxInFlight > 0) {
+      finish(ex, Verdict.of(Outcome.REJECTED, "InFlightCap",
+          "in-flight cap of " + maxInFlight + " reached: the client refused to send"));
+      return;
+    }
+    var request = new Request.Builder().url(url).post(prompt.body(id))
+        .header("Accept", "text/event-stream")
+        .tag(Exchange.class, ex);
+    spec.endpoint().bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
+    Call call = client.newCall(request.build());
+    ex.call = call;
+    try {
+      call.enqueue(new Callback() {
+        @Override
+        public void onFailure(Call c, IOException e) {
+          finish(ex, Classifier.afterCallFailure(ex, e));
+        }
+
+        @Override
+        public void onResponse(Call c, Response response) {
+          finish(ex, consumeSafely(ex, response));
+        }
+      });
+    } catch (RuntimeException e) {
+      finish(ex, Verdict.of(Outcome.REJECTED, e.getClass().getSimpleName(), "client refused the call: " + e.getMessage()));
+    }
+  }
+
+  private Verdict consumeSafely(Exchange ex, Response response) {
+    try (response) {
+      return consumer.consume(ex, response);
+    } catch (RuntimeException e) {
+      runErrors.add("Request " + ex.id + ": the client failed reading its stream: " + e);
+      return Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage());
+    }
+  }
+
+  private void finish(Exchange ex, Verdict verdict) {
+    accept(ex, ex.conclude(verdict, now(), false));
+  }
+
+  /** Books a concluded request; in a closed loop its session issues the next request first. */
+  private void accept(Exchange ex, RequestRecord record) {
+    if (record == null) {
+      return;
+    }
+    records.add(record);
+    byOutcome.incrementAndGet(record.outcome().ordinal());
+    lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
+    inFlight.remove(ex);
+    if (spec.loop() instanceof Loop.Closed) {
+      long t = now();
+      if (t < durationNanos && reserve()) {
+        launch(t, true);
+        return;
+      }
+    }
+    if (inFlightCount.decrementAndGet() == 0) {
+      signalIdle();
+    }
+  }
+
+  /** Enforces deadlines: rejects what still waits in the client's queue, cancels what is on the wire. */
+  private void reap() {
+    long t = now();
+    for (Exchange ex : inFlight) {
+      if (ex.isDone()) {
+        continue;
+      }
+      if (ex.isQueued() && t >= ex.queueDeadlineNanos) {
+        var verdict = Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "waited " + (t - ex.intendedNanos) / 1_000_000
+            + " ms in the client's queue without being sent (OkHttp dispatcher: " + client.dispatcher().runningCallsCount()
+            + " running, " + client.dispatcher().queuedCallsCount() + " queued, max " + client.dispatcher().getMaxRequestsPerHost()
+            + " per host); limit " + (ex.queueDeadlineNanos - ex.intendedNanos) / 1_000_000 + " ms");
+        RequestRecord record = ex.conclude(verdict, t, true);
+        if (record != null) {
+          cancel(ex);
+          accept(ex, record);
+          continue;
+        }
+      }
+      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !ex.isQueued()) {
+        ex.timedOutByReaper = true;
+        cancel(ex);
+      }
+    }
+  }
+
+  private static void cancel(Exchange ex) {
+    Call call = ex.call;
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  private void markSchedulingDone() {
+    schedulingDone = true;
+    signalIdle();
+  }
+
+  private void signalIdle() {
+    lock.lock();
+    try {
+      idle.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitEnd() {
+    long hardStop = durationNanos + timeoutNanos + HARD_STOP_GRACE_NANOS;
+    lock.lock();
+    try {
+      while (!(schedulingDone && inFlightCount.get() == 0)) {
+        long remaining = hardStop - now();
+        if (remaining <= 0) {
+          break;
+        }
+        idle.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      runErrors.add("Interrupted while waiting for " + inFlightCount.get() + " requests to end");
+    } finally {
+      lock.unlock();
+    }
+    concludeStragglers();
+  }
+
+  /** Anything still in flight at the hard stop is cancelled and concluded as a timeout, and reported. */
+  private void concludeStragglers() {
+    var left = new ArrayList<>(inFlight);
+    if (left.isEmpty()) {
+      return;
+    }
+    runErrors.add(left.size() + " requests were still in flight at the hard stop (duration + request timeout + "
+        + TimeUnit.NANOSECONDS.toSeconds(HARD_STOP_GRACE_NANOS) + " s) and were cancelled");
+    for (Exchange ex : left) {
+      cancel(ex);
+      var verdict = ex.isQueued()
+          ? Verdict.of(Outcome.REJECTED, "HardStop", "still in the client's queue at the hard stop")
+          : Verdict.of(Outcome.TIMEOUT, "HardStop", "still in flight at the hard stop");
+      accept(ex, ex.conclude(verdict, now(), false));
+    }
+  }
+
+  private void progress() {
+    if (now() < spec.progress().after().toNanos()) {
+      return;
+    }
+    printedProgress = true;
+    spec.progress().sink().accept(progressLine(String.format("load %.1f s", now() / 1e9)));
+  }
+
+  private String progressLine(String head) {
+    var sb = new StringBuilder(head).append(": scheduled ").append(scheduled.get()).append('/')
+        .append(spec.bounds().maxRequests()).append(", in flight ").append(inFlightCount.get())
+        .append(" (client queue ").append(client.dispatcher().queuedCallsCount()).append(')');
+    for (Outcome o : Outcome.values()) {
+      sb.append(", ").append(o.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(byOutcome.get(o.ordinal()));
+    }
+    return sb.toString();
+  }
+}

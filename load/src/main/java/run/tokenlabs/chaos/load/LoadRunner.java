@@ -1,0 +1,26 @@
+package run.tokenlabs.chaos.load;
+
+import java.util.List;
+import okhttp3.OkHttpClient;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+
+/**
+ * Runs a {@link LoadSpec}: builds its client and prompts, executes it, and releases the client's
+ * threads and connections. Public only so that {@link LoadSpec#run()} can reach it; use that.
+ */
+public final class LoadRunner {
+  private LoadRunner() {}
+
+  public static LoadResult run(LoadSpec spec) {
+    var origin = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    OkHttpClient client = HttpClients.build(spec, HttpClients.sendMarker(() -> System.nanoTime() - origin.get()));
+    try {
+      List<PreparedPrompt> prompts = new PromptFactory(client, spec.endpoint()).prepare(spec.workload());
+      origin.set(System.nanoTime());
+      return new LoadRun(spec, client, prompts, origin.get()).execute();
+    } finally {
+      HttpClients.shutdown(client);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package run.tokenlabs.chaos.load;
+
+import java.nio.charset.StandardCharsets;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
+import okio.BufferedSink;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.PromptInfo;
+
+/**
+ * A bucket's request body, built once and shared by every request of the bucket: the JSON before the
+ * prompt, the prompt text (JSON-escaped UTF-8), the JSON after it. Each request adds only its numbered
+ * first line ({@link #requestLine(long)}), which defeats prefix caching across requests; so 64 sessions
+ * of 32k-token prompts hold one copy of the prompt, not 64.
+ */
+record PreparedPrompt(Bucket bucket, byte[] head, byte[] sharedText, byte[] tail, PromptInfo info) {
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  /** The unique first line of request {@code id}: fixed width, so every request has the same token count. */
+  static String requestLine(long id) {
+    return String.format("Request %08d. ", id % 100_000_000L);
+  }
+
+  /** A streamed body: written from the shared arrays straight to the socket, never assembled whole. */
+  RequestBody body(long id) {
+    byte[] line = requestLine(id).getBytes(StandardCharsets.US_ASCII);
+    long length = (long) head.length + line.length + sharedText.length + tail.length;
+    return new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return JSON;
+      }
+
+      @Override
+      public long contentLength() {
+        return length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws java.io.IOException {
+        sink.write(head);
+        sink.write(line);
+        sink.write(sharedText);
+        sink.write(tail);
+      }
+    };
+  }
+}

@@ -1,0 +1,233 @@
+package run.tokenlabs.chaos.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.LatencyHistograms;
+import run.tokenlabs.chaos.load.api.Ledger;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.Loop;
+import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.PromptInfo;
+import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.TruncationSignal;
+
+/**
+ * Derives the ledger of a run and writes results as JSON and HdrHistogram logs. Public only for
+ * {@link LoadResult}; use its methods.
+ */
+public final class ResultExport {
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch"};
+
+  private ResultExport() {}
+
+  public static Ledger ledgerOf(long scheduled, List<RequestRecord> records) {
+    var byOutcome = new EnumMap<Outcome, Long>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      byOutcome.put(o, 0L);
+    }
+    var byStatus = new HashMap<Integer, Long>();
+    var bySignal = new EnumMap<TruncationSignal, Long>(TruncationSignal.class);
+    for (RequestRecord r : records) {
+      byOutcome.merge(r.outcome(), 1L, Long::sum);
+      if (r.outcome() == Outcome.HTTP_ERROR) {
+        byStatus.merge(r.httpStatus(), 1L, Long::sum);
+      }
+      if (r.outcome() == Outcome.TRUNCATED) {
+        r.truncation().forEach(s -> bySignal.merge(s, 1L, Long::sum));
+      }
+    }
+    return new Ledger(scheduled, byOutcome, byStatus, bySignal);
+  }
+
+  public static String toJson(LoadResult result, boolean withRequests) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("startedAt", result.startedAt().toString());
+    root.put("wallMillis", result.wallTime().toMillis());
+    root.set("spec", spec(result.spec()));
+    root.put("latencyBasis", "intended start (open loop: scheduled arrival; closed loop: when the session issued"
+        + " the request); no expected-interval correction; ttft = first chunk with non-empty choices, ttfc = first"
+        + " content token");
+    root.set("ledger", ledger(result.ledger()));
+    ObjectNode latency = root.putObject("latencyMillis");
+    latency.set("all", latency(result.histograms()));
+    for (Bucket b : result.spec().workload().buckets()) {
+      latency.set(b.name(), latency(result.histograms(b.name())));
+    }
+    result.goodput().ifPresent(g -> {
+      ObjectNode n = root.putObject("goodput");
+      n.put("ttftMillis", g.slo().ttft().toMillis()).put("tpotMillis", g.slo().tpot().toMillis())
+          .put("e2eMillis", g.slo().e2e().toMillis()).put("ttftBasis", g.slo().ttftBasis().name())
+          .put("met", g.met()).put("scheduled", g.scheduled()).put("fraction", g.fraction())
+          .put("perSecond", g.perSecond());
+    });
+    ArrayNode prompts = root.putArray("prompts");
+    for (PromptInfo p : result.prompts()) {
+      prompts.addObject().put("bucket", p.bucket()).put("targetTokens", p.targetTokens())
+          .put("promptTokens", p.promptTokens()).put("exact", p.exact()).put("tokenizeCalls", p.tokenizeCalls())
+          .put("bytes", p.bytes());
+    }
+    ArrayNode errors = root.putArray("errors");
+    result.errors().forEach(errors::add);
+    if (withRequests) {
+      ArrayNode requests = root.putArray("requests");
+      result.records().forEach(r -> requests.add(request(r)));
+    }
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write load result as JSON", e);
+    }
+  }
+
+  private static ObjectNode spec(LoadSpec spec) {
+    ObjectNode n = MAPPER.createObjectNode();
+    var e = spec.endpoint();
+    n.putObject("endpoint").put("baseUrl", e.baseUrl().toString()).put("model", e.model()).put("api", e.api().name())
+        .put("bearerToken", e.bearerToken().isPresent() ? "****" : "none").put("ignoreEos", e.ignoreEos())
+        .put("includeUsage", e.includeUsage());
+    ObjectNode loop = n.putObject("loop");
+    if (spec.loop() instanceof Loop.Open open) {
+      var a = open.arrivals();
+      loop.put("type", "open").put("process", a.process().name()).put("ratePerSecond", a.ratePerSecond())
+          .put("burstiness", a.burstiness()).put("rampUpMillis", a.rampUp().toMillis()).put("seed", a.seed());
+    } else {
+      loop.put("type", "closed").put("concurrency", ((Loop.Closed) spec.loop()).concurrency());
+    }
+    n.putObject("bounds").put("durationMillis", spec.bounds().duration().toMillis())
+        .put("maxRequests", spec.bounds().maxRequests())
+        .put("requestTimeoutMillis", spec.bounds().requestTimeout().toMillis())
+        .put("maxDispatchDelayMillis", spec.bounds().maxDispatchDelay().toMillis());
+    n.putObject("pool").put("sizing", spec.pool().sizing().name()).put("maxInFlight", HttpClients.maxInFlight(spec));
+    ArrayNode buckets = n.putArray("buckets");
+    for (Bucket b : spec.workload().buckets()) {
+      ObjectNode bn = buckets.addObject().put("name", b.name()).put("promptTokens", b.promptTokens())
+          .put("maxTokens", b.maxTokens()).put("weight", b.weight());
+      b.slowReaderPace().ifPresent(p -> bn.put("slowReaderPaceMillis", p.toMillis()));
+    }
+    return n;
+  }
+
+  private static ObjectNode ledger(Ledger ledger) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("scheduled", ledger.scheduled()).put("accounted", ledger.accounted())
+        .put("unaccounted", ledger.unaccounted()).put("balanced", ledger.balanced());
+    ObjectNode outcomes = n.putObject("outcomes");
+    for (Outcome o : Outcome.values()) {
+      outcomes.put(o.name().toLowerCase(Locale.ROOT), ledger.count(o));
+    }
+    ObjectNode status = n.putObject("httpStatus");
+    new TreeMap<>(ledger.byHttpStatus()).forEach((k, v) -> status.put(String.valueOf(k), v));
+    ObjectNode signals = n.putObject("truncationSignals");
+    ledger.byTruncationSignal().forEach((k, v) -> signals.put(k.name(), v));
+    return n;
+  }
+
+  private static ObjectNode latency(LatencyHistograms h) {
+    ObjectNode n = MAPPER.createObjectNode();
+    List<Histogram> all = histograms(h);
+    for (int i = 0; i < METRICS.length; i++) {
+      Histogram m = all.get(i);
+      ObjectNode s = n.putObject(METRICS[i]);
+      s.put("count", m.getTotalCount());
+      if (m.getTotalCount() > 0) {
+        s.put("mean", m.getMean() / 1000).put("p50", pct(m, 50)).put("p90", pct(m, 90)).put("p95", pct(m, 95))
+            .put("p99", pct(m, 99)).put("max", m.getMaxValue() / 1000.0);
+      }
+    }
+    return n;
+  }
+
+  private static double pct(Histogram h, double p) {
+    return h.getValueAtPercentile(p) / 1000.0;
+  }
+
+  private static List<Histogram> histograms(LatencyHistograms h) {
+    return List.of(h.ttftMicros(), h.ttfcMicros(), h.itlMicros(), h.tpotMicros(), h.e2eMicros(), h.dispatchDelayMicros());
+  }
+
+  private static ObjectNode request(RequestRecord r) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("id", r.id()).put("bucket", r.bucket()).put("outcome", r.outcome().name());
+    ArrayNode signals = n.putArray("truncation");
+    r.truncation().stream().sorted().forEach(s -> signals.add(s.name()));
+    n.put("httpStatus", r.httpStatus()).put("intendedStartMicros", r.intendedStartNanos() / 1000)
+        .put("actualStartMicros", micros(r.actualStartNanos())).put("firstChunkMicros", micros(r.firstChunkNanos()))
+        .put("firstContentMicros", micros(r.firstContentNanos())).put("lastChunkMicros", micros(r.lastChunkNanos()))
+        .put("endMicros", r.endNanos() / 1000).put("chunks", r.chunks()).put("tokensReceived", r.tokensReceived())
+        .put("maxTokens", r.maxTokens()).put("finishReason", r.finishReason()).put("done", r.doneReceived())
+        .put("slowReader", r.slowReader());
+    if (r.usage() != null) {
+      n.putObject("usage").put("promptTokens", r.usage().promptTokens())
+          .put("completionTokens", r.usage().completionTokens()).put("totalTokens", r.usage().totalTokens());
+    }
+    if (r.errorClass() != null) {
+      n.put("errorClass", r.errorClass());
+    }
+    if (r.errorDetail() != null) {
+      n.put("errorDetail", r.errorDetail());
+    }
+    ArrayNode gaps = n.putArray("interChunkGapsMicros");
+    r.gaps().stream().forEach(gaps::add);
+    return n;
+  }
+
+  private static Long micros(long nanos) {
+    return nanos < 0 ? null : nanos / 1000;
+  }
+
+  /** One interval histogram per {@code interval} of intended start, per bucket and metric. */
+  public static String histogramLog(LoadResult result, Duration interval) {
+    var out = new ByteArrayOutputStream();
+    long startMillis = result.startedAt().toEpochMilli();
+    try (var print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      var writer = new HistogramLogWriter(print);
+      writer.outputComment("tokenlabs-chaos load: values in microseconds, from the intended start");
+      writer.outputLogFormatVersion();
+      writer.outputStartTime(startMillis);
+      writer.setBaseTime(startMillis);
+      writer.outputLegend();
+      Map<Long, List<RequestRecord>> windows = new TreeMap<>();
+      long step = Math.max(1, interval.toNanos());
+      for (RequestRecord r : result.records()) {
+        windows.computeIfAbsent(r.intendedStartNanos() / step, k -> new ArrayList<>()).add(r);
+      }
+      for (var window : windows.entrySet()) {
+        long from = startMillis + window.getKey() * step / 1_000_000;
+        long to = from + step / 1_000_000;
+        for (Bucket b : result.spec().workload().buckets()) {
+          var inBucket = window.getValue().stream().filter(r -> r.bucket().equals(b.name())).toList();
+          List<Histogram> hs = histograms(LatencyHistograms.of(inBucket));
+          for (int i = 0; i < METRICS.length; i++) {
+            Histogram h = hs.get(i);
+            if (h.getTotalCount() == 0) {
+              continue;
+            }
+            h.setStartTimeStamp(from);
+            h.setEndTimeStamp(to);
+            h.setTag(b.name() + "." + METRICS[i]);
+            writer.outputIntervalHistogram(h);
+          }
+        }
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

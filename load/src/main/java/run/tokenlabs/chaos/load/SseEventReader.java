@@ -1,0 +1,117 @@
+package run.tokenlabs.chaos.load;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import okio.BufferedSource;
+
+/**
+ * Reads Server-Sent Events from a byte stream, one event's data at a time, as the SSE specification
+ * says: events end at a blank line; only {@code data:} lines carry payload (several are joined with
+ * {@code \n}); lines starting with {@code :} are comments (keep-alives); other fields are ignored.
+ * Lines may end with {@code \n} or {@code \r\n}. Bytes are buffered until a whole line is there, so
+ * JSON split across network reads is reassembled.
+ *
+ * <p>At end of stream an event without its closing blank line is discarded (the specification's rule,
+ * and the right one for a truncation checker: a cut {@code data: [DONE]} must not count).
+ * {@link #endedMidEvent()} then says so. A line longer than {@code maxLineBytes} is a protocol error:
+ * memory stays bounded whatever the server sends.
+ */
+final class SseEventReader {
+  private final BufferedSource source;
+  private final long maxLineBytes;
+  private final StringBuilder data = new StringBuilder();
+  private boolean hasData;
+  private boolean endedMidEvent;
+  private int commentLines;
+  private int otherLines;
+  private int events;
+
+  SseEventReader(BufferedSource source, long maxLineBytes) {
+    this.source = source;
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** The data of the next event, or {@code null} at end of stream. Blocks until a whole event is read. */
+  String next() throws IOException {
+    while (true) {
+      String line = readLine();
+      if (line == null) {
+        endedMidEvent = hasData || endedMidEvent;
+        return null;
+      }
+      if (line.isEmpty()) {
+        if (hasData) {
+          return dispatch();
+        }
+        continue;
+      }
+      acceptField(line);
+    }
+  }
+
+  private String dispatch() {
+    String payload = data.toString();
+    data.setLength(0);
+    hasData = false;
+    events++;
+    return payload;
+  }
+
+  private void acceptField(String line) {
+    if (line.charAt(0) == ':') {
+      commentLines++;
+      return;
+    }
+    int colon = line.indexOf(':');
+    String field = colon < 0 ? line : line.substring(0, colon);
+    if (!field.equals("data")) {
+      otherLines++;
+      return;
+    }
+    int start = colon < 0 ? line.length() : colon + 1;
+    if (start < line.length() && line.charAt(start) == ' ') {
+      start++;
+    }
+    if (hasData) {
+      data.append('\n');
+    }
+    data.append(line, start, line.length());
+    hasData = true;
+  }
+
+  /** A line without its terminator, or null at end of stream (a partial last line marks the end mid-event). */
+  private String readLine() throws IOException {
+    long newline = source.indexOf((byte) '\n', 0, maxLineBytes);
+    if (newline < 0) {
+      if (source.request(maxLineBytes)) {
+        throw new ProtocolException("SSE line longer than " + maxLineBytes + " bytes: not an event stream");
+      }
+      if (!source.exhausted()) {
+        source.skip(source.getBuffer().size());
+        endedMidEvent = true;
+      }
+      return null;
+    }
+    String line = source.readUtf8(newline);
+    source.skip(1);
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  /** True if the stream ended inside an event or a line: that event was discarded. */
+  boolean endedMidEvent() {
+    return endedMidEvent;
+  }
+
+  int commentLines() {
+    return commentLines;
+  }
+
+  /** Non-blank lines that were neither data nor comments ({@code event:}, {@code id:}, or not SSE at all). */
+  int otherLines() {
+    return otherLines;
+  }
+
+  int events() {
+    return events;
+  }
+}

@@ -1,0 +1,54 @@
+package run.tokenlabs.chaos.load.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The limits every load runs within, always both: no request is scheduled after {@code duration} or
+ * beyond {@code maxRequests}. Each request gets {@code requestTimeout} from its intended start, whether
+ * it spends it in the client's queue, waiting for headers or streaming; so a run ends, by itself, at
+ * the latest {@code duration + requestTimeout} after it began.
+ *
+ * <p>{@code maxDispatchDelay} is how late the client may send a request: one still in the client's
+ * queue that long after its intended start is {@link Outcome#REJECTED}, because sending it later would
+ * apply a different load than the one asked for (and, under a starved pool, each late request would
+ * take a slot just before its own deadline and time out, cascading). Default 1 s.
+ */
+public record Bounds(Duration duration, long maxRequests, Duration requestTimeout, Duration maxDispatchDelay) {
+
+  public Bounds {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(maxDispatchDelay, "maxDispatchDelay");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("Load duration must be > 0, was " + duration);
+    }
+    if (maxRequests < 1) {
+      throw new IllegalArgumentException("Load maxRequests must be >= 1, was " + maxRequests);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("Load requestTimeout must be > 0, was " + requestTimeout);
+    }
+    if (maxDispatchDelay.isNegative() || maxDispatchDelay.isZero()) {
+      throw new IllegalArgumentException("Load maxDispatchDelay must be > 0, was " + maxDispatchDelay);
+    }
+  }
+
+  /** Both limits and a request timeout; requests may be sent at most 1 s late. */
+  public Bounds(Duration duration, long maxRequests, Duration requestTimeout) {
+    this(duration, maxRequests, requestTimeout, Duration.ofSeconds(1));
+  }
+
+  /** Both limits, with a request timeout of 120 s. */
+  public static Bounds of(Duration duration, long maxRequests) {
+    return new Bounds(duration, maxRequests, Duration.ofSeconds(120));
+  }
+
+  public Bounds withRequestTimeout(Duration timeout) {
+    return new Bounds(duration, maxRequests, timeout, maxDispatchDelay);
+  }
+
+  public Bounds withMaxDispatchDelay(Duration delay) {
+    return new Bounds(duration, maxRequests, requestTimeout, delay);
+  }
+}
