@@ -20,7 +20,8 @@ import run.tokenlabs.chaos.api.spi.Rollback;
 /**
  * The on-disk record of rollbacks not yet completed, one file per run in
  * {@code <journal.dir>/pending-rollbacks/<runId>.jsonl}. Lines are appended and forced to disk:
- * {@code {"op":"register","seq":1,"rollback":{...}}} before a fault acts, {@code {"op":"done","seq":1}}
+ * {@code {"op":"register","seq":1,"target":"lab (gb10)","rollback":{"kind":...,"description":...,"state":{...}}}}
+ * before a fault acts (the rollback as {@link RollbackCodec} writes it), {@code {"op":"done","seq":1}}
  * after its undo. A run killed with SIGKILL leaves registered-but-not-done entries, which the next
  * run completes (newest first) before anything else; the file is deleted once all are done.
  */
@@ -51,12 +52,18 @@ final class PendingRollbackFile implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Appends the rollback and forces it to disk.
+   *
+   * @throws IllegalArgumentException when the rollback is not a record that reads back equal from its
+   *     JSON (see {@link RollbackCodec#write}); nothing is written then
+   */
   synchronized void register(long seq, Rollback rollback, String target) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("op", "register");
     line.put("seq", seq);
     line.put("target", target);
-    line.put("rollback", rollback);
+    line.put("rollback", RollbackCodec.write(rollback));
     append(line);
   }
 
@@ -109,14 +116,18 @@ final class PendingRollbackFile implements AutoCloseable {
     }
   }
 
-  /** A rollback left behind by an earlier run. */
+  /**
+   * A rollback left behind by an earlier run. One this run cannot rebuild is an
+   * {@link UnreadableRollback}, whose undo fails naming the file, line and kind.
+   */
   record Leftover(Path file, String runId, long seq, Rollback rollback, String target) {
   }
 
   /**
    * The rollbacks registered and never done in files of other runs, newest first. A torn last line
    * (the crash hit mid-write) is skipped: its fault had not acted yet, since acting waits for the
-   * register line to reach the disk.
+   * register line to reach the disk. Reading never throws for a rollback it cannot rebuild: that one
+   * fails when it is undone, so a leftover of another target does not stop this run.
    */
   static List<Leftover> leftovers(Path journalDir, String excludeRunId) {
     Path dir = journalDir.resolve(DIR);
@@ -160,16 +171,17 @@ final class PendingRollbackFile implements AutoCloseable {
   private static List<Leftover> readLeftovers(Path file, String runId) throws IOException {
     Map<Long, Rollback> open = new LinkedHashMap<>();
     Map<Long, String> targets = new HashMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
       JsonNode node;
       try {
-        node = Journal.JSON.readTree(line);
+        node = Journal.JSON.readTree(lines.get(i));
       } catch (IOException torn) {
         continue;
       }
       long seq = node.path("seq").asLong();
       if ("register".equals(node.path("op").asText())) {
-        open.put(seq, Journal.JSON.treeToValue(node.get("rollback"), Rollback.class));
+        open.put(seq, RollbackCodec.read(node.path("rollback"), file, i + 1));
         targets.put(seq, node.path("target").asText(""));
       } else {
         open.remove(seq);
