@@ -57,7 +57,7 @@ final class RollbackCodec {
           + "records; no arrays)");
     }
     ObjectNode node = JSON.createObjectNode();
-    node.put("kind", rollback.kind());
+    node.put("kind", type.getName()); // what read() loads, whatever kind() says
     node.put("description", rollback.description());
     node.set("state", state);
     return node;

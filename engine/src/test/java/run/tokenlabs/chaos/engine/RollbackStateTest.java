@@ -132,6 +132,23 @@ class RollbackStateTest {
     }
   }
 
+  @Test
+  @DisplayName("A thread with its interrupt flag set (a guard halt's test thread) can still write the file, and so can the next")
+  void interruptedWriterDoesNotCloseTheFile() {
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run")) {
+      Thread.currentThread().interrupt();
+      try {
+        file.register(1, new DeleteMarker("/tmp/a"), "mock");
+        file.done(1);
+      } finally {
+        assertThat(Thread.interrupted()).as("the flag is left for its owner").isTrue();
+      }
+      file.register(2, new DeleteMarker("/tmp/b"), "mock");
+    }
+
+    assertThat(onlyLeftover().rollback()).isEqualTo(new DeleteMarker("/tmp/b"));
+  }
+
   private void register(Rollback rollback) {
     try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run")) {
       file.register(1, rollback, "crud-mock");
