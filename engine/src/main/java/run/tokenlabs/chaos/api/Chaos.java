@@ -13,7 +13,7 @@ public interface Chaos {
    * Injects a fault: prepares it, registers its rollback (store, shutdown hook, pending file) and
    * then acts. In dry-run mode it journals what it would do and stops the experiment as ABORTED.
    */
-  void inject(Fault fault);
+  void inject(Fault<?> fault);
 
   /** Starts watching a guard until the experiment's rollback. */
   void guard(Guard guard);

@@ -46,11 +46,16 @@ final class ExperimentRun implements Chaos {
   }
 
   @Override
-  public void inject(Fault fault) {
+  public void inject(Fault<?> fault) {
+    injectTyped(fault);
+  }
+
+  /** Typed so that {@link Fault#act} gets the very rollback its {@link Fault#prepare} returned. */
+  private <R extends Record & Rollback> void injectTyped(Fault<R> fault) {
     throwIfHalted();
     testThread = Thread.currentThread();
     SafetyPolicy.checkNamespaces(fault.namespaces(), run.config, run.target.kubernetes(), fault.description());
-    Rollback rollback;
+    R rollback;
     try {
       rollback = fault.prepare(run.target);
     } catch (Exception e) {
@@ -74,7 +79,7 @@ final class ExperimentRun implements Chaos {
     }
     journal(EventType.FAULT_INJECTED, data);
     try {
-      fault.act(run.target);
+      fault.act(run.target, rollback);
     } catch (Exception e) {
       throw new FaultException("Fault '" + fault.description() + "' failed while acting: " + e.getMessage()
           + "; its rollback runs now", e);

@@ -20,6 +20,7 @@ final class GuardWatcher implements AutoCloseable {
   private final HypothesisEvaluator evaluator;
   private final BiConsumer<Guard, CheckResult> onBreach;
   private volatile boolean breached;
+  private volatile boolean closed;
 
   GuardWatcher(HypothesisEvaluator evaluator, BiConsumer<Guard, CheckResult> onBreach) {
     this.evaluator = evaluator;
@@ -32,11 +33,12 @@ final class GuardWatcher implements AutoCloseable {
   }
 
   private void check(Guard guard) {
-    if (breached) {
+    if (breached || closed) {
       return;
     }
     CheckResult result = evaluator.evaluate(guard.check());
-    if (!result.held()) {
+    // closing interrupts a reading in progress: that is the end of watching, not a breach
+    if (!result.held() && !closed) {
       breached = true;
       scheduler.shutdown();
       onBreach.accept(guard, result);
@@ -45,6 +47,7 @@ final class GuardWatcher implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);

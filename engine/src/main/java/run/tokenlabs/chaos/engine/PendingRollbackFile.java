@@ -1,14 +1,12 @@
 package run.tokenlabs.chaos.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,27 +18,32 @@ import run.tokenlabs.chaos.api.spi.Rollback;
 /**
  * The on-disk record of rollbacks not yet completed, one file per run in
  * {@code <journal.dir>/pending-rollbacks/<runId>.jsonl}. Lines are appended and forced to disk:
- * {@code {"op":"register","seq":1,"rollback":{...}}} before a fault acts, {@code {"op":"done","seq":1}}
+ * {@code {"op":"register","seq":1,"target":"lab (gb10)","rollback":{"kind":...,"description":...,"state":{...}}}}
+ * before a fault acts (the rollback as {@link RollbackCodec} writes it), {@code {"op":"done","seq":1}}
  * after its undo. A run killed with SIGKILL leaves registered-but-not-done entries, which the next
  * run completes (newest first) before anything else; the file is deleted once all are done.
+ *
+ * <p>Written through a {@link FileOutputStream} and {@code fsync}, not a {@code FileChannel}: a
+ * channel is closed for good when a thread writing to it is interrupted, and rollbacks run on
+ * threads that get interrupted (a guard halt interrupts the test thread), which would leave the
+ * rest of the run unable to register a rollback, so unable to inject anything.
  */
 final class PendingRollbackFile implements AutoCloseable {
   static final String DIR = "pending-rollbacks";
 
   private final Path file;
-  private final FileChannel channel;
+  private final FileOutputStream out;
 
-  private PendingRollbackFile(Path file, FileChannel channel) {
+  private PendingRollbackFile(Path file, FileOutputStream out) {
     this.file = file;
-    this.channel = channel;
+    this.out = out;
   }
 
   static PendingRollbackFile create(Path journalDir, String runId) {
     Path file = journalDir.resolve(DIR).resolve(runId + ".jsonl");
     try {
       Files.createDirectories(file.getParent());
-      return new PendingRollbackFile(file, FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+      return new PendingRollbackFile(file, new FileOutputStream(file.toFile(), true));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the pending-rollback file '" + file
           + "'; without it a crashed run could not be rolled back, so nothing will be injected", e);
@@ -51,40 +54,42 @@ final class PendingRollbackFile implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Appends the rollback and forces it to disk.
+   *
+   * @throws IllegalArgumentException when the rollback is not a record that reads back equal from its
+   *     JSON (see {@link RollbackCodec#write}); nothing is written then
+   */
   synchronized void register(long seq, Rollback rollback, String target) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("op", "register");
     line.put("seq", seq);
     line.put("target", target);
-    line.put("rollback", rollback);
+    line.put("rollback", RollbackCodec.write(rollback));
     append(line);
   }
 
   synchronized void done(long seq) {
-    append(channel, file, Map.of("op", "done", "seq", seq));
+    append(out, file, Map.of("op", "done", "seq", seq));
   }
 
   private void append(Object line) {
-    append(channel, file, line);
+    append(out, file, line);
   }
 
   /** Records in an earlier run's file that one of its rollbacks has now been completed. */
   static void markDone(Leftover leftover) {
-    try (FileChannel other = FileChannel.open(leftover.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileOutputStream other = new FileOutputStream(leftover.file().toFile(), true)) {
       append(other, leftover.file(), Map.of("op", "done", "seq", leftover.seq()));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot update the pending-rollback file '" + leftover.file() + "'", e);
     }
   }
 
-  private static void append(FileChannel channel, Path file, Object line) {
+  private static void append(FileOutputStream out, Path file, Object line) {
     try {
-      byte[] bytes = (Journal.JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
+      out.write((Journal.JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.getFD().sync();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the pending-rollback file '" + file + "'", e);
     }
@@ -103,20 +108,24 @@ final class PendingRollbackFile implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
-      channel.close();
+      out.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** A rollback left behind by an earlier run. */
+  /**
+   * A rollback left behind by an earlier run. One this run cannot rebuild is an
+   * {@link UnreadableRollback}, whose undo fails naming the file, line and kind.
+   */
   record Leftover(Path file, String runId, long seq, Rollback rollback, String target) {
   }
 
   /**
    * The rollbacks registered and never done in files of other runs, newest first. A torn last line
    * (the crash hit mid-write) is skipped: its fault had not acted yet, since acting waits for the
-   * register line to reach the disk.
+   * register line to reach the disk. Reading never throws for a rollback it cannot rebuild: that one
+   * fails when it is undone, so a leftover of another target does not stop this run.
    */
   static List<Leftover> leftovers(Path journalDir, String excludeRunId) {
     Path dir = journalDir.resolve(DIR);
@@ -160,16 +169,17 @@ final class PendingRollbackFile implements AutoCloseable {
   private static List<Leftover> readLeftovers(Path file, String runId) throws IOException {
     Map<Long, Rollback> open = new LinkedHashMap<>();
     Map<Long, String> targets = new HashMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
       JsonNode node;
       try {
-        node = Journal.JSON.readTree(line);
+        node = Journal.JSON.readTree(lines.get(i));
       } catch (IOException torn) {
         continue;
       }
       long seq = node.path("seq").asLong();
       if ("register".equals(node.path("op").asText())) {
-        open.put(seq, Journal.JSON.treeToValue(node.get("rollback"), Rollback.class));
+        open.put(seq, RollbackCodec.read(node.path("rollback"), file, i + 1));
         targets.put(seq, node.path("target").asText(""));
       } else {
         open.remove(seq);

@@ -5,17 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
 import run.tokenlabs.chaos.api.spi.Rollback;
-import run.tokenlabs.chaos.api.spi.RollbackHandler;
 
 /**
  * Every rollback of a run, from registration to completion. Registration writes the pending file
  * before returning, so a fault acts only once its undo is on disk. Each rollback runs at most once
- * (the experiment, a guard halt and the shutdown hook may race for it); its handler is idempotent
+ * (the experiment, a guard halt and the shutdown hook may race for it); its undo is idempotent
  * besides.
  */
 final class RollbackLedger {
@@ -48,7 +46,6 @@ final class RollbackLedger {
   private final PendingRollbackFile file;
   private final Journal journal;
   private final Target target;
-  private final Map<String, RollbackHandler> handlers;
   private final AtomicLong nextSeq = new AtomicLong(1);
   private final List<Entry> entries = new ArrayList<>();
 
@@ -56,18 +53,10 @@ final class RollbackLedger {
     this.file = file;
     this.journal = journal;
     this.target = target;
-    this.handlers = loadHandlers();
   }
 
-  static Map<String, RollbackHandler> loadHandlers() {
-    Map<String, RollbackHandler> handlers = new LinkedHashMap<>();
-    ServiceLoader.load(RollbackHandler.class).forEach(h -> handlers.put(h.kind(), h));
-    return handlers;
-  }
-
-  /** Checks a handler exists, then records the rollback durably. */
+  /** Records the rollback durably; refuses one the next run could not read back (see {@link RollbackCodec}). */
   Entry register(Rollback rollback, String experiment) {
-    handlerFor(rollback);
     Entry entry = new Entry(nextSeq.getAndIncrement(), rollback, experiment);
     synchronized (this) {
       file.register(entry.seq, rollback, target.name());
@@ -111,15 +100,15 @@ final class RollbackLedger {
     }).toList();
   }
 
-  /** Runs one rollback through its handler and journals the outcome. */
+  /** Runs one rollback's undo and journals the outcome. */
   void execute(Rollback rollback, String experiment, Source source, Duration timeout) throws Exception {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("rollback", rollback.description());
     data.put("kind", rollback.kind());
-    data.put("state", rollback.state().keySet());
+    data.put("state", RollbackCodec.stateKeys(rollback));
     data.put("source", source.label);
     try {
-      handlerFor(rollback).undo(rollback, target, timeout);
+      rollback.undo(target, timeout);
       data.put("outcome", "done");
       journal.record(EventType.ROLLBACK_DONE, experiment, data);
     } catch (Exception e) {
@@ -128,16 +117,6 @@ final class RollbackLedger {
       journal.record(EventType.ROLLBACK_DONE, experiment, data);
       throw e;
     }
-  }
-
-  private RollbackHandler handlerFor(Rollback rollback) {
-    RollbackHandler handler = handlers.get(rollback.kind());
-    if (handler == null) {
-      throw new IllegalStateException("No RollbackHandler for kind '" + rollback.kind() + "' (" + rollback.description()
-          + "); known kinds: " + handlers.keySet() + ". Register one in META-INF/services/"
-          + RollbackHandler.class.getName());
-    }
-    return handler;
   }
 
   /** A rollback that failed, with its cause. */

@@ -2,8 +2,6 @@ package run.tokenlabs.chaos.faults;
 
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.spi.Fault;
-import run.tokenlabs.chaos.api.spi.Rollback;
-import run.tokenlabs.chaos.faults.ForceDeletePodFault;
 
 /** The built-in faults. Inject them with {@link Chaos#inject(Fault)}. */
 public final class Faults {
@@ -16,7 +14,7 @@ public final class Faults {
    * recreated from its captured manifest; a controller-managed pod is awaited until its controller
    * has replaced it and it is Ready.
    */
-  public static Fault forceDeletePod(String namespace, String labelSelector) {
+  public static ForceDeletePodFault forceDeletePod(String namespace, String labelSelector) {
     return new ForceDeletePodFault(namespace, labelSelector);
   }
 }

@@ -4,13 +4,17 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
@@ -20,15 +24,17 @@ import run.tokenlabs.chaos.api.spi.Rollback;
  * {@code kubectl delete pod --grace-period=0 --force}. The first non-terminating match by name is
  * chosen, so repeated runs pick the same pod.
  *
- * <p>Its rollback depends on who owns the pod: a bare pod (no controller) is recreated from its
- * captured manifest; a controller-managed pod is left to its controller, and the rollback waits
- * until as many matching pods are Ready as before.
+ * <p>Its rollback ({@link RestorePod}) depends on who owns the pod: a bare pod (no controller) is
+ * recreated from its captured manifest; a controller-managed pod is left to its controller, and the
+ * rollback waits until as many matching pods are Ready as before.
  */
-public final class ForceDeletePodFault implements Fault {
+public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.RestorePod> {
+  private static final Duration POLL = Duration.ofMillis(250);
+
   private final String namespace;
   private final String selector;
   private final Map<String, String> labels;
-  private Pod victim;
+  private volatile String victim;
 
   public ForceDeletePodFault(String namespace, String selector) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -38,7 +44,7 @@ public final class ForceDeletePodFault implements Fault {
 
   @Override
   public String description() {
-    String pod = victim == null ? "one pod matching " + selector : "pod " + victim.getMetadata().getName();
+    String pod = victim == null ? "one pod matching " + selector : "pod " + victim;
     return "force-delete " + pod + " in " + namespace + " (grace period 0)";
   }
 
@@ -48,34 +54,24 @@ public final class ForceDeletePodFault implements Fault {
   }
 
   @Override
-  public Rollback prepare(Target target) {
+  public RestorePod prepare(Target target) {
     List<Pod> pods = target.kubernetes().pods().inNamespace(namespace).withLabels(labels).list().getItems();
     List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    victim = live.stream().min(Comparator.comparing(p -> p.getMetadata().getName()))
+    Pod pod = live.stream().min(Comparator.comparing(p -> p.getMetadata().getName()))
         .orElseThrow(() -> new IllegalStateException("no running pod matches '" + selector + "' in namespace '"
             + namespace + "' (" + pods.size() + " matched, all terminating); check the selector with "
             + "'kubectl get pods -n " + namespace + " -l " + selector + "'"));
     long readyBefore = live.stream().filter(PodReadiness::isReady).count();
-    Optional<OwnerReference> controller = controllerOf(victim);
-    String name = victim.getMetadata().getName();
-    Map<String, String> state = Map.of(
-        RecreatePodRollbackHandler.NAMESPACE, namespace,
-        RecreatePodRollbackHandler.NAME, name,
-        RecreatePodRollbackHandler.SELECTOR, selector,
-        RecreatePodRollbackHandler.MANAGED, String.valueOf(controller.isPresent()),
-        RecreatePodRollbackHandler.READY_BEFORE, String.valueOf(readyBefore),
-        RecreatePodRollbackHandler.MANIFEST, Serialization.asJson(strip(victim)));
-    String description = controller
-        .map(c -> "wait for " + c.getKind() + " " + c.getName() + " to replace pod " + namespace + "/" + name
-            + " (" + readyBefore + " Ready pods matching " + selector + " again)")
-        .orElse("recreate bare pod " + namespace + "/" + name + " from its captured manifest");
-    return new Rollback(RecreatePodRollbackHandler.KIND, description, state);
+    Optional<OwnerReference> controller = controllerOf(pod);
+    victim = pod.getMetadata().getName();
+    return new RestorePod(namespace, victim, selector,
+        controller.map(c -> c.getKind() + " " + c.getName()).orElse(null), readyBefore,
+        controller.isPresent() ? null : strip(pod));
   }
 
   @Override
-  public void act(Target target) {
-    target.kubernetes().pods().inNamespace(namespace).withName(victim.getMetadata().getName())
-        .withGracePeriod(0).delete();
+  public void act(Target target, RestorePod rollback) {
+    target.kubernetes().pods().inNamespace(namespace).withName(rollback.name()).withGracePeriod(0).delete();
   }
 
   static Optional<OwnerReference> controllerOf(Pod pod) {
@@ -99,5 +95,78 @@ public final class ForceDeletePodFault implements Fault {
         .build();
     copy.getSpec().setNodeName(null);
     return copy;
+  }
+
+  /**
+   * The undo of a force-delete. Idempotent: a bare pod that is already back is left alone, a
+   * terminating one is awaited before the new one is created; for a managed pod it only waits.
+   *
+   * <p>The manifest is the pod's spec as the API server returned it: values a pod takes from Secrets
+   * stay references ({@code secretKeyRef}), which is all that is written to disk.
+   *
+   * @param namespace the pod's namespace
+   * @param name the deleted pod
+   * @param selector the fault's selector, which counts the replacement pods
+   * @param controller the pod's controller ("ReplicaSet llama-3-1-8b-7d9f"), or {@code null} for a bare pod
+   * @param readyBefore how many matching pods were Ready before the delete
+   * @param manifest a bare pod's manifest, stripped of server-set fields; {@code null} for a managed pod
+   */
+  public record RestorePod(String namespace, String name, String selector, String controller, long readyBefore,
+      Pod manifest) implements Rollback {
+
+    @Override
+    public String description() {
+      return controller == null
+          ? "recreate bare pod " + namespace + "/" + name + " from its captured manifest"
+          : "wait for " + controller + " to replace pod " + namespace + "/" + name + " (" + readyBefore
+              + " Ready pods matching " + selector + " again)";
+    }
+
+    @Override
+    public void undo(Target target, Duration timeout) {
+      KubernetesClient client = target.kubernetes();
+      if (controller != null) {
+        awaitReplacement(client, timeout);
+        return;
+      }
+      awaitGone(client, timeout);
+      if (client.pods().inNamespace(namespace).withName(name).get() == null) {
+        client.pods().inNamespace(namespace).resource(manifest).create();
+      }
+    }
+
+    private void awaitGone(KubernetesClient client, Duration timeout) {
+      try {
+        Awaitility.await("terminating pod " + namespace + "/" + name + " to be gone before it is recreated")
+            .atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+            .until(() -> {
+              Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+              return pod == null || pod.getMetadata().getDeletionTimestamp() == null;
+            });
+      } catch (ConditionTimeoutException e) {
+        throw new IllegalStateException("Pod " + namespace + "/" + name + " is still terminating after "
+            + timeout.toSeconds() + " s, so it cannot be recreated yet; check its finalizers", e);
+      }
+    }
+
+    private void awaitReplacement(KubernetesClient client, Duration timeout) {
+      AtomicLong seen = new AtomicLong();
+      try {
+        Awaitility.await("controller to replace pod " + namespace + "/" + name)
+            .atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+            .until(() -> {
+              long ready = client.pods().inNamespace(namespace).withLabels(LabelSelectors.parse(selector)).list()
+                  .getItems().stream()
+                  .filter(p -> !p.getMetadata().getName().equals(name))
+                  .filter(PodReadiness::isReady).count();
+              seen.set(ready);
+              return ready >= readyBefore;
+            });
+      } catch (ConditionTimeoutException e) {
+        throw new IllegalStateException("The controller of pod " + namespace + "/" + name + " did not bring "
+            + readyBefore + " Ready pods matching " + selector + " back within " + timeout.toSeconds()
+            + " s (last seen: " + seen.get() + "); check the Deployment's events", e);
+      }
+    }
   }
 }

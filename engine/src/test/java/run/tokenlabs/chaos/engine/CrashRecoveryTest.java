@@ -1,6 +1,8 @@
 package run.tokenlabs.chaos.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.fixtures.HangingExperiment;
 import run.tokenlabs.chaos.engine.testing.ChildJvm;
@@ -69,6 +72,29 @@ class CrashRecoveryTest {
     assertThat(rollbacks).singleElement()
         .satisfies(e -> assertThat(e.path("data").path("source").asText()).isEqualTo("shutdown-hook"));
     assertThat(PendingRollbackFile.leftovers(journal, "none")).as("the hook marked it done").isEmpty();
+  }
+
+  @Test
+  @DisplayName("A pending rollback of an unknown kind stops the next run before any experiment, naming file, line and kind")
+  void unknownKindStopsTheNextRun() throws Exception {
+    Path pending = Files.createDirectories(journal.resolve(PendingRollbackFile.DIR)).resolve("20260101-000000-dead.jsonl");
+    Files.writeString(pending, "{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"rollback\":{\"kind\":"
+        + "\"com.example.ScaleBack\",\"description\":\"scale web back to 3\",\"state\":{\"replicas\":3}}}\n");
+
+    EngineRun next = new EngineRun(journal);
+    EngineExecutionResults results = next.execute(Experiments.Held.class);
+
+    results.testEvents().assertStatistics(s -> s.started(0));
+    results.containerEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(m ->
+        m.contains("was killed with a pending rollback ('scale web back to 3')") && m.contains("Nothing was injected"))));
+
+    assertThat(next.journal("EXPERIMENT_STARTED")).as("no experiment runs").isEmpty();
+    assertThat(next.journal("ROLLBACK_DONE")).singleElement().satisfies(e -> {
+      assertThat(e.path("data").path("outcome").asText()).isEqualTo("failed");
+      assertThat(e.path("data").path("kind").asText()).isEqualTo("com.example.ScaleBack");
+      assertThat(e.path("data").path("error").asText()).contains(pending + " line 1", "kind 'com.example.ScaleBack'");
+    });
+    assertThat(pending).as("kept for the person who restores it by hand").exists();
   }
 
   private List<Path> pendingFiles() throws Exception {

@@ -19,8 +19,8 @@ import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
 import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
-import run.tokenlabs.chaos.engine.testing.DeleteFileRollbackHandler;
 import run.tokenlabs.chaos.engine.testing.EngineRun;
+import run.tokenlabs.chaos.engine.testing.MarkerFileFault;
 import run.tokenlabs.chaos.engine.testing.RecordingListener;
 import run.tokenlabs.chaos.engine.testing.World;
 
@@ -104,7 +104,7 @@ class ExperimentLifecycleTest {
         + "nothing injected: gateway error ratio: expected <= 0.01, saw 0.2");
     assertThat(engine.verdict()).isEqualTo("ABORTED");
     assertThat(engine.journal("FAULT_INJECTED")).isEmpty();
-    assertThat(DeleteFileRollbackHandler.UNDONE).isEmpty();
+    assertThat(MarkerFileFault.UNDONE).isEmpty();
   }
 
   @Test
@@ -180,7 +180,7 @@ class ExperimentLifecycleTest {
     engine.execute(Experiments.TimesOut.class).testEvents().assertStatistics(s -> s.failed(1));
 
     assertThat(World.marker("timeout")).doesNotExist();
-    assertThat(DeleteFileRollbackHandler.UNDONE).hasSize(1);
+    assertThat(MarkerFileFault.UNDONE).hasSize(1);
   }
 
   @Test
@@ -208,7 +208,7 @@ class ExperimentLifecycleTest {
   void lifo() {
     engine.execute(Experiments.TwoFaults.class);
 
-    assertThat(DeleteFileRollbackHandler.UNDONE).extracting(p -> Path.of(p).getFileName().toString())
+    assertThat(MarkerFileFault.UNDONE).extracting(p -> Path.of(p).getFileName().toString())
         .containsExactly("second", "first");
   }
 
@@ -224,7 +224,7 @@ class ExperimentLifecycleTest {
     assertThat(Files.exists(World.markerDir)).isFalse();
     assertThat(engine.journal("FAULT_INJECTED")).singleElement()
         .satisfies(e -> assertThat(e.path("data").path("dryRun").asBoolean()).isTrue());
-    assertThat(DeleteFileRollbackHandler.UNDONE).isEmpty();
+    assertThat(MarkerFileFault.UNDONE).isEmpty();
     assertThat(engine.journal("RUN_STARTED").get(0).path("data").path("dryRun").asBoolean()).isTrue();
   }
 

@@ -21,9 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Target;
-import run.tokenlabs.chaos.api.spi.Fault;
-import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
+import run.tokenlabs.chaos.faults.ForceDeletePodFault.RestorePod;
 
 /** The force-delete fault and its rollback against fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
@@ -50,15 +49,15 @@ class ForceDeletePodFaultTest {
   void barePodIsRecreated() throws Exception {
     Pod original = client.pods().inNamespace(NS).resource(pod("deepseek-r1-7b-vllm-leader", "deepseek-r1-7b", false))
         .create();
-    Fault fault = new ForceDeletePodFault(NS, "app=deepseek-r1-7b");
+    ForceDeletePodFault fault = new ForceDeletePodFault(NS, "app=deepseek-r1-7b");
 
-    Rollback rollback = fault.prepare(target);
-    fault.act(target);
+    RestorePod rollback = fault.prepare(target);
+    fault.act(target, rollback);
 
     assertThat(client.pods().inNamespace(NS).withName("deepseek-r1-7b-vllm-leader").get()).isNull();
     assertThat(rollback.description()).isEqualTo("recreate bare pod token-labs/deepseek-r1-7b-vllm-leader from its captured manifest");
 
-    new RecreatePodRollbackHandler().undo(rollback, target, Duration.ofSeconds(5));
+    rollback.undo(target, Duration.ofSeconds(5));
 
     Pod recreated = client.pods().inNamespace(NS).withName("deepseek-r1-7b-vllm-leader").get();
     assertThat(recreated).isNotNull();
@@ -75,14 +74,13 @@ class ForceDeletePodFaultTest {
   @DisplayName("The bare-pod rollback is idempotent: a second undo leaves the recreated pod alone")
   void rollbackIsIdempotent() throws Exception {
     client.pods().inNamespace(NS).resource(pod("deepseek-r1-7b-vllm-leader", "deepseek-r1-7b", false)).create();
-    Fault fault = new ForceDeletePodFault(NS, "app=deepseek-r1-7b");
-    Rollback rollback = fault.prepare(target);
-    fault.act(target);
-    RecreatePodRollbackHandler handler = new RecreatePodRollbackHandler();
+    ForceDeletePodFault fault = new ForceDeletePodFault(NS, "app=deepseek-r1-7b");
+    RestorePod rollback = fault.prepare(target);
+    fault.act(target, rollback);
 
-    handler.undo(rollback, target, Duration.ofSeconds(5));
+    rollback.undo(target, Duration.ofSeconds(5));
     String uid = client.pods().inNamespace(NS).withName("deepseek-r1-7b-vllm-leader").get().getMetadata().getUid();
-    handler.undo(rollback, target, Duration.ofSeconds(5));
+    rollback.undo(target, Duration.ofSeconds(5));
 
     assertThat(client.pods().inNamespace(NS).withName("deepseek-r1-7b-vllm-leader").get().getMetadata().getUid())
         .isEqualTo(uid);
@@ -94,14 +92,14 @@ class ForceDeletePodFaultTest {
   void managedPodWaitsForReplacement() throws Exception {
     client.pods().inNamespace(NS).resource(pod("llama-3-1-8b-7d9f-abcde", "llama-3-1-8b", true)).create();
     replaceDeletedPodsAfter(Duration.ofMillis(800));
-    Fault fault = new ForceDeletePodFault(NS, "app=llama-3-1-8b");
+    ForceDeletePodFault fault = new ForceDeletePodFault(NS, "app=llama-3-1-8b");
 
-    Rollback rollback = fault.prepare(target);
-    fault.act(target);
+    RestorePod rollback = fault.prepare(target);
+    fault.act(target, rollback);
 
     assertThat(rollback.description()).isEqualTo("wait for ReplicaSet llama-3-1-8b-7d9f to replace pod "
         + "token-labs/llama-3-1-8b-7d9f-abcde (1 Ready pods matching app=llama-3-1-8b again)");
-    new RecreatePodRollbackHandler().undo(rollback, target, Duration.ofSeconds(10));
+    rollback.undo(target, Duration.ofSeconds(10));
 
     List<Pod> pods = client.pods().inNamespace(NS).withLabel("app", "llama-3-1-8b").list().getItems();
     assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactly("llama-3-1-8b-7d9f-fghij");
@@ -112,11 +110,11 @@ class ForceDeletePodFaultTest {
   @DisplayName("A managed pod whose controller never replaces it makes the rollback fail with what was seen")
   void managedPodWithoutReplacementFails() throws Exception {
     client.pods().inNamespace(NS).resource(pod("llama-3-1-8b-7d9f-abcde", "llama-3-1-8b", true)).create();
-    Fault fault = new ForceDeletePodFault(NS, "app=llama-3-1-8b");
-    Rollback rollback = fault.prepare(target);
-    fault.act(target);
+    ForceDeletePodFault fault = new ForceDeletePodFault(NS, "app=llama-3-1-8b");
+    RestorePod rollback = fault.prepare(target);
+    fault.act(target, rollback);
 
-    assertThatThrownBy(() -> new RecreatePodRollbackHandler().undo(rollback, target, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> rollback.undo(target, Duration.ofSeconds(1)))
         .hasMessage("The controller of pod token-labs/llama-3-1-8b-7d9f-abcde did not bring 1 Ready pods matching "
             + "app=llama-3-1-8b back within 1 s (last seen: 0); check the Deployment's events");
   }

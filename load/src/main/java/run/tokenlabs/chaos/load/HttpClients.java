@@ -8,10 +8,8 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
-import run.tokenlabs.chaos.load.api.Bounds;
 import run.tokenlabs.chaos.load.api.ClientPool;
 import run.tokenlabs.chaos.load.api.LoadSpec;
-import run.tokenlabs.chaos.load.api.Loop;
 
 /**
  * Builds the OkHttp client of a load, its pools set from the load (see {@link ClientPool}).
@@ -22,29 +20,13 @@ import run.tokenlabs.chaos.load.api.Loop;
  * defaults for dispatcher and pool, to show what they do.
  */
 final class HttpClients {
-  static final int MAX_IN_FLIGHT_CAP = 4096;
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
 
   private HttpClients() {}
 
   /** The in-flight limit the pools are sized to, or 0 for the naive preset (no limit of ours). */
   static int maxInFlight(LoadSpec spec) {
-    ClientPool pool = spec.pool();
-    return switch (pool.sizing()) {
-      case FIXED -> pool.maxInFlight();
-      case NAIVE_DEFAULTS -> 0;
-      case FROM_LOAD -> fromLoad(spec.loop(), spec.bounds());
-    };
-  }
-
-  private static int fromLoad(Loop loop, Bounds bounds) {
-    if (loop instanceof Loop.Closed closed) {
-      return closed.concurrency();
-    }
-    double rate = ((Loop.Open) loop).arrivals().ratePerSecond();
-    double timeoutSeconds = bounds.requestTimeout().toNanos() / 1e9;
-    long needed = (long) Math.ceil(rate * timeoutSeconds);
-    return (int) Math.max(1, Math.min(MAX_IN_FLIGHT_CAP, Math.min(needed, bounds.maxRequests())));
+    return spec.pool().inFlightLimit(spec.loop(), spec.bounds());
   }
 
   static OkHttpClient build(LoadSpec spec, EventListener listener) {

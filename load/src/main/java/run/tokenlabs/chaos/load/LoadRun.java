@@ -67,6 +67,8 @@ final class LoadRun {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
   private volatile boolean schedulingDone;
+  /** Set when the run is interrupted or reaches its hard stop: a closed-loop session then issues nothing more. */
+  private volatile boolean stopped;
   private volatile boolean printedProgress;
 
   LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin) {
@@ -227,7 +229,7 @@ final class LoadRun {
     byOutcome.incrementAndGet(record.outcome().ordinal());
     lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
     inFlight.remove(ex);
-    if (spec.loop() instanceof Loop.Closed) {
+    if (spec.loop() instanceof Loop.Closed && !stopped) {
       long t = now();
       if (t < durationNanos && reserve()) {
         launch(t, true);
@@ -306,8 +308,13 @@ final class LoadRun {
     concludeStragglers();
   }
 
-  /** Anything still in flight at the hard stop is cancelled and concluded as a timeout, and reported. */
+  /**
+   * Anything still in flight at the hard stop is cancelled and concluded as a timeout, and reported.
+   * Sessions are stopped first: a cancelled request must not hand its slot to a new one, which nobody
+   * would book (a ledger gap) and which would reach the server after the stop.
+   */
   private void concludeStragglers() {
+    stopped = true;
     var left = new ArrayList<>(inFlight);
     if (left.isEmpty()) {
       return;
@@ -315,11 +322,13 @@ final class LoadRun {
     runErrors.add(left.size() + " requests were still in flight at the hard stop (duration + request timeout + "
         + TimeUnit.NANOSECONDS.toSeconds(HARD_STOP_GRACE_NANOS) + " s) and were cancelled");
     for (Exchange ex : left) {
-      cancel(ex);
       var verdict = ex.isQueued()
           ? Verdict.of(Outcome.REJECTED, "HardStop", "still in the client's queue at the hard stop")
           : Verdict.of(Outcome.TIMEOUT, "HardStop", "still in flight at the hard stop");
-      accept(ex, ex.conclude(verdict, now(), false));
+      // concluded before the cancel: a stream cut by the cancel would otherwise read as a truncation
+      RequestRecord record = ex.conclude(verdict, now(), false);
+      cancel(ex);
+      accept(ex, record);
     }
   }
 

@@ -4,15 +4,17 @@ import java.util.List;
 import okhttp3.OkHttpClient;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.spi.LoadExecutor;
 
 /**
  * Runs a {@link LoadSpec}: builds its client and prompts, executes it, and releases the client's
- * threads and connections. Public only so that {@link LoadSpec#run()} can reach it; use that.
+ * threads and connections. {@link LoadSpec#run()} finds it as the {@link LoadExecutor} this module
+ * registers; public only for {@link java.util.ServiceLoader}.
  */
-public final class LoadRunner {
-  private LoadRunner() {}
+public final class LoadRunner implements LoadExecutor {
 
-  public static LoadResult run(LoadSpec spec) {
+  @Override
+  public LoadResult run(LoadSpec spec) {
     var origin = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     OkHttpClient client = HttpClients.build(spec, HttpClients.sendMarker(() -> System.nanoTime() - origin.get()));
     try {

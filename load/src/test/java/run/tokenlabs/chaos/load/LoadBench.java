@@ -29,7 +29,7 @@ import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
- * The load generator's benchmark (see engine/LOAD-BENCH.md): client overhead at 64 streams, parse
+ * The load generator's benchmark (see load/README.md): client overhead at 64 streams, parse
  * throughput, requests per second beside wrk, heap for 64 x 32k-token sessions. Every run is bounded
  * and talks to 127.0.0.1 only. Arguments: any of overhead, parse, rps, heap (default: all).
  */

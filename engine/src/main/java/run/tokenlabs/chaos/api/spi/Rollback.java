@@ -1,25 +1,50 @@
 package run.tokenlabs.chaos.api.spi;
 
-import java.util.Map;
-import java.util.Objects;
+import java.time.Duration;
+import run.tokenlabs.chaos.api.Target;
 
 /**
- * The undo of a fault, as data: a {@code kind} that names its {@link RollbackHandler} and the state
- * that handler needs.
+ * The undo of a fault, as data: a record whose components are what the undo needs (the pod's
+ * manifest, the replica count it had) and whose {@link #undo} puts the target back.
  *
  * <p>Rollbacks are data, not closures, because a run killed with SIGKILL leaves them in the
- * pending-rollback file and the next run, in a new JVM, must be able to complete them. The same
- * handler runs them in both cases, so the crash path is the path every experiment exercises.
- * State values must hold no secrets: they are written to disk.
+ * pending-rollback file and the next run, in a new JVM, must be able to complete them. Before the
+ * fault acts, the engine writes the record's class name (its {@link #kind()}), its description and
+ * its components as JSON; the next run loads that class, checks that it is a record implementing
+ * this interface, rebuilds it through its canonical constructor and calls the same {@link #undo}. So
+ * the crash path is the path every experiment exercises, and no handler class or services line is
+ * needed.
  *
- * @param kind the handler's {@link RollbackHandler#kind()}
- * @param description what the undo does, for logs and reports
- * @param state what the handler needs (e.g. the captured pod manifest)
+ * <p>The contract:
+ * <ul>
+ *   <li>Components hold no secrets: they are written to disk.</li>
+ *   <li>Components are of types Jackson writes and reads back equal: strings, numbers, booleans,
+ *       enums, lists, maps, records, Kubernetes model objects. The engine reads every rollback back
+ *       before its fault acts and refuses one that does not come back equal.</li>
+ *   <li>{@link #undo} is idempotent: it may run twice (a shutdown hook racing the normal path, a crash
+ *       between the undo and its record) and must then do nothing harmful.</li>
+ *   <li>The record's class keeps its name while a rollback of it may be pending: the name is how the
+ *       next run finds it.</li>
+ * </ul>
  */
-public record Rollback(String kind, String description, Map<String, String> state) {
-  public Rollback {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(description, "description");
-    state = Map.copyOf(state);
+public interface Rollback {
+
+  /** What the undo does, for logs and reports, e.g. "recreate bare pod token-labs/deepseek from its manifest". */
+  String description();
+
+  /**
+   * Puts the target back. Idempotent.
+   *
+   * @param target where, possibly in a later run than the one that injected the fault
+   * @param timeout how long it may wait for the target to come back
+   */
+  void undo(Target target, Duration timeout) throws Exception;
+
+  /**
+   * The kind of rollback, as journaled and written to the pending-rollback file: the record's binary
+   * class name, which the next run loads to complete it.
+   */
+  default String kind() {
+    return getClass().getName();
   }
 }

@@ -27,7 +27,7 @@ public final class World {
     hangs = false;
     capabilityPresent = true;
     markerDir = dir;
-    DeleteFileRollbackHandler.UNDONE.clear();
+    MarkerFileFault.UNDONE.clear();
     RecordingListener.EVENTS.clear();
   }
 

@@ -45,6 +45,11 @@ public final class ModelFaults {
     return this;
   }
 
+  /** The step time factor armed now: 1 when steps are not slowed down. */
+  public double stepSlowdown() {
+    return state.stepSlowdown();
+  }
+
   /** Disarms every fault of this model. */
   public ModelFaults clear() {
     state.clear();

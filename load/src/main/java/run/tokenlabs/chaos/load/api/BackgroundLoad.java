@@ -1,8 +1,6 @@
 package run.tokenlabs.chaos.load.api;
 
-
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,23 +13,19 @@ import java.util.concurrent.TimeoutException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
-import run.tokenlabs.chaos.load.api.LoadResult;
-import run.tokenlabs.chaos.load.api.LoadSpec;
 
 /**
  * A bounded load that runs in the background while an experiment breaks something else, injected like
  * any fault so that its rollback (stop it) is registered before it starts and runs whatever happens to
  * the experiment. {@link #awaitResult(Duration)} waits for it to end by itself (its bounds).
  *
- * <p>The rollback ({@value #ROLLBACK_KIND}, handled by {@link StopLoadRollbackHandler}) only matters
- * when the experiment ends early: it interrupts the load, whose in-flight requests are then cancelled
- * and booked, never lost. A load whose JVM died needs nothing: its requests died with it.
+ * <p>The rollback ({@link Stop}) only matters when the experiment ends early: it interrupts the load,
+ * whose in-flight requests are then cancelled and booked, never lost. A load whose JVM died needs
+ * nothing: its requests died with it.
  */
-public final class BackgroundLoad implements Fault {
-  /** The rollback kind, handled by {@link StopLoadRollbackHandler}. */
-  public static final String ROLLBACK_KIND = "load.stop-background";
-  static final String LOAD_ID = "loadId";
-  static final String NAME = "name";
+public final class BackgroundLoad implements Fault<BackgroundLoad.Stop> {
+  /** The most a stop may take: the load generator cancels its calls at once, this is slack for its threads. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
   /** Loads started in this JVM that have not been awaited or stopped, by id. */
   private static final ConcurrentMap<String, BackgroundLoad> RUNNING = new ConcurrentHashMap<>();
@@ -64,13 +58,12 @@ public final class BackgroundLoad implements Fault {
   }
 
   @Override
-  public Rollback prepare(Target target) {
-    return new Rollback(ROLLBACK_KIND, "stop background load '" + name + "' if it still runs (requests in flight "
-        + "are cancelled and booked)", Map.of(LOAD_ID, id, NAME, name));
+  public Stop prepare(Target target) {
+    return new Stop(id, name);
   }
 
   @Override
-  public void act(Target target) {
+  public void act(Target target, Stop rollback) {
     Thread t = new Thread(() -> {
       try {
         result.complete(spec.run());
@@ -122,5 +115,27 @@ public final class BackgroundLoad implements Fault {
     }
     t.interrupt();
     t.join(Math.max(1, timeout.toMillis()));
+  }
+
+  /**
+   * The undo of a background load: stop it if it still runs in this JVM. Idempotent: a load that
+   * ended by itself, was already stopped, or died with the JVM of a crashed run leaves nothing to do.
+   *
+   * @param loadId the load's id in this JVM
+   * @param name its name, for the description
+   */
+  public record Stop(String loadId, String name) implements Rollback {
+    @Override
+    public String description() {
+      return "stop background load '" + name + "' if it still runs (requests in flight are cancelled and booked)";
+    }
+
+    @Override
+    public void undo(Target target, Duration timeout) throws InterruptedException {
+      Optional<BackgroundLoad> load = running(loadId);
+      if (load.isPresent()) {
+        load.get().stop(timeout.compareTo(STOP_TIMEOUT) < 0 ? timeout : STOP_TIMEOUT);
+      }
+    }
   }
 }

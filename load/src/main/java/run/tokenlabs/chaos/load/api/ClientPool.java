@@ -12,6 +12,8 @@ package run.tokenlabs.chaos.load.api;
  * rejected after waiting in the client's queue past their timeout.
  */
 public record ClientPool(Sizing sizing, int maxInFlight) {
+  /** The most requests a pool sized from an open loop allows in flight, however high its rate. */
+  static final int MAX_IN_FLIGHT_CAP = 4096;
 
   /** Where the limits come from. */
   public enum Sizing { FROM_LOAD, FIXED, NAIVE_DEFAULTS }
@@ -34,5 +36,29 @@ public record ClientPool(Sizing sizing, int maxInFlight) {
   /** OkHttp's library defaults: for demonstrating the trap only. */
   public static ClientPool naiveDefaults() {
     return new ClientPool(Sizing.NAIVE_DEFAULTS, 0);
+  }
+
+  /**
+   * The most requests in flight at once this pool allows for a load paced by {@code loop} within
+   * {@code bounds}: the fixed limit; the closed loop's concurrency; the open loop's rate times the
+   * request timeout (at least 1, at most {@value #MAX_IN_FLIGHT_CAP} and the request bound); or 0
+   * for {@link #naiveDefaults()}, whose limits are OkHttp's own.
+   */
+  public int inFlightLimit(Loop loop, Bounds bounds) {
+    return switch (sizing) {
+      case FIXED -> maxInFlight;
+      case NAIVE_DEFAULTS -> 0;
+      case FROM_LOAD -> fromLoad(loop, bounds);
+    };
+  }
+
+  private static int fromLoad(Loop loop, Bounds bounds) {
+    if (loop instanceof Loop.Closed closed) {
+      return closed.concurrency();
+    }
+    double rate = ((Loop.Open) loop).arrivals().ratePerSecond();
+    double timeoutSeconds = bounds.requestTimeout().toNanos() / 1e9;
+    long needed = (long) Math.ceil(rate * timeoutSeconds);
+    return (int) Math.max(1, Math.min(MAX_IN_FLIGHT_CAP, Math.min(needed, bounds.maxRequests())));
   }
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import run.tokenlabs.chaos.load.ResultExport;
 
 /**
  * Everything one load measured: the ledger, every request's record, HdrHistograms overall and per

@@ -2,7 +2,6 @@ package run.tokenlabs.chaos.load.api;
 
 import java.util.Objects;
 import java.util.Optional;
-import run.tokenlabs.chaos.load.LoadRunner;
 
 /**
  * A complete, immutable description of one load: where, how paced, what requests, within which
@@ -49,6 +48,6 @@ public record LoadSpec(
 
   /** Runs the load to its end (bounded by {@link Bounds}) and returns everything measured. */
   public LoadResult run() {
-    return LoadRunner.run(this);
+    return LoadExecutors.get().run(this);
   }
 }

@@ -1,11 +1,10 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
-import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
 
 /**
@@ -13,14 +12,9 @@ import run.tokenlabs.chaos.scenarios.lab.LabTarget;
  * {@code --enable-chunked-prefill} would after a restart of a real server. Lab only: experiments using it carry
  * {@code @RequiresCapability(LabControls.class)}.
  *
- * <p>Its rollback ({@value #ROLLBACK_KIND}) restores the setting the model had before the switch.
+ * <p>Its rollback ({@link Restore}) puts back the setting the model had before the switch.
  */
-public final class ChunkedPrefillSwitch implements Fault {
-  /** The rollback kind, handled by {@link ChunkedPrefillRollbackHandler}. */
-  public static final String ROLLBACK_KIND = "lab.chunked-prefill";
-  static final String MODEL = "model";
-  static final String ENABLED = "enabled";
-
+public final class ChunkedPrefillSwitch implements Fault<ChunkedPrefillSwitch.Restore> {
   private final String model;
   private final boolean on;
 
@@ -40,15 +34,32 @@ public final class ChunkedPrefillSwitch implements Fault {
   }
 
   @Override
-  public Rollback prepare(Target target) {
-    boolean before = LabTarget.labOf(target).chunkedPrefill(model);
-    return new Rollback(ROLLBACK_KIND, "chunked prefill back " + (before ? "on" : "off") + " for model " + model,
-        Map.of(MODEL, model, ENABLED, Boolean.toString(before)));
+  public Restore prepare(Target target) {
+    return new Restore(model, LabTarget.labOf(target).chunkedPrefill(model));
   }
 
   @Override
-  public void act(Target target) {
-    Lab lab = LabTarget.labOf(target);
-    lab.setChunkedPrefill(model, on);
+  public void act(Target target, Restore rollback) {
+    LabTarget.labOf(target).setChunkedPrefill(model, on);
+  }
+
+  /**
+   * Puts a model's chunked-prefill setting back. Idempotent (setting a value twice is setting it once).
+   * On a target that is not the lab (a crashed lab run's rollback found by a cluster run) there is
+   * nothing to restore: the lab died with its JVM.
+   *
+   * @param model the model
+   * @param enabled the setting it had before the switch
+   */
+  public record Restore(String model, boolean enabled) implements Rollback {
+    @Override
+    public String description() {
+      return "chunked prefill back " + (enabled ? "on" : "off") + " for model " + model;
+    }
+
+    @Override
+    public void undo(Target target, Duration timeout) {
+      target.unwrap(LabTarget.class).ifPresent(lab -> lab.lab().setChunkedPrefill(model, enabled));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -27,7 +28,7 @@ public final class SimulatorFaults {
    * Every stream of {@code model} ends after {@code tokens} tokens: the body closes cleanly, but with no
    * {@code finish_reason}, no usage chunk and no {@code data: [DONE]} (a silent truncation).
    */
-  public static Fault cutStreamsAfter(String model, int tokens) {
+  public static Fault<?> cutStreamsAfter(String model, int tokens) {
     if (tokens < 0) {
       throw new IllegalArgumentException("cutStreamsAfter(" + model + ", " + tokens + "): tokens must be >= 0");
     }
@@ -36,7 +37,7 @@ public final class SimulatorFaults {
   }
 
   /** This share (0..1) of {@code model}'s requests has its connection reset before any response byte. */
-  public static Fault resetConnections(String model, double rate) {
+  public static Fault<?> resetConnections(String model, double rate) {
     if (!(rate >= 0 && rate <= 1)) {
       throw new IllegalArgumentException("resetConnections(" + model + ", " + rate + "): rate must be within 0..1");
     }
@@ -45,7 +46,7 @@ public final class SimulatorFaults {
   }
 
   /** A fault armed on one model's simulator; its rollback disarms all of that model's faults. */
-  private record ArmedFault(String model, String description, Consumer<ModelFaults> arm) implements Fault {
+  private record ArmedFault(String model, String description, Consumer<ModelFaults> arm) implements Fault<Disarm> {
     ArmedFault {
       Objects.requireNonNull(model, "model");
     }
@@ -56,14 +57,33 @@ public final class SimulatorFaults {
     }
 
     @Override
-    public Rollback prepare(Target target) {
+    public Disarm prepare(Target target) {
       LabTarget.labOf(target).faults(model); // fails here, before anything is armed, for an unknown model
-      return ClearSimulatorFaultsRollbackHandler.rollback(model);
+      return new Disarm(model);
     }
 
     @Override
-    public void act(Target target) {
+    public void act(Target target, Disarm rollback) {
       arm.accept(LabTarget.labOf(target).faults(model));
+    }
+  }
+
+  /**
+   * Disarms every fault injected into one model's simulator. Idempotent (disarming twice is disarming
+   * once). Injected faults live in the lab's JVM, so when a pending rollback of a crashed run is
+   * completed against a new lab, or a target that is not the lab, nothing is armed and it does nothing.
+   *
+   * @param model the model whose simulator is disarmed
+   */
+  public record Disarm(String model) implements Rollback {
+    @Override
+    public String description() {
+      return "disarm every injected fault of " + model + "'s simulator";
+    }
+
+    @Override
+    public void undo(Target target, Duration timeout) {
+      target.unwrap(LabTarget.class).ifPresent(lab -> lab.lab().faults(model).clear());
     }
   }
 }

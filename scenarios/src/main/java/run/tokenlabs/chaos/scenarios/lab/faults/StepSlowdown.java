@@ -1,13 +1,10 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
-import run.tokenlabs.chaos.lab.api.ModelFaults;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
 
 /**
@@ -16,16 +13,10 @@ import run.tokenlabs.chaos.scenarios.lab.LabTarget;
  * out of the client's own overhead on a busy machine. Latencies measured under it are converted back with
  * the effective time scale (the profile's times the factor). Lab only.
  *
- * <p>Its rollback ({@value #ROLLBACK_KIND}) puts back the factor the model had before, read from the
- * simulator's armed faults; other armed faults are left alone.
+ * <p>Its rollback ({@link RestoreFactor}) puts back the factor the model had before; other armed faults are
+ * left alone.
  */
-public final class StepSlowdown implements Fault {
-  /** The rollback kind, handled by {@link StepSlowdownRollbackHandler}. */
-  public static final String ROLLBACK_KIND = "lab.step-slowdown";
-  static final String MODEL = "model";
-  static final String FACTOR = "factor";
-  private static final Pattern ARMED = Pattern.compile("\"stepSlowdown\"\\s*:\\s*([0-9.eE+-]+)");
-
+public final class StepSlowdown implements Fault<StepSlowdown.RestoreFactor> {
   private final String model;
   private final double factor;
 
@@ -52,24 +43,31 @@ public final class StepSlowdown implements Fault {
   }
 
   @Override
-  public Rollback prepare(Target target) {
-    double before = armedFactor(LabTarget.labOf(target).faults(model));
-    return new Rollback(ROLLBACK_KIND, "step time factor of model " + model + " back to " + before,
-        Map.of(MODEL, model, FACTOR, Double.toString(before)));
+  public RestoreFactor prepare(Target target) {
+    return new RestoreFactor(model, LabTarget.labOf(target).faults(model).stepSlowdown());
   }
 
   @Override
-  public void act(Target target) {
+  public void act(Target target, RestoreFactor rollback) {
     LabTarget.labOf(target).faults(model).slowSteps(factor);
   }
 
-  /** The factor armed now, from the simulator's description of its faults. */
-  static double armedFactor(ModelFaults faults) {
-    String armed = faults.describe();
-    Matcher m = ARMED.matcher(armed);
-    if (!m.find()) {
-      throw new IllegalStateException("The lab's armed faults do not say the step slowdown: " + armed);
+  /**
+   * Puts a model's step time factor back. Idempotent. On a target that is not the lab (a crashed lab
+   * run's rollback found by a cluster run) there is nothing to restore.
+   *
+   * @param model the model
+   * @param factor the factor it had before (1 when none was armed)
+   */
+  public record RestoreFactor(String model, double factor) implements Rollback {
+    @Override
+    public String description() {
+      return "step time factor of model " + model + " back to " + factor;
     }
-    return Double.parseDouble(m.group(1));
+
+    @Override
+    public void undo(Target target, Duration timeout) {
+      target.unwrap(LabTarget.class).ifPresent(lab -> lab.lab().faults(model).slowSteps(factor));
+    }
   }
 }

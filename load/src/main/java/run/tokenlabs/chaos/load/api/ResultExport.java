@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.load;
+package run.tokenlabs.chaos.load.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,28 +17,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import run.tokenlabs.chaos.load.api.Bucket;
-import run.tokenlabs.chaos.load.api.LatencyHistograms;
-import run.tokenlabs.chaos.load.api.Ledger;
-import run.tokenlabs.chaos.load.api.LoadResult;
-import run.tokenlabs.chaos.load.api.LoadSpec;
-import run.tokenlabs.chaos.load.api.Loop;
-import run.tokenlabs.chaos.load.api.Outcome;
-import run.tokenlabs.chaos.load.api.PromptInfo;
-import run.tokenlabs.chaos.load.api.RequestRecord;
-import run.tokenlabs.chaos.load.api.TruncationSignal;
 
-/**
- * Derives the ledger of a run and writes results as JSON and HdrHistogram logs. Public only for
- * {@link LoadResult}; use its methods.
- */
-public final class ResultExport {
+/** Derives the ledger of a run and writes results as JSON and HdrHistogram logs, for {@link LoadResult}. */
+final class ResultExport {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch"};
 
   private ResultExport() {}
 
-  public static Ledger ledgerOf(long scheduled, List<RequestRecord> records) {
+  static Ledger ledgerOf(long scheduled, List<RequestRecord> records) {
     var byOutcome = new EnumMap<Outcome, Long>(Outcome.class);
     for (Outcome o : Outcome.values()) {
       byOutcome.put(o, 0L);
@@ -57,7 +44,7 @@ public final class ResultExport {
     return new Ledger(scheduled, byOutcome, byStatus, bySignal);
   }
 
-  public static String toJson(LoadResult result, boolean withRequests) {
+  static String toJson(LoadResult result, boolean withRequests) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("startedAt", result.startedAt().toString());
     root.put("wallMillis", result.wallTime().toMillis());
@@ -115,7 +102,8 @@ public final class ResultExport {
         .put("maxRequests", spec.bounds().maxRequests())
         .put("requestTimeoutMillis", spec.bounds().requestTimeout().toMillis())
         .put("maxDispatchDelayMillis", spec.bounds().maxDispatchDelay().toMillis());
-    n.putObject("pool").put("sizing", spec.pool().sizing().name()).put("maxInFlight", HttpClients.maxInFlight(spec));
+    n.putObject("pool").put("sizing", spec.pool().sizing().name()).put("maxInFlight",
+        spec.pool().inFlightLimit(spec.loop(), spec.bounds()));
     ArrayNode buckets = n.putArray("buckets");
     for (Bucket b : spec.workload().buckets()) {
       ObjectNode bn = buckets.addObject().put("name", b.name()).put("promptTokens", b.promptTokens())
@@ -194,7 +182,7 @@ public final class ResultExport {
   }
 
   /** One interval histogram per {@code interval} of intended start, per bucket and metric. */
-  public static String histogramLog(LoadResult result, Duration interval) {
+  static String histogramLog(LoadResult result, Duration interval) {
     var out = new ByteArrayOutputStream();
     long startMillis = result.startedAt().toEpochMilli();
     try (var print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
