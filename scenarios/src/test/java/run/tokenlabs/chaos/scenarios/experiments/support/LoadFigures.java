@@ -1,7 +1,8 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,11 +11,15 @@ import org.HdrHistogram.Histogram;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.LatencyHistograms;
 import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.LoadSpec;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.RequestRecord;
 
-/** Figures and evidence text from a {@link LoadResult}, and the "no request lost" check every load passes. */
-final class LoadFigures {
+/**
+ * Figures and evidence text from a {@link LoadResult}, the "no request lost" check every load passes, and how
+ * long to wait for a load.
+ */
+public final class LoadFigures {
   private LoadFigures() {
   }
 
@@ -22,7 +27,7 @@ final class LoadFigures {
    * Nothing lost: the ledger balances (every scheduled request in exactly one class) and the run reports no
    * defect of its own (a ledger gap, a scheduler failure). A load that lost a request fails the experiment.
    */
-  static void assertNothingLost(LoadResult result, String load) {
+  public static void assertNothingLost(LoadResult result, String load) {
     assertThat(result.errors()).as("defects of load '%s' (%s)", load, result.ledger()).isEmpty();
     assertThat(result.ledger().unaccounted()).as("requests of load '%s' not accounted for: %s", load, result.ledger())
         .isZero();
@@ -30,30 +35,38 @@ final class LoadFigures {
         .hasSize((int) result.ledger().scheduled());
   }
 
+  /**
+   * How long to wait for a load's result: it ends by itself within duration + request timeout once started;
+   * its prompts take a few seconds more.
+   */
+  public static Duration longestRun(LoadSpec spec) {
+    return spec.bounds().duration().plus(spec.bounds().requestTimeout()).plusSeconds(30);
+  }
+
   /** Requests answered with a 5xx status. */
-  static long serverErrors(LoadResult result) {
+  public static long serverErrors(LoadResult result) {
     return result.ledger().byHttpStatus().entrySet().stream().filter(e -> e.getKey() >= 500)
         .mapToLong(Map.Entry::getValue).sum();
   }
 
   /** Complete requests of a bucket. */
-  static long complete(LoadResult result, String bucket) {
+  public static long complete(LoadResult result, String bucket) {
     return result.records().stream().filter(r -> r.bucket().equals(bucket) && r.outcome() == Outcome.COMPLETE).count();
   }
 
   /** The {@code percentile} of a histogram of wall microseconds, in seconds of the clock; NaN when empty. */
-  static double seconds(Histogram wallMicros, double percentile, GpuClock clock) {
+  public static double seconds(Histogram wallMicros, double percentile, GpuClock clock) {
     return LatencyHistograms.percentile(wallMicros, percentile).map(clock::seconds).orElse(Double.NaN);
   }
 
   /** TTFT (first chunk) of the complete requests of a bucket, in seconds of the clock, in request order. */
-  static double[] ttftSeconds(LoadResult result, String bucket, GpuClock clock) {
+  public static double[] ttftSeconds(LoadResult result, String bucket, GpuClock clock) {
     return result.records().stream().filter(r -> r.bucket().equals(bucket) && r.outcome() == Outcome.COMPLETE)
         .map(RequestRecord::ttft).flatMap(java.util.Optional::stream).mapToDouble(clock::seconds).toArray();
   }
 
   /** Ledger, HTTP statuses and per bucket n, TTFT, time to first content and E2E percentiles. */
-  static String table(LoadResult result, GpuClock clock) {
+  public static String table(LoadResult result, GpuClock clock) {
     StringBuilder out = new StringBuilder();
     out.append("ledger: ").append(result.ledger()).append('\n');
     if (!result.ledger().byHttpStatus().isEmpty()) {
@@ -78,7 +91,7 @@ final class LoadFigures {
     return out.toString();
   }
 
-  static String fmt(double v) {
+  public static String fmt(double v) {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
   }
 }

@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -2,8 +2,8 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static run.tokenlabs.chaos.api.Tolerance.atLeast;
-import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.DEEPSEEK;
-import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.LLAMA;
+import static run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams.DEEPSEEK;
+import static run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams.LLAMA;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
 import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Target;
@@ -28,10 +29,13 @@ import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.probes.api.PrometheusProbes;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.QueryResult;
 import run.tokenlabs.chaos.probes.api.Sample;
 import run.tokenlabs.chaos.probes.api.capabilities.NvlinkMetrics;
+import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
+import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 
 /**
  * FAILURE-2 of the reference run, NVLink. On the reference run's DGX Spark (GB10) there is no NVLink,
@@ -42,12 +46,15 @@ import run.tokenlabs.chaos.probes.api.capabilities.NvlinkMetrics;
 @ChaosExperiment(id = "FAILURE-2", title = "NVLink error counters stay steady under load; bandwidth reported",
     recoverySeconds = 30)
 @RequiresCapability(NvlinkMetrics.class)
-class Failure2NvlinkIT {
+class NvlinkErrorCountersIT {
   static final String ERROR_COUNTERS = "{__name__=~\"DCGM_FI_DEV_NVLINK_.*_ERROR_COUNT_TOTAL\"}";
   static final String BANDWIDTH = "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL";
   private static final String COUNTERS_BY_GPU = "max by (__name__, Hostname, gpu) (" + ERROR_COUNTERS + ")";
   private static final int SESSIONS_PER_MODEL = 4;
   private static final Duration LOAD = Duration.ofSeconds(3);
+  static final String ERROR_INCREASE = "NVLink error counter increase";
+  static final String BANDWIDTH_TOTAL = "NVLink bandwidth total";
+  static final String BANDWIDTH_RATE = "NVLink bandwidth rate";
 
   @SteadyState
   Hypothesis errorCountersExported(Probes probes) {
@@ -59,17 +66,18 @@ class Failure2NvlinkIT {
   @DisplayName("NVLink error counters do not grow over a short load on every model; the bandwidth counter is reported")
   @ExpectedOnLab(profile = "gb10", verdict = Verdict.BLOCKED)
   @ExpectedOnLab(profile = "h200", verdict = Verdict.HELD,
-      keyNumbers = {"NVLink error counter increase", "NVLink bandwidth total", "NVLink bandwidth rate"})
+      keyNumbers = {ERROR_INCREASE, BANDWIDTH_TOTAL, BANDWIDTH_RATE})
   void errorCountersStaySteadyUnderLoad(Chaos chaos, Probes probes) {
-    PrometheusClient prometheus = probes.prometheus().client();
+    PrometheusProbes probing = probes.prometheus().pollingEvery(Duration.ofMillis(250));
+    PrometheusClient prometheus = probing.client();
     Map<String, Double> before = counters(prometheus);
     double bandwidthBefore = total(prometheus, BANDWIDTH);
     Instant start = Instant.now();
 
     List<LoadResult> loads = loadEveryModel(chaos.target());
     Instant end = Instant.now();
-    Duration scrape = PromWindows.scrapeInterval(prometheus);
-    PromWindows.awaitScrapedAfter(prometheus, BANDWIDTH, end, scrape.multipliedBy(3).plusSeconds(10));
+    Duration scrape = probing.scrapeInterval();
+    probing.series(BANDWIDTH).awaitScrapedAfter(end, scrape.multipliedBy(3).plusSeconds(10));
     Map<String, Double> after = counters(prometheus);
     double bandwidthAfter = total(prometheus, BANDWIDTH);
 
@@ -80,21 +88,21 @@ class Failure2NvlinkIT {
       Double now = after.get(e.getKey());
       double grew = now == null ? Double.NaN : now - e.getValue();
       increase += Double.isNaN(grew) ? 0 : grew;
-      table.append(e.getKey()).append(" | ").append(PromWindows.format(e.getValue())).append(" | ")
-          .append(now == null ? "no data" : PromWindows.format(now)).append(" | ").append(PromWindows.format(grew))
+      table.append(e.getKey()).append(" | ").append(PromEvidence.format(e.getValue())).append(" | ")
+          .append(now == null ? "no data" : PromEvidence.format(now)).append(" | ").append(PromEvidence.format(grew))
           .append('\n');
     }
     chaos.evidence("NVLink error counters before and after the load", table.toString());
-    chaos.evidence("NVLink bandwidth counter", "PromQL: sum(" + BANDWIDTH + ")\nbefore " + PromWindows.format(bandwidthBefore)
-        + ", after " + PromWindows.format(bandwidthAfter) + " over " + seconds + " s of load");
+    chaos.evidence("NVLink bandwidth counter", "PromQL: sum(" + BANDWIDTH + ")\nbefore " + PromEvidence.format(bandwidthBefore)
+        + ", after " + PromEvidence.format(bandwidthAfter) + " over " + seconds + " s of load");
     chaos.evidence("loads", loads.stream().map(r -> r.spec().endpoint() + ": " + r.ledger()).toList().toString());
-    chaos.keyNumber("NVLink error counter increase", increase, "errors", "sum over " + before.size()
-        + " counters (CRC flit, CRC data, replay, recovery per GPU) across " + seconds + " s of load on every model");
-    chaos.keyNumber("NVLink bandwidth total", bandwidthAfter, "counter units",
-        "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL summed over GPUs after the load");
-    chaos.keyNumber("NVLink bandwidth rate", (bandwidthAfter - bandwidthBefore) / seconds, "counter units/s",
+    chaos.record(new KeyNumber(ERROR_INCREASE, increase, "errors", "sum over " + before.size()
+        + " counters (CRC flit, CRC data, replay, recovery per GPU) across " + seconds + " s of load on every model"));
+    chaos.record(new KeyNumber(BANDWIDTH_TOTAL, bandwidthAfter, "counter units",
+        "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL summed over GPUs after the load"));
+    chaos.record(new KeyNumber(BANDWIDTH_RATE, (bandwidthAfter - bandwidthBefore) / seconds, "counter units/s",
         "increase of DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL over the " + seconds + " s load window; each model is served "
-        + "by one GPU, so no traffic needs to cross NVLink");
+        + "by one GPU, so no traffic needs to cross NVLink"));
 
     assertThat(before).as("NVLink error counters before the load").isNotEmpty();
     assertThat(loads).as("the load reached every model").allSatisfy(r ->
@@ -120,7 +128,7 @@ class Failure2NvlinkIT {
     Map<String, Double> out = new TreeMap<>();
     if (prometheus.query(COUNTERS_BY_GPU) instanceof QueryResult.Vector v) {
       for (Sample s : v.samples()) {
-        out.put(s.labels().get("__name__") + " " + PromWindows.gpuKey(s.labels()), s.value());
+        out.put(s.labels().get("__name__") + " " + PromEvidence.gpuKey(s.labels()), s.value());
       }
     }
     return out;

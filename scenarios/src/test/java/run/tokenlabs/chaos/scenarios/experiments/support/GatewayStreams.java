@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -21,22 +21,22 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
  * experiment runs against the lab and a cluster: endpoints for loads, and the steady-state probe
  * "one short streamed completion ends complete" (finish_reason, usage chunk and {@code [DONE]}).
  */
-final class GatewayStreams {
+public final class GatewayStreams {
   /** The reference run's reasoning model (bare vLLM pod). */
-  static final String DEEPSEEK = "deepseek-r1-7b";
+  public static final String DEEPSEEK = "deepseek-r1-7b";
   /** The reference run's Deployment-managed SGLang model. */
-  static final String LLAMA = "llama-3-1-8b";
+  public static final String LLAMA = "llama-3-1-8b";
 
   private GatewayStreams() {
   }
 
   /** {@code /v1/completions} of {@code model} through the target's gateway. */
-  static Endpoint completions(Target target, String model) {
+  public static Endpoint completions(Target target, String model) {
     return Endpoint.completions(gateway(target), model);
   }
 
   /** {@code /v1/chat/completions} of {@code model} through the target's gateway. */
-  static Endpoint chat(Target target, String model) {
+  public static Endpoint chat(Target target, String model) {
     return Endpoint.chat(gateway(target), model);
   }
 
@@ -46,7 +46,7 @@ final class GatewayStreams {
   }
 
   /** One streamed completion of 8 tokens through the gateway: its outcome and what came back. */
-  static Probe<StreamCheck> oneStream(Target target, String model) {
+  public static Probe<StreamCheck> oneStream(Target target, String model) {
     return Probe.of("one streamed " + model + " completion through the gateway", () -> {
       LoadResult result = Load.closedLoop(completions(target, model), 1)
           .withWorkload(Bucket.of("probe", 16, 8))
@@ -61,7 +61,7 @@ final class GatewayStreams {
   }
 
   /** Accepts a stream that ended complete (finish_reason, usage chunk and {@code [DONE]}, no truncation signal). */
-  static Tolerance<StreamCheck> complete() {
+  public static Tolerance<StreamCheck> complete() {
     return Tolerance.satisfies("complete (finish_reason, usage, [DONE])", c -> c.outcome() == Outcome.COMPLETE);
   }
 
@@ -71,8 +71,8 @@ final class GatewayStreams {
    * @param outcome the load generator's classification
    * @param detail status, finish reason, tokens, usage, [DONE] and any truncation signal or error
    */
-  record StreamCheck(Outcome outcome, String detail) {
-    static StreamCheck of(RequestRecord r) {
+  public record StreamCheck(Outcome outcome, String detail) {
+    public static StreamCheck of(RequestRecord r) {
       String detail = "HTTP " + r.httpStatus() + ", finish_reason " + r.finishReason() + ", " + r.tokensReceived()
           + " tokens, usage " + (r.usage() == null ? "none" : r.usage().completionTokens()) + ", [DONE] "
           + (r.doneReceived() ? "yes" : "no") + (r.truncation().isEmpty() ? "" : ", signals " + r.truncation())

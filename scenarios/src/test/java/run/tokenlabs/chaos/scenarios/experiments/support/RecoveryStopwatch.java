@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.Check;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.Probe;
 import run.tokenlabs.chaos.api.Reading;
 
@@ -20,18 +21,20 @@ import run.tokenlabs.chaos.api.Reading;
  * <p>Resolution: the engine's poll interval (500 ms) plus one reading of the hypothesis. One instance
  * per test instance (JUnit makes one per test method), so marks never leak between experiments.
  */
-final class RecoveryStopwatch {
+public final class RecoveryStopwatch {
+  /** How the recovery key numbers' names begin: {@code time to recover: <what> after rollback}. */
+  public static final String TIME_TO_RECOVER = "time to recover: ";
   private volatile Instant faultAt;
   private volatile Instant rollbackAt;
   private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
   /** The fault acted at {@code at}. */
-  void faultInjected(Instant at) {
+  public void faultInjected(Instant at) {
     faultAt = at;
   }
 
   /** The body ends now: the engine's rollback begins right after. */
-  void rollbackStarts() {
+  public void rollbackStarts() {
     if (faultAt != null) {
       rollbackAt = Instant.now();
     }
@@ -42,7 +45,7 @@ final class RecoveryStopwatch {
    * the key numbers {@code "time to recover: <what> after rollback"} and {@code "outage: force-delete
    * to <what>"}.
    */
-  <T> Check<T> timed(Chaos chaos, String what, Check<T> check) {
+  public <T> Check<T> timed(Chaos chaos, String what, Check<T> check) {
     Probe<T> probe = check.probe();
     Probe<T> timedProbe = Probe.of(probe.name(), () -> {
       Reading<T> reading = probe.read();
@@ -51,10 +54,10 @@ final class RecoveryStopwatch {
         Instant now = Instant.now();
         String resolution = "first reading of the steady state after rollback that held '" + probe.name() + " "
             + check.tolerance().description() + "' (engine polls every 500 ms)";
-        chaos.keyNumber("time to recover: " + what + " after rollback", seconds(rollback, now), "s",
-            "from the start of the rollback (right after the experiment body) to the " + resolution);
-        chaos.keyNumber("outage: force-delete to " + what, seconds(faultAt, now), "s",
-            "from the force-delete to the " + resolution + "; includes the observation time before the rollback");
+        chaos.record(new KeyNumber(TIME_TO_RECOVER + what + " after rollback", seconds(rollback, now), "s",
+            "from the start of the rollback (right after the experiment body) to the " + resolution));
+        chaos.record(new KeyNumber("outage: force-delete to " + what, seconds(faultAt, now), "s",
+            "from the force-delete to the " + resolution + "; includes the observation time before the rollback"));
       }
       return reading;
     });

@@ -1,43 +1,41 @@
-package run.tokenlabs.chaos.scenarios.experiments;
-
-import static org.awaitility.Awaitility.await;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Probe;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.probes.api.AlertState;
+import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.HttpResult;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.probes.api.PrometheusProbes;
 
 /**
- * What the two LLMD-3 cases share: a one-request "the gateway serves this model" probe, the gateway's
- * Envoy request counters as PromQL, the burn threshold of {@code SLOBurnRateGatewayLayer}, and the
- * bounded wait for a freshly started target to have been scraped.
+ * The run's gateway as the force-delete experiments see it: a one-request "the gateway serves this
+ * model" probe, its Envoy request counters as PromQL, the burn threshold of
+ * {@code SLOBurnRateGatewayLayer}, and the bounded wait for a freshly started target to have been
+ * scraped.
  */
-final class Llmd3Support {
+public final class Gateway {
   /** {@code SLOBurnRateGatewayLayer}'s threshold: 14.4 x the 0.1% budget of the interactive tier. */
-  static final double BURN_THRESHOLD = 14.4 * 0.001;
+  public static final double BURN_THRESHOLD = 14.4 * 0.001;
   /** Envoy's downstream request counters on the data-plane listeners, as the burn rule selects them. */
   private static final String DOWNSTREAM =
       "envoy_http_downstream_rq_xx{envoy_http_conn_manager_prefix=~\"https?-[0-9]+\"";
   private static final Duration POLL = Duration.ofMillis(250);
 
-  private Llmd3Support() {
+  private Gateway() {
   }
 
   /** The gateway's downstream request counter: every class ({@code codeClass} null) or one ("2", "5"). */
-  static String downstream(String codeClass) {
+  public static String downstream(String codeClass) {
     return DOWNSTREAM + (codeClass == null ? "" : ",envoy_response_code_class=\"" + codeClass + "\"") + "}";
   }
 
   /** The gateway's 5xx ratio over {@code window} with {@code function} ({@code rate} or {@code increase}). */
-  static String gateway5xxRatio(String function, String window) {
+  public static String gateway5xxRatio(String function, String window) {
     return "sum(" + function + "(" + downstream("5") + "[" + window + "])) / sum(" + function + "(" + downstream(null)
         + "[" + window + "]))";
   }
@@ -47,7 +45,7 @@ final class Llmd3Support {
    * threshold, given what it served in those windows so far: (threshold x total - 5xx) / (1 - threshold)
    * more 5xx are needed.
    */
-  static Duration burnAccumulation(PrometheusProbes prometheus, double ratePerSecond) {
+  public static Duration burnAccumulation(PrometheusProbes prometheus, double ratePerSecond) {
     double needed = 0;
     for (String window : List.of("1h", "5m")) {
       double total = counter(prometheus, "sum(increase(" + downstream(null) + "[" + window + "]))");
@@ -58,7 +56,7 @@ final class Llmd3Support {
   }
 
   /** One small completion of {@code model} through the target's gateway (200 while it has a Ready endpoint). */
-  static Probe<HttpResult> completion(Probes probes, Target target, String model) {
+  public static Probe<HttpResult> completion(Probes probes, Target target, String model) {
     URI gateway = target.gateway().orElseThrow(() -> new ProbeException("Target '" + target.name()
         + "' has no gateway; configure endpoints.gateway"));
     return probes.http().postJson(gateway.resolve("/v1/completions"),
@@ -71,30 +69,17 @@ final class Llmd3Support {
    * at least 1 and none of {@code alerts} fires; on a long-running Prometheus this returns at once.
    * Never fails: if it does not happen, the steady state (checked next) says what is missing.
    */
-  static void awaitScraped(Probes probes, String countQuery, List<String> alerts) {
+  public static void awaitScraped(Probes probes, String countQuery, List<String> alerts) {
     PrometheusProbes prometheus = probes.prometheus();
-    try {
-      await("Prometheus holds " + countQuery + " and " + alerts + " do not fire").atMost(Duration.ofSeconds(30))
-          .pollInterval(POLL).until(() -> read(prometheus.instant(countQuery)).orElse(0.0) >= 1
-              && alerts.stream().allMatch(a -> read(prometheus.alert(a).state()).orElse(null) != AlertState.FIRING));
-    } catch (ConditionTimeoutException e) {
-      // Not an outcome of its own: the steady state, checked right after, reports what is missing.
-    }
+    Awaiting.reading("Prometheus holds " + countQuery + " and " + alerts + " do not fire",
+            () -> counter(prometheus, countQuery) >= 1 && alerts.stream()
+                .allMatch(a -> prometheus.alert(a).state().readNow().value().orElse(null) != AlertState.FIRING))
+        .atMost(Duration.ofSeconds(30)).pollEvery(POLL)
+        .untilOrEmpty(scraped -> scraped);
   }
 
   /** An instant query's single value, 0 when there is no data (for counters that have not counted yet). */
-  static double counter(PrometheusProbes prometheus, String promql) {
-    return read(prometheus.instant(promql)).orElse(0.0);
-  }
-
-  /** A probe's value now; a probe that cannot be asked is a {@link ProbeException} (the engine's ERROR). */
-  static <T> Optional<T> read(Probe<T> probe) {
-    try {
-      return probe.read().value();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ProbeException(probe.name() + " could not be read: " + e.getMessage(), e);
-    }
+  public static double counter(PrometheusProbes prometheus, String promql) {
+    return prometheus.instant(promql).readNow().value().orElse(0.0);
   }
 }

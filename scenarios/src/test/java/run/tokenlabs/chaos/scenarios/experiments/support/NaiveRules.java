@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import run.tokenlabs.chaos.probes.api.AlertFiringBound;
 import run.tokenlabs.chaos.probes.api.Point;
+import run.tokenlabs.chaos.probes.api.PromDuration;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.api.QueryResult;
 import run.tokenlabs.chaos.scenarios.lab.LabTargetProvider;
@@ -22,9 +24,9 @@ import run.tokenlabs.chaos.scenarios.lab.LabTargetProvider;
  * {@code for:} scaled the way the target scaled the deployed rules (read from their manifest). The
  * rules directory is the system property {@value LabTargetProvider#RULES_DIR_PROPERTY} (the build sets it).
  */
-final class NaiveRules {
-  static final String NAIVE_FILE = "tests/naive-llmd3.rules.yml";
-  static final String AVAILABILITY_FILE = "token-labs-availability.yaml";
+public final class NaiveRules {
+  public static final String NAIVE_FILE = "tests/naive-llmd3.rules.yml";
+  public static final String AVAILABILITY_FILE = "token-labs-availability.yaml";
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private NaiveRules() {
@@ -37,16 +39,16 @@ final class NaiveRules {
    * @param expr its PromQL
    * @param forDuration its {@code for:} as written (zero when absent)
    */
-  record AlertRule(String alert, String expr, Duration forDuration) {
+  public record AlertRule(String alert, String expr, Duration forDuration) {
   }
 
   /** The naive LLMD-3 rules, as written. */
-  static List<AlertRule> naive() {
+  public static List<AlertRule> naive() {
     return alerts(rulesDirectory().resolve(NAIVE_FILE));
   }
 
   /** The {@code for:} of the deployed rule {@code alert} in {@code rules/token-labs-availability.yaml}. */
-  static Duration deployedFor(String alert) {
+  public static Duration deployedFor(String alert) {
     Path file = rulesDirectory().resolve(AVAILABILITY_FILE);
     return alerts(file).stream().filter(r -> r.alert().equals(alert)).map(AlertRule::forDuration)
         .max(Duration::compareTo).orElseThrow(() -> new IllegalStateException("No alerting rule '" + alert + "' in "
@@ -54,7 +56,7 @@ final class NaiveRules {
   }
 
   /** Every alerting rule of a plain rule file ({@code groups}) or a PrometheusRule manifest ({@code spec.groups}). */
-  static List<AlertRule> alerts(Path file) {
+  public static List<AlertRule> alerts(Path file) {
     JsonNode doc;
     try {
       doc = YAML.readTree(file.toFile());
@@ -66,8 +68,7 @@ final class NaiveRules {
     for (JsonNode group : groups) {
       for (JsonNode rule : group.path("rules")) {
         if (rule.hasNonNull("alert")) {
-          rules.add(new AlertRule(rule.get("alert").asText(), rule.path("expr").asText().strip(),
-              rule.hasNonNull("for") ? PromWindows.parse(rule.get("for").asText()) : Duration.ZERO));
+          rules.add(new AlertRule(rule.get("alert").asText(), rule.path("expr").asText().strip(), forOf(file, rule)));
         }
       }
     }
@@ -78,13 +79,25 @@ final class NaiveRules {
     return rules;
   }
 
+  private static Duration forOf(Path file, JsonNode rule) {
+    if (!rule.hasNonNull("for")) {
+      return Duration.ZERO;
+    }
+    try {
+      return PromDuration.parse(rule.get("for").asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Rule '" + rule.get("alert").asText() + "' in " + file + ": for: "
+          + e.getMessage(), e);
+    }
+  }
+
   /**
    * What the naive rules did over a fault window.
    *
    * @param silent no naive rule returned data for as long as its (scaled) for:, and none returns data now
    * @param evidence each rule's expression, its range result at the evaluation step and its result now
    */
-  record Evaluation(boolean silent, String evidence) {
+  public record Evaluation(boolean silent, String evidence) {
   }
 
   /**
@@ -92,7 +105,7 @@ final class NaiveRules {
    * deployed rule as the target loaded it), with its for: scaled as the target scaled the reference's:
    * a rule fires only if its expression returns data on consecutive evaluations for its whole for:.
    */
-  static Evaluation evaluate(PrometheusClient client, Instant from, AlertFiringBound reference) {
+  public static Evaluation evaluate(PrometheusClient client, Instant from, AlertFiringBound reference) {
     Duration step = reference.evaluation();
     Duration written = deployedFor(reference.alert());
     double scale = (double) reference.forDuration().toMillis() / written.toMillis();
@@ -111,7 +124,7 @@ final class NaiveRules {
       evidence.append(rule.alert()).append(" (for: ").append(scaledFor.toMillis()).append(" ms): longest run of "
           + "evaluations with data ").append(longestRun).append(", no data now: ").append(noDataNow).append(" -> ")
           .append(ruleSilent ? "silent" : "WOULD FIRE").append('\n')
-          .append(PromWindows.describe(rule.expr(), range)).append(PromWindows.describe(rule.expr(), now));
+          .append(PromEvidence.describe(rule.expr(), range)).append(PromEvidence.describe(rule.expr(), now));
     }
     return new Evaluation(silent, evidence.toString());
   }

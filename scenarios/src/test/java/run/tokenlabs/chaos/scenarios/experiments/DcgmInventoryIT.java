@@ -1,20 +1,21 @@
 package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Finding;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.DcgmField;
 import run.tokenlabs.chaos.probes.api.DcgmInventory;
 import run.tokenlabs.chaos.probes.api.Gpu;
@@ -29,18 +30,20 @@ import run.tokenlabs.chaos.probes.api.Probes;
  * does not see what the exporters serve, or a GPU lacks the fields the causal chain (DCGM-2) reads.
  */
 @ChaosExperiment(id = "DCGM-1", title = "DCGM metric inventory: reachable families per GPU, missing default fields")
-class Dcgm1InventoryIT {
+class DcgmInventoryIT {
   /** The fields DCGM-2's causal chain reads: without them it cannot be measured. */
   static final List<DcgmField> CHAIN = List.of(DcgmField.DCGM_FI_DEV_GPU_UTIL, DcgmField.DCGM_FI_DEV_POWER_USAGE,
       DcgmField.DCGM_FI_DEV_SM_CLOCK);
+  static final String REACHABLE = "reachable DCGM families";
+  static final String DEFAULTS_MISSING = "DCGM default fields missing";
+  static final String FB_NOT_EXPORTED = "FB_USED/FB_FREE not exported";
 
   @Test
   @DisplayName("every GPU's DCGM families are reachable through Prometheus as from its exporter; gaps against the "
       + "exporter defaults are named with their field ids")
-  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = {"FB_USED/FB_FREE not exported",
-      "DCGM default fields missing"}, keyNumbers = {"reachable DCGM families", "DCGM default fields missing"})
-  @ExpectedOnLab(profile = "h200", verdict = Verdict.HELD, keyNumbers = {"reachable DCGM families",
-      "DCGM default fields missing"})
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = {FB_NOT_EXPORTED, DEFAULTS_MISSING},
+      keyNumbers = {REACHABLE, DEFAULTS_MISSING})
+  @ExpectedOnLab(profile = "h200", verdict = Verdict.HELD, keyNumbers = {REACHABLE, DEFAULTS_MISSING})
   void inventory(Chaos chaos, Probes probes) {
     boolean exporters = !chaos.target().dcgmExporters().isEmpty();
     DcgmInventory direct = exporters ? probes.dcgm().fromExporters() : null;
@@ -53,18 +56,25 @@ class Dcgm1InventoryIT {
 
     Set<String> families = viaPrometheus.fieldsByGpu().values().stream().flatMap(Set::stream)
         .collect(Collectors.toCollection(TreeSet::new));
-    chaos.keyNumber("reachable DCGM families", families.size(), "families", "distinct DCGM_FI_* metric names "
+    chaos.record(new KeyNumber(REACHABLE, families.size(), "families", "distinct DCGM_FI_* metric names "
         + "through Prometheus over " + viaPrometheus.gpus().size() + " GPU(s): " + families
-        + "; reference run (GB10): 11");
+        + "; reference run (GB10): 11"));
 
     DcgmInventory.Comparison defaults = viaPrometheus.compareTo(DcgmField.EXPORTER_DEFAULTS);
     Set<DcgmField> missing = defaults.gaps().stream().flatMap(g -> g.missing().stream())
         .collect(Collectors.toCollection(TreeSet::new));
     chaos.evidence("compared with dcgm-exporter's default counters", defaults.toString());
-    chaos.keyNumber("DCGM default fields missing", missing.size(), "fields", "of the " + DcgmField.EXPORTER_DEFAULTS
+    chaos.record(new KeyNumber(DEFAULTS_MISSING, missing.size(), "fields", "of the " + DcgmField.EXPORTER_DEFAULTS
         .size() + " in dcgm-exporter's default-counters.csv, on at least one GPU: "
-        + missing.stream().map(DcgmField::describe).toList());
-    recordGaps(chaos, defaults, missing);
+        + missing.stream().map(DcgmField::describe).toList()));
+    List<DcgmInventory.Gap> fbGaps = defaults.gaps().stream()
+        .filter(g -> g.missing().stream().anyMatch(DcgmField.FB_MEMORY::contains)).toList();
+    if (!fbGaps.isEmpty()) {
+      chaos.record(frameBufferNotExported(fbGaps));
+    }
+    if (!missing.isEmpty()) {
+      chaos.record(defaultFieldsMissing(missing, defaults));
+    }
 
     assertThat(viaPrometheus.gpus()).as("GPUs seen through Prometheus").isNotEmpty();
     if (direct != null) {
@@ -75,24 +85,20 @@ class Dcgm1InventoryIT {
         CHAIN.stream().map(DcgmField::describe).toList()).isEmpty();
   }
 
-  private static void recordGaps(Chaos chaos, DcgmInventory.Comparison defaults, Set<DcgmField> missing) {
-    List<DcgmInventory.Gap> fbGaps = defaults.gaps().stream()
-        .filter(g -> g.missing().stream().anyMatch(DcgmField.FB_MEMORY::contains)).toList();
-    if (!fbGaps.isEmpty()) {
-      chaos.finding("FB_USED/FB_FREE not exported", "Frame-buffer memory is not exported: "
-          + DcgmField.DCGM_FI_DEV_FB_USED.describe() + " and " + DcgmField.DCGM_FI_DEV_FB_FREE.describe()
-          + " are absent on " + fbGaps.stream().map(g -> g.gpu().toString()).toList()
-          + ". This cuts the causal chain from GPU memory to KV-cache pressure. (The reference run called them "
-          + "252/253; FB_FREE is 251, 253 is FB_RESERVED.) Add them to the exporter's counters CSV; on "
-          + "unified-memory GPUs such as GB10 the driver may not report them at all.",
-          fbGaps.stream().map(DcgmInventory.Gap::toString).collect(Collectors.joining("; ")));
-    }
-    if (!missing.isEmpty()) {
-      chaos.finding("DCGM default fields missing", missing.size() + " of dcgm-exporter's "
-          + DcgmField.EXPORTER_DEFAULTS.size() + " default fields are not exported on every GPU: "
-          + missing.stream().map(DcgmField::describe).collect(Collectors.joining(", ")),
-          defaults.toString());
-    }
+  static Finding frameBufferNotExported(List<DcgmInventory.Gap> fbGaps) {
+    return new Finding(FB_NOT_EXPORTED, "Frame-buffer memory is not exported: "
+        + DcgmField.DCGM_FI_DEV_FB_USED.describe() + " and " + DcgmField.DCGM_FI_DEV_FB_FREE.describe()
+        + " are absent on " + fbGaps.stream().map(g -> g.gpu().toString()).toList()
+        + ". This cuts the causal chain from GPU memory to KV-cache pressure. (The reference run called them "
+        + "252/253; FB_FREE is 251, 253 is FB_RESERVED.) Add them to the exporter's counters CSV; on "
+        + "unified-memory GPUs such as GB10 the driver may not report them at all.",
+        fbGaps.stream().map(DcgmInventory.Gap::toString).collect(Collectors.joining("; ")));
+  }
+
+  static Finding defaultFieldsMissing(Set<DcgmField> missing, DcgmInventory.Comparison defaults) {
+    return new Finding(DEFAULTS_MISSING, missing.size() + " of dcgm-exporter's " + DcgmField.EXPORTER_DEFAULTS.size()
+        + " default fields are not exported on every GPU: "
+        + missing.stream().map(DcgmField::describe).collect(Collectors.joining(", ")), defaults.toString());
   }
 
   /**
@@ -101,14 +107,10 @@ class Dcgm1InventoryIT {
    */
   private static DcgmInventory awaitPrometheusInventory(Probes probes, DcgmInventory direct) {
     Set<Gpu> expected = direct == null ? Set.of() : direct.gpus();
-    AtomicReference<DcgmInventory> last = new AtomicReference<>();
-    await("Prometheus to show the DCGM fields of " + (expected.isEmpty() ? "some GPU" : expected))
-        .atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
-          DcgmInventory inventory = probes.dcgm().fromPrometheus();
-          last.set(inventory);
-          return !inventory.gpus().isEmpty() && inventory.gpus().containsAll(expected);
-        });
-    return last.get();
+    return Awaiting.reading("Prometheus to show the DCGM fields of " + (expected.isEmpty() ? "some GPU" : expected),
+            () -> probes.dcgm().fromPrometheus())
+        .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(500))
+        .until(inventory -> !inventory.gpus().isEmpty() && inventory.gpus().containsAll(expected));
   }
 
   private static String describe(DcgmInventory inventory) {

@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -17,10 +17,10 @@ import run.tokenlabs.chaos.scenarios.lab.LabTarget;
  * @param timeScale wall seconds per GPU second
  * @param how where the scale comes from, for notes
  */
-record GpuClock(double timeScale, String how) {
+public record GpuClock(double timeScale, String how) {
 
   /** The target's clock: the lab profile's time scale, or 1 on a cluster. */
-  static GpuClock of(Target target) {
+  public static GpuClock of(Target target) {
     return target.unwrap(LabTarget.class)
         .map(t -> t.lab().profile().timeScale())
         .map(scale -> new GpuClock(scale, "GPU time = lab wall time / time scale " + format(scale)))
@@ -28,17 +28,17 @@ record GpuClock(double timeScale, String how) {
   }
 
   /** The clock while every step runs {@code factor} times slower (see {@code StepSlowdown}). */
-  GpuClock slowedBy(double factor) {
+  public GpuClock slowedBy(double factor) {
     return timeScale == 1.0 && factor == 1.0 ? this : new GpuClock(timeScale * factor,
         "GPU time = lab wall time / effective time scale " + format(timeScale * factor) + " (" + format(timeScale)
             + " x step slowdown " + format(factor) + ")");
   }
 
-  double seconds(Duration wall) {
+  public double seconds(Duration wall) {
     return wall.toNanos() / 1e9 / timeScale;
   }
 
-  double secondsFromMicros(long wallMicros) {
+  public double secondsFromMicros(long wallMicros) {
     return wallMicros / 1e6 / timeScale;
   }
 

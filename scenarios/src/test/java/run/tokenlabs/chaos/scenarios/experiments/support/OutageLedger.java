@@ -1,4 +1,4 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +19,10 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
  * @param transition the rest that are in neither phase
  * @param outage requests sent at or after {@code outageFromNanos}
  */
-record OutageLedger(List<RequestRecord> before, List<RequestRecord> transition, List<RequestRecord> outage) {
+public record OutageLedger(List<RequestRecord> before, List<RequestRecord> transition, List<RequestRecord> outage) {
 
   /** The load's records split at the deletion and at the start of the outage. */
-  static OutageLedger split(LoadResult result, long deletedAtNanos, long outageFromNanos) {
+  public static OutageLedger split(LoadResult result, long deletedAtNanos, long outageFromNanos) {
     return split(result.records(), result.originNanoTime(), deletedAtNanos, outageFromNanos);
   }
 
@@ -30,7 +30,7 @@ record OutageLedger(List<RequestRecord> before, List<RequestRecord> transition, 
    * {@code records} (times relative to {@code originNanos}) split at {@code deletedAtNanos} and
    * {@code outageFromNanos}, both {@link System#nanoTime()} values.
    */
-  static OutageLedger split(List<RequestRecord> records, long originNanos, long deletedAtNanos, long outageFromNanos) {
+  public static OutageLedger split(List<RequestRecord> records, long originNanos, long deletedAtNanos, long outageFromNanos) {
     List<RequestRecord> before = new ArrayList<>();
     List<RequestRecord> transition = new ArrayList<>();
     List<RequestRecord> outage = new ArrayList<>();
@@ -52,17 +52,17 @@ record OutageLedger(List<RequestRecord> before, List<RequestRecord> transition, 
   }
 
   /** Requests of the outage answered with a 5xx status. */
-  long outage5xx() {
+  public long outage5xx() {
     return outage.stream().filter(r -> r.httpStatus() >= 500 && r.httpStatus() <= 599).count();
   }
 
   /** The share of the outage's requests answered with 5xx; NaN when there were none. */
-  double outage5xxRatio() {
+  public double outage5xxRatio() {
     return outage.isEmpty() ? Double.NaN : (double) outage5xx() / outage.size();
   }
 
   /** One line per phase: count, outcomes, HTTP statuses and the first error detail seen. */
-  String describe() {
+  public String describe() {
     return line("before the force-delete", before) + line("transition (in flight at the deletion, or routed "
         + "before the gateway saw the empty endpoints)", transition) + line("outage", outage);
   }

@@ -1,16 +1,16 @@
-package run.tokenlabs.chaos.scenarios.experiments;
+package run.tokenlabs.chaos.scenarios.experiments.support;
 
 /**
  * Reads the experiments' tuning properties ({@code -Dtokenlabs.failure1.sessions=64} ...) strictly: a
  * value that is not what the property takes stops the experiment as an ERROR naming the property,
  * the value and the accepted form, never silently falling back to the default.
  */
-final class ExperimentProperties {
+public final class ExperimentProperties {
   private ExperimentProperties() {
   }
 
   /** A whole number in {@code [1, max]}, or {@code fallback} when the property is unset. */
-  static int positiveInt(String property, int fallback, int max) {
+  public static int positiveInt(String property, int fallback, int max) {
     String text = System.getProperty(property);
     if (text == null || text.isBlank()) {
       return fallback;
@@ -28,7 +28,7 @@ final class ExperimentProperties {
   }
 
   /** A number {@code >= min}, or {@code fallback} when the property is unset. */
-  static double atLeast(String property, double fallback, double min) {
+  public static double atLeast(String property, double fallback, double min) {
     String text = System.getProperty(property);
     if (text == null || text.isBlank()) {
       return fallback;

@@ -2,25 +2,22 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.DEEPSEEK;
-import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.LLAMA;
-import static run.tokenlabs.chaos.scenarios.experiments.GatewayStreams.complete;
+import static run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams.DEEPSEEK;
+import static run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams.LLAMA;
+import static run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams.complete;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Target;
@@ -32,16 +29,17 @@ import run.tokenlabs.chaos.load.api.Bounds;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.ClientPool;
 import run.tokenlabs.chaos.load.api.Endpoint;
-import run.tokenlabs.chaos.load.api.LatencyHistograms;
 import run.tokenlabs.chaos.load.api.Load;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.Progress;
-import run.tokenlabs.chaos.load.api.RequestRecord;
 import run.tokenlabs.chaos.load.api.TruncationSignal;
 import run.tokenlabs.chaos.load.api.Workload;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.scenarios.experiments.support.ExperimentProperties;
+import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
+import run.tokenlabs.chaos.scenarios.experiments.support.StreamLedgers;
 import run.tokenlabs.chaos.scenarios.lab.LabControls;
 import run.tokenlabs.chaos.scenarios.lab.faults.SimulatorFaults;
 
@@ -60,7 +58,7 @@ import run.tokenlabs.chaos.scenarios.lab.faults.SimulatorFaults;
  */
 @ChaosExperiment(id = "FAILURE-3", title = "Silent truncation: none from the server, every injected one detected, "
     + "no request lost by a sized client", recoverySeconds = 60)
-class Failure3SilentTruncationIT {
+class SilentTruncationIT {
   /** System property: how many requests each load sends. */
   static final String REQUESTS_PROPERTY = "tokenlabs.failure3.requests";
   private static final int DEFAULT_REQUESTS = 50;
@@ -72,6 +70,11 @@ class Failure3SilentTruncationIT {
   /** The pool-trap burst: arrivals 10 ms apart, each stream held >= 40 x 25 ms = 1 s by a slow reader. */
   private static final Bucket SLOW_READER = Bucket.of("slow-reader", 64, 40).withSlowReader(Duration.ofMillis(25));
   private static final Duration DISPATCH_BOUND = Duration.ofMillis(300);
+  static final String SERVER_TRUNCATION = "server-side truncation";
+  static final String INJECTED_DETECTED = "injected truncations detected";
+  static final String NAIVE_DROPPED = "naive client pool: requests dropped";
+  static final String SIZED_DROPPED = "sized client pool: requests dropped";
+  static final String POOL_DROPS = "client connection pool drops requests";
 
   @SteadyState
   Hypothesis bothModelsStreamComplete(Target target) {
@@ -82,7 +85,7 @@ class Failure3SilentTruncationIT {
 
   @Test
   @DisplayName("the server truncates none of N streamed requests through the gateway, by every signal")
-  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, keyNumbers = {"server-side truncation"})
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, keyNumbers = {SERVER_TRUNCATION})
   void serverTruncatesNothing(Chaos chaos) {
     int n = requests();
     int toLlama = n / 2;
@@ -98,24 +101,24 @@ class Failure3SilentTruncationIT {
     for (LoadResult result : results) {
       String model = result.spec().endpoint().model();
       chaos.evidence(model + ": ledger and truncation signals, " + result.ledger().scheduled() + " requests",
-          ledgerText(result));
-      chaos.evidence(model + ": latency percentiles (complete requests)", percentiles(result));
+          StreamLedgers.ledgerText(result));
+      chaos.evidence(model + ": latency percentiles (complete requests)", StreamLedgers.percentiles(result));
       truncated += result.ledger().count(Outcome.TRUNCATED);
       complete += result.ledger().count(Outcome.COMPLETE);
     }
-    chaos.keyNumber("server-side truncation", truncated, "requests", "of " + n + " streamed requests through the "
+    chaos.record(new KeyNumber(SERVER_TRUNCATION, truncated, "requests", "of " + n + " streamed requests through the "
         + "gateway (" + (n - toLlama) + " " + DEEPSEEK + " chat, " + toLlama + " " + LLAMA + " completions; closed loops "
         + "of " + SESSIONS / 2 + " sessions each; buckets A and B); signals checked: no [DONE], no finish_reason, length "
-        + "below max_tokens, tokens != usage.completion_tokens, no usage chunk; reference run: 0 of 50");
+        + "below max_tokens, tokens != usage.completion_tokens, no usage chunk; reference run: 0 of 50"));
 
     for (LoadResult result : results) {
       assertThat(result.errors()).as("defects of the load run itself").isEmpty();
       assertThat(result.ledger().balanced()).as("every request accounted for: %s", result.ledger()).isTrue();
       assertThat(result.ledger().count(Outcome.TRUNCATED)).as("server-side truncations of %s (%s); truncated: %s",
-          result.spec().endpoint().model(), result.ledger(), describe(result, Outcome.TRUNCATED)).isZero();
+          result.spec().endpoint().model(), result.ledger(), StreamLedgers.describe(result, Outcome.TRUNCATED)).isZero();
     }
     assertThat(complete).as("complete streams of %s; not complete: %s", n,
-        results.stream().map(Failure3SilentTruncationIT::notComplete).toList()).isEqualTo(n);
+        results.stream().map(StreamLedgers::notComplete).toList()).isEqualTo(n);
   }
 
   /** Half the reference run's closed loop of 6 sessions, over buckets A and B. */
@@ -130,42 +133,42 @@ class Failure3SilentTruncationIT {
   @RequiresCapability(LabControls.class)
   @DisplayName("truncations injected by the simulator (streams cut without [DONE], connections reset mid-stream) "
       + "are detected as truncated every time")
-  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, keyNumbers = {"injected truncations detected"})
-  void injectedTruncationIsAlwaysDetected(Chaos chaos, Probes probes) throws Exception {
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, keyNumbers = {INJECTED_DETECTED})
+  void injectedTruncationIsAlwaysDetected(Chaos chaos, Probes probes) {
     chaos.inject(SimulatorFaults.cutStreamsAfter(DEEPSEEK, CUT_AFTER_TOKENS));
     LoadResult cut = Load.closedLoop(GatewayStreams.completions(chaos.target(), DEEPSEEK).withIgnoreEos(true), 2)
         .withWorkload(Bucket.of("cut", 64, 40))
         .withBounds(new Bounds(Duration.ofSeconds(30), CUT_STREAMS, Duration.ofSeconds(20)))
         .withProgress(Progress.none())
         .run();
-    chaos.evidence("streams cut after " + CUT_AFTER_TOKENS + " tokens: ledger", ledgerText(cut));
-    chaos.evidence("streams cut after " + CUT_AFTER_TOKENS + " tokens: every request", describe(cut, null));
+    chaos.evidence("streams cut after " + CUT_AFTER_TOKENS + " tokens: ledger", StreamLedgers.ledgerText(cut));
+    chaos.evidence("streams cut after " + CUT_AFTER_TOKENS + " tokens: every request", StreamLedgers.describe(cut, null));
 
     LoadResult reset = streamsResetMidBody(chaos, probes);
-    chaos.evidence("streams reset mid-body: ledger", ledgerText(reset));
-    chaos.evidence("streams reset mid-body: every request", describe(reset, null));
+    chaos.evidence("streams reset mid-body: ledger", StreamLedgers.ledgerText(reset));
+    chaos.evidence("streams reset mid-body: every request", StreamLedgers.describe(reset, null));
 
     long cutDetected = cut.records().stream().filter(r -> r.outcome() == Outcome.TRUNCATED
         && r.truncation().contains(TruncationSignal.NO_DONE)).count();
     long resetDetected = reset.records().stream().filter(r -> r.outcome() == Outcome.TRUNCATED
         && r.truncation().contains(TruncationSignal.CONNECTION_CUT)).count();
     long injected = CUT_STREAMS + RESET_STREAMS;
-    chaos.keyNumber("injected truncations detected", cutDetected + resetDetected, "streams", "of " + injected
+    chaos.record(new KeyNumber(INJECTED_DETECTED, cutDetected + resetDetected, "streams", "of " + injected
         + " injected: " + cutDetected + "/" + CUT_STREAMS + " " + DEEPSEEK + " streams cut after " + CUT_AFTER_TOKENS
         + " tokens without [DONE], " + resetDetected + "/" + RESET_STREAMS + " " + LLAMA
-        + " streams reset mid-body (serving pod force-deleted)");
+        + " streams reset mid-body (serving pod force-deleted)"));
 
     assertThat(cut.ledger().balanced()).as("cut load accounted for: %s", cut.ledger()).isTrue();
     assertThat(reset.ledger().balanced()).as("reset load accounted for: %s", reset.ledger()).isTrue();
     assertThat(cut.ledger().count(Outcome.COMPLETE) + reset.ledger().count(Outcome.COMPLETE))
         .as("truncated streams booked as complete (silent truncation)").isZero();
-    assertThat(cutDetected).as("cut streams detected (no [DONE]); %s", describe(cut, null)).isEqualTo(CUT_STREAMS);
-    assertThat(resetDetected).as("reset streams detected (connection cut); %s", describe(reset, null))
+    assertThat(cutDetected).as("cut streams detected (no [DONE]); %s", StreamLedgers.describe(cut, null)).isEqualTo(CUT_STREAMS);
+    assertThat(resetDetected).as("reset streams detected (connection cut); %s", StreamLedgers.describe(reset, null))
         .isEqualTo(RESET_STREAMS);
   }
 
   /** Six long llama streams; once all generate, the serving pod is force-deleted under them. */
-  private LoadResult streamsResetMidBody(Chaos chaos, Probes probes) throws Exception {
+  private LoadResult streamsResetMidBody(Chaos chaos, Probes probes) {
     double generatedBefore = sglangGeneratedTokens(probes);
     BackgroundLoad load = BackgroundLoad.of(RESET_STREAMS + " long " + LLAMA + " streams",
         Load.closedLoop(GatewayStreams.completions(chaos.target(), LLAMA).withIgnoreEos(true), RESET_STREAMS)
@@ -175,54 +178,48 @@ class Failure3SilentTruncationIT {
     chaos.inject(load);
     await("all " + RESET_STREAMS + " " + LLAMA + " streams running and generating").atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> probes.vllm().metric(LLAMA, "sglang:num_running_reqs").read().value().orElse(0.0) >= RESET_STREAMS
+        .until(() -> probes.vllm().metric(LLAMA, "sglang:num_running_reqs").readNow().value().orElse(0.0) >= RESET_STREAMS
             && sglangGeneratedTokens(probes) - generatedBefore >= 50.0 * RESET_STREAMS);
     chaos.inject(Faults.forceDeletePod("token-labs", "app=" + LLAMA));
     return load.awaitResult(Duration.ofSeconds(40));
   }
 
-  private static double sglangGeneratedTokens(Probes probes) throws Exception {
-    return probes.vllm().metric(LLAMA, "sglang:generation_tokens_total").read().value().orElse(0.0);
+  private static double sglangGeneratedTokens(Probes probes) {
+    return probes.vllm().metric(LLAMA, "sglang:generation_tokens_total").readNow().value().orElse(0.0);
   }
 
   @Test
   @DisplayName("the naive client pool (OkHttp's 5 requests per host) drops most of a burst; a pool sized from the "
       + "load drops none of it")
-  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = {"client connection pool drops requests"},
-      keyNumbers = {"naive client pool: requests dropped", "sized client pool: requests dropped"})
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = {POOL_DROPS},
+      keyNumbers = {NAIVE_DROPPED, SIZED_DROPPED})
   void naiveClientPoolDropsRequests(Chaos chaos) {
     int n = requests();
     LoadResult naive = burst(chaos.target(), ClientPool.naiveDefaults(), n).run();
     LoadResult sized = burst(chaos.target(), ClientPool.sizedFromLoad(), n).run();
-    chaos.evidence("naive client pool (OkHttp defaults): ledger", ledgerText(naive));
-    chaos.evidence("sized client pool: ledger", ledgerText(sized));
-    chaos.evidence("naive client pool: dispatch delay and latency", percentiles(naive));
-    chaos.evidence("sized client pool: dispatch delay and latency", percentiles(sized));
+    chaos.evidence("naive client pool (OkHttp defaults): ledger", StreamLedgers.ledgerText(naive));
+    chaos.evidence("sized client pool: ledger", StreamLedgers.ledgerText(sized));
+    chaos.evidence("naive client pool: dispatch delay and latency", StreamLedgers.percentiles(naive));
+    chaos.evidence("sized client pool: dispatch delay and latency", StreamLedgers.percentiles(sized));
 
     long naiveDropped = n - naive.ledger().count(Outcome.COMPLETE);
     long sizedDropped = n - sized.ledger().count(Outcome.COMPLETE);
     String burst = n + " streams arriving 10 ms apart through the gateway, each read by a slow reader for >= 1 s, "
         + "dispatch bound " + DISPATCH_BOUND.toMillis() + " ms";
-    chaos.keyNumber("naive client pool: requests dropped", naiveDropped, "requests", "of " + n + " (" + burst
-        + "): " + naive.ledger().count(Outcome.REJECTED) + " rejected after waiting in the client's queue; "
-        + "reference run: 45 of 50");
-    chaos.keyNumber("naive client pool: max dispatch delay", maxDispatchMillis(naive), "ms",
-        "of the " + naive.histograms().dispatchDelayMicros().getTotalCount() + " requests it sent");
-    chaos.keyNumber("sized client pool: requests dropped", sizedDropped, "requests", "of " + n + " (same burst)");
+    chaos.record(new KeyNumber(NAIVE_DROPPED, naiveDropped, "requests", "of " + n + " (" + burst + "): "
+        + naive.ledger().count(Outcome.REJECTED) + " rejected after waiting in the client's queue; reference run: 45 "
+        + "of 50"));
+    chaos.record(new KeyNumber("naive client pool: max dispatch delay", StreamLedgers.maxDispatchMillis(naive), "ms",
+        "of the " + naive.histograms().dispatchDelayMicros().getTotalCount() + " requests it sent"));
+    chaos.record(new KeyNumber(SIZED_DROPPED, sizedDropped, "requests", "of " + n + " (same burst)"));
     if (naiveDropped > 0) {
-      chaos.finding("client connection pool drops requests", "With OkHttp's default pool (5 requests per host) "
-          + naiveDropped + " of " + n + " requests of a burst never completed: "
-          + naive.ledger().count(Outcome.REJECTED) + " waited in the client's own queue past "
-          + DISPATCH_BOUND.toMillis() + " ms and were rejected (a client without a ledger loses them silently, "
-          + "as the reference run's 45 of 50). The pool sized from the load completed " + (n - sizedDropped) + " of "
-          + n + " with no rejection. Size client pools from the load; never keep library defaults.",
-          "naive: " + naive.ledger() + "; sized: " + sized.ledger());
+      chaos.record(clientPoolDrops(naive, sized, n));
     }
 
     assertThat(naive.ledger().balanced()).as("naive pool: every request accounted for: %s", naive.ledger()).isTrue();
     assertThat(sized.ledger().balanced()).as("sized pool: every request accounted for: %s", sized.ledger()).isTrue();
     assertThat(sized.ledger().count(Outcome.REJECTED)).as("sized pool rejections (%s)", sized.ledger()).isZero();
-    assertThat(sizedDropped).as("sized pool: requests not complete: %s", notComplete(sized)).isZero();
+    assertThat(sizedDropped).as("sized pool: requests not complete: %s", StreamLedgers.notComplete(sized)).isZero();
   }
 
   private static LoadSpec burst(Target target, ClientPool pool, int n) {
@@ -234,60 +231,16 @@ class Failure3SilentTruncationIT {
   }
 
   static int requests() {
-    String text = System.getProperty(REQUESTS_PROPERTY, String.valueOf(DEFAULT_REQUESTS));
-    try {
-      int n = Integer.parseInt(text.trim());
-      if (n >= 1 && n <= 10_000) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the accepted form
-    }
-    throw new IllegalArgumentException("System property " + REQUESTS_PROPERTY + "='" + text
-        + "' is not a request count; give a whole number from 1 to 10000 (default " + DEFAULT_REQUESTS + ")");
+    return ExperimentProperties.positiveInt(REQUESTS_PROPERTY, DEFAULT_REQUESTS, 10_000);
   }
 
-  private static double maxDispatchMillis(LoadResult result) {
-    return LatencyHistograms.percentile(result.histograms().dispatchDelayMicros(), 100)
-        .map(d -> d.toNanos() / 1e6).orElse(0.0);
-  }
-
-  static String ledgerText(LoadResult result) {
-    Map<String, Long> finish = result.records().stream().collect(Collectors.groupingBy(
-        r -> String.valueOf(r.finishReason()), TreeMap::new, Collectors.counting()));
-    Map<TruncationSignal, Long> signals = new EnumMap<>(TruncationSignal.class);
-    for (TruncationSignal s : TruncationSignal.values()) {
-      signals.put(s, result.ledger().byTruncationSignal().getOrDefault(s, 0L));
-    }
-    long usageMismatch = result.records().stream()
-        .filter(r -> r.usage() != null && r.usage().completionTokens() != r.tokensReceived()).count();
-    return result.ledger() + "\nHTTP errors by status: " + result.ledger().byHttpStatus()
-        + "\ntruncation signals: " + signals + "\nfinish_reason: " + finish
-        + "\nrequests whose chunk count differs from usage.completion_tokens: " + usageMismatch
-        + "\nwall time: " + result.wallTime().toMillis() + " ms" + (result.errors().isEmpty() ? "" : "\nrun errors: "
-        + result.errors());
-  }
-
-  static String percentiles(LoadResult result) {
-    LatencyHistograms h = result.histograms();
-    Function<org.HdrHistogram.Histogram, String> row = hist -> hist.getTotalCount() == 0 ? "n=0"
-        : String.format(java.util.Locale.ROOT, "n=%d p50 %.1f ms, p95 %.1f ms, max %.1f ms", hist.getTotalCount(),
-            hist.getValueAtPercentile(50) / 1e3, hist.getValueAtPercentile(95) / 1e3, hist.getMaxValue() / 1e3);
-    return "TTFT: " + row.apply(h.ttftMicros()) + "\nTPOT: " + row.apply(h.tpotMicros()) + "\nE2E: "
-        + row.apply(h.e2eMicros()) + "\ndispatch delay (every sent request): " + row.apply(h.dispatchDelayMicros());
-  }
-
-  /** One line per request of {@code outcome} (all requests when null). */
-  private static String describe(LoadResult result, Outcome outcome) {
-    List<RequestRecord> records = result.records().stream().filter(r -> outcome == null || r.outcome() == outcome)
-        .toList();
-    return records.isEmpty() ? "none" : records.stream().map(r -> "#" + r.id() + " " + r.outcome() + " "
-        + GatewayStreams.StreamCheck.of(r).detail()).collect(Collectors.joining("\n"));
-  }
-
-  private static String notComplete(LoadResult result) {
-    return result.records().stream().filter(r -> r.outcome() != Outcome.COMPLETE)
-        .map(r -> "#" + r.id() + " " + r.outcome() + " " + GatewayStreams.StreamCheck.of(r).detail())
-        .limit(10).collect(Collectors.joining("; "));
+  static Finding clientPoolDrops(LoadResult naive, LoadResult sized, int n) {
+    long naiveDropped = n - naive.ledger().count(Outcome.COMPLETE);
+    return new Finding(POOL_DROPS, "With OkHttp's default pool (5 requests per host) " + naiveDropped + " of " + n
+        + " requests of a burst never completed: " + naive.ledger().count(Outcome.REJECTED) + " waited in the "
+        + "client's own queue past " + DISPATCH_BOUND.toMillis() + " ms and were rejected (a client without a ledger "
+        + "loses them silently, as the reference run's 45 of 50). The pool sized from the load completed "
+        + sized.ledger().count(Outcome.COMPLETE) + " of " + n + " with no rejection. Size client pools from the "
+        + "load; never keep library defaults.", "naive: " + naive.ledger() + "; sized: " + sized.ledger());
   }
 }
