@@ -12,31 +12,42 @@ import run.tokenlabs.chaos.probes.api.PodOwners;
  * controller replaces. An experiment subclasses one per model, since {@code @RequiresCapability}
  * names a class with a public no-argument constructor.
  */
-public final class PodOwnership {
-  private PodOwnership() {
+public abstract class PodOwnership implements Capability {
+  private final String namespace;
+  private final String model;
+
+  PodOwnership(String namespace, String model) {
+    this.namespace = namespace;
+    this.model = model;
+  }
+
+  @Override
+  public Availability check(Target target) {
+    List<PodOwners> pods = KubernetesProbes.using(target.kubernetes()).podOwners(namespace, "app=" + model);
+    return pods.isEmpty() ? Availability.absent("no pod matches app=" + model + " in namespace " + namespace)
+        : decide(pods);
+  }
+
+  /** The case's answer for the model's pods (at least one). */
+  abstract Availability decide(List<PodOwners> pods);
+
+  String model() {
+    return model;
   }
 
   /** Every pod of the model has no owner at all. */
-  public abstract static class Bare implements Capability {
-    private final String namespace;
-    private final String model;
-
+  public abstract static class Bare extends PodOwnership {
     protected Bare(String namespace, String model) {
-      this.namespace = namespace;
-      this.model = model;
+      super(namespace, model);
     }
 
     @Override
     public String name() {
-      return "bare " + model + " pod";
+      return "bare " + model() + " pod";
     }
 
     @Override
-    public Availability check(Target target) {
-      List<PodOwners> pods = owners(target, namespace, model);
-      if (pods.isEmpty()) {
-        return noPod(namespace, model);
-      }
+    Availability decide(List<PodOwners> pods) {
       return pods.stream().filter(p -> !p.bare()).findFirst()
           .map(owned -> Availability.absent("pod " + owned.pod() + " is owned by " + owned.owners().get(0).kind() + " "
               + owned.owners().get(0).name() + ": the bare-pod case does not apply; the Deployment case covers it"))
@@ -45,39 +56,23 @@ public final class PodOwnership {
   }
 
   /** Every pod of the model has a controller (e.g. the ReplicaSet of a Deployment) that recreates it. */
-  public abstract static class ControllerManaged implements Capability {
-    private final String namespace;
-    private final String model;
-
+  public abstract static class ControllerManaged extends PodOwnership {
     protected ControllerManaged(String namespace, String model) {
-      this.namespace = namespace;
-      this.model = model;
+      super(namespace, model);
     }
 
     @Override
     public String name() {
-      return "controller-managed " + model + " pod";
+      return "controller-managed " + model() + " pod";
     }
 
     @Override
-    public Availability check(Target target) {
-      List<PodOwners> pods = owners(target, namespace, model);
-      if (pods.isEmpty()) {
-        return noPod(namespace, model);
-      }
+    Availability decide(List<PodOwners> pods) {
       return pods.stream().filter(p -> p.controller().isEmpty()).findFirst()
           .map(bare -> Availability.absent("pod " + bare.pod() + " has no controller: nothing recreates it; the "
               + "bare-pod case covers it"))
           .orElseGet(() -> Availability.present("pods " + pods.stream().map(p -> p.pod() + " (owned by "
               + p.owners().get(0).kind() + ")").toList()));
     }
-  }
-
-  private static List<PodOwners> owners(Target target, String namespace, String model) {
-    return KubernetesProbes.using(target.kubernetes()).podOwners(namespace, "app=" + model);
-  }
-
-  private static Capability.Availability noPod(String namespace, String model) {
-    return Capability.Availability.absent("no pod matches app=" + model + " in namespace " + namespace);
   }
 }
