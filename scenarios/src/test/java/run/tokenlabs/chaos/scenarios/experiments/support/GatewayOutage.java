@@ -40,11 +40,14 @@ public final class GatewayOutage {
   private final Duration scrape;
   private final Duration duration;
   private final BackgroundLoad load;
-  private double served2xxBefore;
+  private final double served2xxBefore;
   private long faultAtNanos;
   private long outageFromNanos;
 
-  /** A load of {@code ratePerSecond} on {@code model} for 12 s plus three scrapes (so Prometheus sees it). */
+  /**
+   * A load of {@code ratePerSecond} on {@code model} for 12 s plus three scrapes (so Prometheus sees it),
+   * not started yet; the gateway's 2xx count is read now, to see the load served before the fault.
+   */
   public GatewayOutage(Chaos chaos, PrometheusProbes prometheus, String model, double ratePerSecond, Duration scrape) {
     this.chaos = chaos;
     this.prometheus = prometheus;
@@ -57,11 +60,11 @@ public final class GatewayOutage {
         .withWorkload(Bucket.of("short", 16, 4))
         .withBounds(new Bounds(duration, (long) (ratePerSecond * duration.toSeconds()), Duration.ofSeconds(5)))
         .withProgress(Progress.none()));
+    this.served2xxBefore = Gateway.counter(prometheus, served2xx());
   }
 
-  /** The load, to inject as a fault (its rollback stops it). Remembers the gateway's 2xx count before it. */
+  /** The load, to inject as a fault (its rollback stops it). */
   public BackgroundLoad load() {
-    served2xxBefore = Gateway.counter(prometheus, served2xx());
     return load;
   }
 
