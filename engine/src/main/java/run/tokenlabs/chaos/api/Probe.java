@@ -19,6 +19,26 @@ public interface Probe<T> {
   /** Measures now. Throws {@link ProbeException} (or anything else) when the target cannot be asked. */
   Reading<T> read() throws Exception;
 
+  /**
+   * Measures now, for experiment bodies that read a probe outside a hypothesis: the same reading as
+   * {@link #read()}, with a checked exception turned into a {@link ProbeException} that names this
+   * probe (still an {@link Verdict#ERROR}), so the body need not declare {@code throws Exception}.
+   * Unchecked exceptions pass unchanged.
+   */
+  default Reading<T> readNow() {
+    try {
+      return read();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProbeException("Probe '" + name() + "' was interrupted while reading; the run is stopping", e);
+    } catch (Exception e) {
+      throw new ProbeException("Probe '" + name() + "' could not be read: " + e
+          + "; check that the target answers this probe", e);
+    }
+  }
+
   /** Pairs this probe with a tolerance: the building block of hypotheses and guards. */
   default Check<T> is(Tolerance<? super T> tolerance) {
     return new Check<>(this, tolerance);

@@ -1,22 +1,20 @@
 package run.tokenlabs.chaos.probes.api;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
+import java.util.Optional;
 import run.tokenlabs.chaos.api.Probe;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
 
 /**
  * One alerting rule watched through {@code /api/v1/rules}: its state as a probe, and the awaiting
- * helper {@link #shouldFireWithin(Duration)}.
+ * helpers {@link #shouldFireWithin(Duration)} and {@link #awaitFiring(Instant, Duration)} (with the
+ * times it was first seen pending and firing). Several rules at once: {@link FiringWatch}.
  *
  * <p>The rules endpoint is used rather than {@code /api/v1/alerts} because it also reports
  * {@code inactive} and the rule's {@code for:}, which the failure message needs. Rules of the same
@@ -48,25 +46,30 @@ public final class AlertWatch {
    * @throws ProbeException when Prometheus could not be asked or has no rule of that name
    */
   public Duration shouldFireWithin(Duration atMost) {
-    Instant start = clock.instant();
-    Progression progression = new Progression(clock);
-    AtomicReference<RuleSnapshot> last = new AtomicReference<>();
-    try {
-      await("alert '" + alertName + "' fires").atMost(atMost).pollDelay(Duration.ZERO)
-          .pollInterval(Polling.interval(pollInterval, atMost))
-          .until(() -> {
-            RuleSnapshot snapshot = snapshot();
-            last.set(snapshot);
-            progression.observe(snapshot.state().toString(), "");
-            return snapshot.state() == AlertState.FIRING;
-          });
-    } catch (ConditionTimeoutException e) {
-      RuleSnapshot snapshot = last.get();
-      throw new AssertionError("Alert '" + alertName + "' did not fire within " + Progression.human(atMost)
-          + "; states seen: " + progression
-          + (snapshot == null ? "" : "; rule for: " + Progression.human(snapshot.forDuration()) + snapshot.healthNote()));
+    return awaitFiring(clock.instant(), atMost).firingAfter();
+  }
+
+  /**
+   * Waits until the alert fires, at the latest {@code within} after {@code since} (typically the
+   * fault, which may lie in the past: a watch started late still polls at least once), and says
+   * when it was first seen pending and firing, both counted from {@code since}.
+   *
+   * @throws AssertionError (a DEVIATED verdict) when it did not fire in time, with the states seen
+   * @throws ProbeException when Prometheus could not be asked or has no rule of that name
+   */
+  public AlertFiring awaitFiring(Instant since, Duration within) {
+    Duration left = within.minus(Duration.between(since, clock.instant()));
+    Duration atMost = left.compareTo(pollInterval) < 0 ? pollInterval : left;
+    Timeline timeline = new Timeline(clock);
+    boolean fired = Awaiting.reading("alert '" + alertName + "' fires", () -> timeline.observe(snapshot()))
+        .atMost(atMost).pollEvery(pollInterval)
+        .untilOrEmpty(state -> state == AlertState.FIRING).isPresent();
+    if (!fired) {
+      throw new AssertionError("Alert '" + alertName + "' did not fire within " + Progression.human(within)
+          + "; states seen: " + timeline.progression + timeline.ruleNote());
     }
-    return Duration.between(start, clock.instant());
+    return new AlertFiring(alertName, timeline.pendingAt().map(p -> Duration.between(since, p)),
+        Duration.between(since, clock.instant()));
   }
 
   private RuleSnapshot snapshot() {
@@ -87,6 +90,37 @@ public final class AlertWatch {
   private record RuleSnapshot(AlertState state, Duration forDuration, String lastError) {
     String healthNote() {
       return lastError.isEmpty() ? "" : "; rule evaluation error: " + lastError;
+    }
+  }
+
+  /** What one wait saw: the states in order, when pending was first seen, and the last rule read. */
+  private static final class Timeline {
+    private final Clock clock;
+    private final Progression progression;
+    private volatile Instant pendingAt;
+    private volatile RuleSnapshot last;
+
+    Timeline(Clock clock) {
+      this.clock = clock;
+      this.progression = new Progression(clock);
+    }
+
+    AlertState observe(RuleSnapshot snapshot) {
+      last = snapshot;
+      progression.observe(snapshot.state().toString(), "");
+      if (snapshot.state() == AlertState.PENDING && pendingAt == null) {
+        pendingAt = clock.instant();
+      }
+      return snapshot.state();
+    }
+
+    Optional<Instant> pendingAt() {
+      return Optional.ofNullable(pendingAt);
+    }
+
+    String ruleNote() {
+      RuleSnapshot snapshot = last;
+      return snapshot == null ? "" : "; rule for: " + Progression.human(snapshot.forDuration()) + snapshot.healthNote();
     }
   }
 }

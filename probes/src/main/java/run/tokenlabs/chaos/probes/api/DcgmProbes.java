@@ -67,7 +67,7 @@ public final class DcgmProbes {
     for (URI exporter : exporters) {
       String text;
       try {
-        text = Scrapes.fetch(Scrapes.client(), exporter, timeout);
+        text = Scrapes.fetch(Scrapes.oneShotClient(), exporter, timeout);
       } catch (IOException e) {
         throw new ProbeException("DCGM exporter " + exporter + " did not answer: " + e.getMessage()
             + "; check the dcgm-exporter pod on that node", e);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,8 +24,8 @@ import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
 
 /**
- * Kubernetes probes through the target's fabric8 client: readiness, endpoints, the controller
- * audit, time to recover and recent events. A failing API call is a {@link ProbeException}.
+ * Kubernetes probes through the target's fabric8 client: readiness, endpoints, pod owners, the
+ * controller audit, time to recover and recent events. A failing API call is a {@link ProbeException}.
  *
  * <p>Selectors are label selectors as {@code kubectl -l} takes them ({@code app=x,tier!=y}).
  */
@@ -94,6 +95,15 @@ public final class KubernetesProbes {
   }
 
   /**
+   * Who owns each pod of the selector (pods being deleted included): the question a force-delete
+   * experiment asks before it starts, "does something recreate this pod?".
+   */
+  public List<PodOwners> podOwners(String namespace, String selector) {
+    return pods(namespace, selector).stream().map(p -> new PodOwners(namespace, p.getMetadata().getName(), owners(p)))
+        .toList();
+  }
+
+  /**
    * Waits until at least {@code minReady} pods of the selector are Ready (pods being deleted do not
    * count) and says how long that took since {@code since} (typically the deletion).
    *
@@ -144,6 +154,12 @@ public final class KubernetesProbes {
     return call("list pods " + namespace + (selector == null ? "" : " -l " + selector), () -> selector == null
         ? client.pods().inNamespace(namespace).list().getItems()
         : client.pods().inNamespace(namespace).withLabelSelector(selector).list().getItems());
+  }
+
+  private static List<PodOwners.Owner> owners(Pod pod) {
+    List<OwnerReference> references = pod.getMetadata().getOwnerReferences();
+    return references == null ? List.of() : references.stream()
+        .map(o -> new PodOwners.Owner(o.getKind(), o.getName(), Boolean.TRUE.equals(o.getController()))).toList();
   }
 
   static boolean isReady(Pod pod) {

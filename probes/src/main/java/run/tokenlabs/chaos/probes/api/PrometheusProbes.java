@@ -2,6 +2,7 @@ package run.tokenlabs.chaos.probes.api;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -63,6 +64,23 @@ public final class PrometheusProbes {
   /** Watches an alerting rule by name. */
   public AlertWatch alert(String alertName) {
     return new AlertWatch(client, alertName, clock, pollInterval);
+  }
+
+  /**
+   * Watches several alerting rules at once, each until it fires or its bound has passed since
+   * {@code since} (typically the fault). Close the watch when done.
+   */
+  public FiringWatch watchFiring(Instant since, List<AlertFiringBound> bounds) {
+    return new FiringWatch(this, clock, Objects.requireNonNull(since, "since"), List.copyOf(bounds));
+  }
+
+  /**
+   * The scrape interval this Prometheus really uses, measured from the spacing of its raw {@code up}
+   * samples. On a Prometheus that has just started it waits (up to a minute) for a second scrape,
+   * then falls back to the configured interval Prometheus reports, then to its 15 s default.
+   */
+  public Duration scrapeInterval() {
+    return ScrapeInterval.of(client, ScrapeInterval.SECOND_SCRAPE_WAIT);
   }
 
   /** Watches the series of a selector: vanishing versus dropping to zero. */

@@ -12,6 +12,14 @@ import run.tokenlabs.chaos.probes.http.OkHttpClients;
 /** One GET of a {@code /metrics} endpoint, asking for the classic text format. */
 final class Scrapes {
   private static final String ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
+  /**
+   * For one-shot reads: a pooled keep-alive connection may have been closed by the exporter while it
+   * sat idle (HTTP servers close idle connections, the JDK's after 30 s), and OkHttp notices that for
+   * a GET only by retrying on a fresh connection. The sampler keeps {@link #client()}: at its rate a
+   * connection never idles, and a failed scrape must show as a gap, not be retried away.
+   */
+  private static final OkHttpClient ONE_SHOT = OkHttpClients.shared().newBuilder()
+      .retryOnConnectionFailure(true).build();
 
   private Scrapes() {
   }
@@ -29,5 +37,10 @@ final class Scrapes {
 
   static OkHttpClient client() {
     return OkHttpClients.shared();
+  }
+
+  /** The client for single reads: the shared pool, retrying once where a pooled connection turned out closed. */
+  static OkHttpClient oneShotClient() {
+    return ONE_SHOT;
   }
 }

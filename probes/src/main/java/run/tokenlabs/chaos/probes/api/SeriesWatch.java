@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Probe;
@@ -15,7 +16,8 @@ import run.tokenlabs.chaos.api.Reading;
 
 /**
  * The series a PromQL selector returns, watched with instant queries: it is <em>absent</em> (the
- * vector is empty), <em>zero</em> (every series reads 0) or <em>non-zero</em>.
+ * vector is empty), <em>zero</em> (every series reads 0) or <em>non-zero</em>; and whether
+ * Prometheus has scraped it since some instant.
  *
  * <p>Vanishing and dropping to zero are different findings: a force-deleted pod's series vanish,
  * so threshold rules never see a zero. {@code /api/v1/series} is never used to decide absence: it
@@ -59,6 +61,36 @@ public final class SeriesWatch {
   public Duration shouldDropToZeroWithin(Duration atMost) {
     return awaitState("drops to zero", atMost, SeriesWatch.State.ZERO::equals,
         "; absent is not zero: the series vanished instead of reading 0, so threshold rules on it cannot fire");
+  }
+
+  /**
+   * Waits until every series of the selector carries a sample scraped at or after {@code after}, so
+   * that a query over a window ending at {@code after} sees the window's last scrape.
+   *
+   * @return the oldest of the series' newest sample times
+   * @throws AssertionError when that did not happen within {@code atMost}, with the last reading
+   */
+  public Instant awaitScrapedAfter(Instant after, Duration atMost) {
+    String oldestNewest = "min(timestamp(" + promql + "))";
+    return Awaiting.reading("a scrape of `" + promql + "` after " + after, () -> newestScrape(oldestNewest))
+        .atMost(atMost).pollEvery(pollInterval)
+        .onTimeout("Prometheus has not scraped it since; check its targets")
+        .until(scrape -> scrape.at().filter(t -> !t.isBefore(after)).isPresent()).at().orElseThrow();
+  }
+
+  private NewestScrape newestScrape(String oldestNewest) {
+    if (client.query(oldestNewest) instanceof QueryResult.Vector v && v.samples().size() == 1) {
+      return new NewestScrape(promql, Optional.of(Instant.ofEpochMilli((long) (v.samples().get(0).value() * 1000))));
+    }
+    return new NewestScrape(promql, Optional.empty());
+  }
+
+  /** The oldest of the series' newest sample times; empty when no series matches. */
+  private record NewestScrape(String promql, Optional<Instant> at) {
+    @Override
+    public String toString() {
+      return at.map(t -> "oldest newest sample at " + t).orElse("no series for `" + promql + "`");
+    }
   }
 
   private Duration awaitState(String what, Duration atMost, Predicate<State> done, String absentHint) {

@@ -56,7 +56,7 @@ public final class VllmProbes {
     return Probe.of("vllm " + model + " " + sampleName, () -> {
       String text;
       try {
-        text = Scrapes.fetch(Scrapes.client(), url, timeout);
+        text = Scrapes.fetch(Scrapes.oneShotClient(), url, timeout);
       } catch (IOException e) {
         throw new ProbeException("Model server '" + model + "' at " + url + " did not answer: " + e.getMessage(), e);
       }

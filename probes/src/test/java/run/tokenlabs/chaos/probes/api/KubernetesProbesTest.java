@@ -71,6 +71,30 @@ class KubernetesProbesTest {
   }
 
   @Test
+  @DisplayName("pod owners: a bare pod has none; a ReplicaSet that is the controller recreates its pod")
+  void podOwners() {
+    create(new PodBuilder(pod("llama-3-1-8b-7d9f-pqrst", "llama-3-1-8b", true, null, null)).editMetadata()
+        .addNewOwnerReference().withKind("ReplicaSet").withName("llama-3-1-8b-7d9f").withApiVersion("apps/v1")
+        .withUid("uid-rs").withController(true).endOwnerReference().endMetadata().build());
+
+    List<PodOwners> deepseek = probes.podOwners("token-labs", "app=deepseek-r1-7b");
+    List<PodOwners> llama = probes.podOwners("token-labs", "app=llama-3-1-8b");
+
+    assertThat(deepseek).singleElement().satisfies(p -> {
+      assertThat(p.bare()).isTrue();
+      assertThat(p.controller()).isEmpty();
+      assertThat(p).hasToString("token-labs/deepseek-r1-7b-vllm-leader has no owner");
+    });
+    assertThat(llama).hasSize(3).noneMatch(PodOwners::bare);
+    assertThat(llama).filteredOn(p -> p.controller().isPresent()).singleElement().satisfies(p -> {
+      assertThat(p.pod()).isEqualTo("llama-3-1-8b-7d9f-pqrst");
+      assertThat(p.controller().orElseThrow()).isEqualTo(new PodOwners.Owner("ReplicaSet", "llama-3-1-8b-7d9f", true));
+      assertThat(p.toString()).endsWith("owned by [ReplicaSet/llama-3-1-8b-7d9f (controller)]");
+    });
+    assertThat(probes.podOwners("token-labs", "app=nothing")).isEmpty();
+  }
+
+  @Test
   void readyEndpointAddressesExcludeNotReadyOnes() throws Exception {
     client.endpoints().inNamespace("token-labs").resource(new EndpointsBuilder().withNewMetadata()
         .withName("llama").withNamespace("token-labs").endMetadata()

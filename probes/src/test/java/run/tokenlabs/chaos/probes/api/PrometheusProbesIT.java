@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,6 +154,27 @@ class PrometheusProbesIT {
     assertThatThrownBy(() -> probes.alert("TlNeverFires").shouldFireWithin(Duration.ofSeconds(2)))
         .isInstanceOf(AssertionError.class)
         .hasMessageMatching("Alert 'TlNeverFires' did not fire within 2 s; states seen: inactive \\d\\d:\\d\\d:\\d\\d; rule for: 1 s");
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("the scrape interval measured is the 1 s configured; a firing bound reads for: and interval as loaded")
+  void scrapeIntervalAndFiringBound() {
+    Duration scrape = probes.scrapeInterval();
+    AlertFiringBound bound = AlertFiringBound.of(probes.client(), "TlPodAbsent", scrape);
+    AlertFiringBound never = AlertFiringBound.of(probes.client(), "TlNeverFires", scrape);
+
+    assertThat(scrape).isEqualTo(Duration.ofSeconds(1));
+    assertThat(bound.forDuration()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(bound.evaluation()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(bound.total()).isEqualTo(Duration.ofMillis(10_000 + 2_100 + 1_000 + 3_000));
+    // TlPodAbsent fires since test 4; TlNeverFires is given only its last 2 s to show a missed bound.
+    Instant since = Instant.now().minus(never.total()).plusSeconds(2);
+    try (FiringWatch watch = probes.watchFiring(since, List.of(bound, never))) {
+      assertThat(watch.await("TlPodAbsent").firingAfter()).isPositive();
+      assertThatThrownBy(() -> watch.await("TlNeverFires")).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("Alert 'TlNeverFires' did not fire within 14.1 s").hasMessageContaining("(bound 10 s SD");
+    }
   }
 
   @Test

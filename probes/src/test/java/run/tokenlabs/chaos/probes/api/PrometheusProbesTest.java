@@ -207,4 +207,33 @@ class PrometheusProbesTest {
           .hasMessageContaining("`up{job=\"vllm\"}` did not vanish within 200 ms; states seen: zero (1 series, max 0)");
     }
   }
+
+  @Test
+  @DisplayName("awaitScrapedAfter: waits for a sample of every series at or after the instant, and returns its time")
+  void scrapedAfter() throws Exception {
+    try (ScriptedPrometheus prometheus = new ScriptedPrometheus()) {
+      prometheus.then(vector()).then(vector(sample("{}", "1700000000"))).then(vector(sample("{}", "1700000010.5")));
+      PrometheusProbes probes = PrometheusProbes.using(prometheus.client()).pollingEvery(Duration.ofMillis(20));
+
+      Instant scraped = probes.series("vllm:kv_cache_usage_perc").awaitScrapedAfter(Instant.ofEpochSecond(1700000005),
+          Duration.ofSeconds(10));
+
+      assertThat(scraped).isEqualTo(Instant.ofEpochMilli(1700000010500L));
+      assertThat(prometheus.requests).hasSize(3).allSatisfy(r -> assertThat(r).contains("timestamp"));
+    }
+  }
+
+  @Test
+  @DisplayName("awaitScrapedAfter: no newer scrape in time is an AssertionError with the last sample time seen")
+  void notScrapedAfter() throws Exception {
+    try (ScriptedPrometheus prometheus = new ScriptedPrometheus()) {
+      prometheus.then(vector(sample("{}", "1700000000")));
+      PrometheusProbes probes = PrometheusProbes.using(prometheus.client()).pollingEvery(Duration.ofMillis(20));
+
+      assertThatThrownBy(() -> probes.series("up").awaitScrapedAfter(Instant.ofEpochSecond(1700000005),
+          Duration.ofMillis(200))).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("a scrape of `up` after 2023-11-14T22:13:25Z: not reached within 200 ms; "
+              + "last reading: oldest newest sample at 2023-11-14T22:13:20Z");
+    }
+  }
 }

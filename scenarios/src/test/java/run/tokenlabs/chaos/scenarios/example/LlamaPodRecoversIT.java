@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
 import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.faults.Faults;
 import run.tokenlabs.chaos.probes.api.Probes;
@@ -31,7 +32,7 @@ class LlamaPodRecoversIT {
 
     Duration untilReady = probes.kubernetes()
         .awaitReady("token-labs", "app=llama-3-1-8b", 1, deletedAt, Duration.ofSeconds(60));
-    chaos.keyNumber("llama pod Ready again after force-delete", untilReady.toMillis() / 1000.0, "s",
-        "Deployment-managed; includes the model-load delay");
+    chaos.record(new KeyNumber("llama pod Ready again after force-delete", untilReady.toMillis() / 1000.0, "s",
+        "Deployment-managed; includes the model-load delay"));
   }
 }

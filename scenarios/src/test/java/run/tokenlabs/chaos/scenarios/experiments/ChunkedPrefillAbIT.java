@@ -2,16 +2,27 @@ package run.tokenlabs.chaos.scenarios.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static run.tokenlabs.chaos.api.Tolerance.atMost;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.BOOTSTRAP_P;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.COSTS_LONG;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.DIFFERENCE;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.LOWERS_SHORT;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.MANN_WHITNEY;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.OFF;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.ON;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.P95_CHANGE;
+import static run.tokenlabs.chaos.scenarios.experiments.ChunkedPrefillAbIT.TTFT_P95;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Verdict;
@@ -25,9 +36,14 @@ import run.tokenlabs.chaos.load.api.Load;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
 import run.tokenlabs.chaos.load.api.Workload;
-import run.tokenlabs.chaos.probes.api.Analysis.DistributionComparison;
 import run.tokenlabs.chaos.probes.api.Analysis;
+import run.tokenlabs.chaos.probes.api.Analysis.DistributionComparison;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.scenarios.experiments.support.BootstrapP95;
+import run.tokenlabs.chaos.scenarios.experiments.support.ExperimentProperties;
+import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
+import run.tokenlabs.chaos.scenarios.experiments.support.GpuClock;
+import run.tokenlabs.chaos.scenarios.experiments.support.LoadFigures;
 import run.tokenlabs.chaos.scenarios.lab.LabControls;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
 import run.tokenlabs.chaos.scenarios.lab.faults.ChunkedPrefillSwitch;
@@ -63,16 +79,22 @@ import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
     recoverySeconds = 30)
 @RequiresCapability(LabControls.class)
 @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD,
-    findings = {"Chunked prefill lowers the short prompts' p95 TTFT", "Chunked prefill costs the 32k prompts"},
-    keyNumbers = {"TTFT p95, bucket A, chunked prefill off", "TTFT p95, bucket A, chunked prefill on",
-        "TTFT p95 difference (on - off), bucket A", "Bootstrap p of the p95 difference, bucket A",
-        "Mann-Whitney p, bucket A", "TTFT p95 change, bucket A",
-        "TTFT p95, bucket C, chunked prefill off", "TTFT p95, bucket C, chunked prefill on",
-        "TTFT p95 difference (on - off), bucket C", "Mann-Whitney p, bucket C"})
+    findings = {LOWERS_SHORT, COSTS_LONG},
+    keyNumbers = {TTFT_P95 + "A" + OFF, TTFT_P95 + "A" + ON, DIFFERENCE + "A", BOOTSTRAP_P + "A", MANN_WHITNEY + "A",
+        P95_CHANGE, TTFT_P95 + "C" + OFF, TTFT_P95 + "C" + ON, DIFFERENCE + "C", MANN_WHITNEY + "C"})
 class ChunkedPrefillAbIT {
   /** System property: how many times slower the lab's steps run during the A/B. */
   static final String SLOWDOWN_PROPERTY = "tokenlabs.chunkedAb.slowdown";
   static final double DEFAULT_SLOWDOWN = 4;
+  static final String TTFT_P95 = "TTFT p95, bucket ";
+  static final String OFF = ", chunked prefill off";
+  static final String ON = ", chunked prefill on";
+  static final String DIFFERENCE = "TTFT p95 difference (on - off), bucket ";
+  static final String BOOTSTRAP_P = "Bootstrap p of the p95 difference, bucket ";
+  static final String MANN_WHITNEY = "Mann-Whitney p, bucket ";
+  static final String P95_CHANGE = "TTFT p95 change, bucket A";
+  static final String LOWERS_SHORT = "Chunked prefill lowers the short prompts' p95 TTFT";
+  static final String COSTS_LONG = "Chunked prefill costs the 32k prompts TTFT";
   private static final String MODEL = GatewayStreams.DEEPSEEK;
   private static final Duration ARM = Duration.ofSeconds(12);
   private static final double SHORT_PER_SECOND = 20;
@@ -102,39 +124,22 @@ class ChunkedPrefillAbIT {
     Arm off = arm(chaos, endpoint, false, clock);
     Arm on = arm(chaos, endpoint, true, clock);
 
-    Comparison shortPrompts = compare(chaos, "A", off, on, clock);
-    Comparison longPrompts = compare(chaos, "C", off, on, clock);
+    Comparison shortPrompts = compare(chaos, "A", off.shortPrompts(), on.shortPrompts(), clock);
+    Comparison longPrompts = compare(chaos, "C", off.longPrompts(), on.longPrompts(), clock);
     ModelProfile profile = LabTarget.labOf(chaos.target()).profile().model(MODEL);
     DistributionComparison shortTest = shortPrompts.test();
-    double change = shortTest.p95Difference() / shortTest.p95Baseline();
-    chaos.keyNumber("TTFT p95 change, bucket A", 100 * change, "%", "(on - off) / off; the lab's own fidelity IT "
-        + "expects a fall of at least 30%");
+    chaos.record(new KeyNumber(P95_CHANGE, 100 * shortPrompts.relativeP95Change(), "%", "(on - off) / off; the lab's own "
+        + "fidelity IT expects a fall of at least 30%"));
     boolean lowered = shortTest.p95Difference() < 0 && shortTest.ciHigh() < 0 && shortPrompts.bootstrapP() < ALPHA;
     if (lowered) {
-      chaos.finding("Chunked prefill lowers the short prompts' p95 TTFT", String.format(Locale.ROOT,
-          "With chunked prefill (budget %d tokens per step, a long prefill capped at %d of them) the short prompts' "
-              + "p95 TTFT fell from %.3g s to %.3g s (%.0f%%; 95%% interval of the difference [%.3g, %.3g] s, "
-              + "bootstrap p = %.2g; n = %d / %d): one long prefill no longer blocks every short prompt behind it. "
-              + "Median %.3g s off, %.3g s on; Mann-Whitney p = %.2g.",
-          profile.maxNumBatchedTokens(), profile.longPrefillTokenThreshold(), shortTest.p95Baseline(), shortTest.p95Candidate(),
-          100 * change, shortTest.ciLow(), shortTest.ciHigh(), shortPrompts.bootstrapP(), shortTest.nBaseline(), shortTest.nCandidate(),
-          shortPrompts.medianOff(), shortPrompts.medianOn(), shortTest.pValue()), shortPrompts.toString());
+      chaos.record(shortPromptsLowered(shortPrompts, profile));
     }
     if (lowered && shortTest.pValue() >= ALPHA) {
-      chaos.finding("Chunked prefill moves the tail, not the whole distribution", String.format(Locale.ROOT,
-          "Mann-Whitney finds no shift of the short prompts' whole TTFT distribution (p = %.2g): the median went from "
-              + "%.3g s to %.3g s while the p95 fell from %.3g s to %.3g s. Short prompts now share each step with a "
-              + "chunk of the long prefill (slightly slower steps for many) instead of waiting behind all of it "
-              + "(very slow for a few).", shortTest.pValue(), shortPrompts.medianOff(), shortPrompts.medianOn(),
-          shortTest.p95Baseline(), shortTest.p95Candidate()), shortPrompts.toString());
+      chaos.record(tailNotDistribution(shortPrompts));
     }
     DistributionComparison longTest = longPrompts.test();
     if (longTest.p95Difference() > 0 && longTest.pValue() < ALPHA) {
-      chaos.finding("Chunked prefill costs the 32k prompts TTFT", String.format(Locale.ROOT,
-          "Split into chunks, each 32k prefill takes more steps, each paying the step's fixed cost: the 32k prompts' "
-              + "p95 TTFT rose from %.3g s to %.3g s (Mann-Whitney p = %.2g, n = %d / %d). The trade is worth "
-              + "stating in the Tier 2 plan: long-context requests get slower first tokens.",
-          longTest.p95Baseline(), longTest.p95Candidate(), longTest.pValue(), longTest.nBaseline(), longTest.nCandidate()), longPrompts.toString());
+      chaos.record(longPromptsCost(longPrompts));
     }
 
     for (Arm arm : List.of(off, on)) {
@@ -172,65 +177,67 @@ class ChunkedPrefillAbIT {
     BackgroundLoad longLoad = BackgroundLoad.of("32k prompts, chunked prefill " + name, longSpec);
     chaos.inject(shortLoad);
     chaos.inject(longLoad);
-    return new Arm(name, shortLoad.awaitResult(Failure1KvPressureIT.longestRun(shortSpec)),
-        longLoad.awaitResult(Failure1KvPressureIT.longestRun(longSpec)));
+    return new Arm(name, shortLoad.awaitResult(LoadFigures.longestRun(shortSpec)),
+        longLoad.awaitResult(LoadFigures.longestRun(longSpec)));
   }
 
   /** Off against on for one bucket: key numbers and the comparison as evidence. */
-  private static Comparison compare(Chaos chaos, String bucket, Arm off, Arm on, GpuClock clock) {
-    LoadResult offResult = bucket.equals("A") ? off.shortPrompts() : off.longPrompts();
-    LoadResult onResult = bucket.equals("A") ? on.shortPrompts() : on.longPrompts();
+  private static Comparison compare(Chaos chaos, String bucket, LoadResult offResult, LoadResult onResult,
+      GpuClock clock) {
     double[] offTtft = LoadFigures.ttftSeconds(offResult, bucket, clock);
     double[] onTtft = LoadFigures.ttftSeconds(onResult, bucket, clock);
     DistributionComparison c = Analysis.compare(offTtft, onTtft, RESAMPLES, SEED, 0.95);
-    Comparison comparison = new Comparison(c, bootstrapP95PValue(offTtft, onTtft, RESAMPLES, SEED),
-        median(offTtft), median(onTtft));
+    Comparison comparison = new Comparison(c, BootstrapP95.pValue(offTtft, onTtft, RESAMPLES, SEED),
+        new Median().evaluate(offTtft), new Median().evaluate(onTtft));
     String note = "n = " + c.nBaseline() + " off / " + c.nCandidate() + " on, complete requests; " + clock.how();
-    chaos.keyNumber("TTFT p95, bucket " + bucket + ", chunked prefill off", c.p95Baseline(), "s", note);
-    chaos.keyNumber("TTFT p95, bucket " + bucket + ", chunked prefill on", c.p95Candidate(), "s", note);
-    chaos.keyNumber("TTFT p95 difference (on - off), bucket " + bucket, c.p95Difference(), "s", String.format(Locale.ROOT,
-        "95%% bootstrap interval [%.3g, %.3g] s, %d resamples; %s", c.ciLow(), c.ciHigh(), RESAMPLES, note));
-    chaos.keyNumber("Bootstrap p of the p95 difference, bucket " + bucket, comparison.bootstrapP(), "p",
-        String.format(Locale.ROOT, "two-sided, share of %d resampled p95 differences on the far side of 0; %s",
-            RESAMPLES, note));
-    chaos.keyNumber("Mann-Whitney p, bucket " + bucket, c.pValue(), "p", String.format(Locale.ROOT,
-        "two-sided, whole TTFT distribution off vs on, U = %.0f; %s", c.mannWhitneyU(), note));
+    chaos.record(new KeyNumber(TTFT_P95 + bucket + OFF, c.p95Baseline(), "s", note));
+    chaos.record(new KeyNumber(TTFT_P95 + bucket + ON, c.p95Candidate(), "s", note));
+    chaos.record(new KeyNumber(DIFFERENCE + bucket, c.p95Difference(), "s", String.format(Locale.ROOT,
+        "95%% bootstrap interval [%.3g, %.3g] s, %d resamples; %s", c.ciLow(), c.ciHigh(), RESAMPLES, note)));
+    chaos.record(new KeyNumber(BOOTSTRAP_P + bucket, comparison.bootstrapP(), "p", String.format(Locale.ROOT,
+        "two-sided, share of %d resampled p95 differences on the far side of 0; %s", RESAMPLES, note)));
+    chaos.record(new KeyNumber(MANN_WHITNEY + bucket, c.pValue(), "p", String.format(Locale.ROOT,
+        "two-sided, whole TTFT distribution off vs on, U = %.0f; %s", c.mannWhitneyU(), note)));
     chaos.evidence("TTFT off vs on, bucket " + bucket, comparison + "\n" + clock.how());
     return comparison;
   }
 
-  /**
-   * Two-sided percentile-bootstrap p-value of p95(on) - p95(off): twice the smaller share of resampled differences
-   * at or beyond 0 on either side (with the +1 correction, so never 0). Same resampling as {@link Analysis#compare}.
-   */
-  static double bootstrapP95PValue(double[] off, double[] on, int resamples, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    double[] a = new double[off.length];
-    double[] b = new double[on.length];
-    int atOrAbove = 0;
-    int atOrBelow = 0;
-    for (int i = 0; i < resamples; i++) {
-      resample(off, a, random);
-      resample(on, b, random);
-      double difference = Analysis.p95(b) - Analysis.p95(a);
-      atOrAbove += difference >= 0 ? 1 : 0;
-      atOrBelow += difference <= 0 ? 1 : 0;
-    }
-    return Math.min(1.0, 2.0 * (Math.min(atOrAbove, atOrBelow) + 1) / (resamples + 1));
+  static Finding shortPromptsLowered(Comparison shortPrompts, ModelProfile profile) {
+    DistributionComparison t = shortPrompts.test();
+    return new Finding(LOWERS_SHORT, String.format(Locale.ROOT, "With chunked prefill (budget %d tokens per step, a "
+            + "long prefill capped at %d of them) the short prompts' p95 TTFT fell from %.3g s to %.3g s (%.0f%%; 95%% "
+            + "interval of the difference [%.3g, %.3g] s, bootstrap p = %.2g; n = %d / %d): one long prefill no longer "
+            + "blocks every short prompt behind it. Median %.3g s off, %.3g s on; Mann-Whitney p = %.2g.",
+        profile.maxNumBatchedTokens(), profile.longPrefillTokenThreshold(), t.p95Baseline(), t.p95Candidate(),
+        100 * shortPrompts.relativeP95Change(), t.ciLow(), t.ciHigh(), shortPrompts.bootstrapP(), t.nBaseline(), t.nCandidate(),
+        shortPrompts.medianOff(), shortPrompts.medianOn(), t.pValue()), shortPrompts.toString());
   }
 
-  private static void resample(double[] from, double[] to, SplittableRandom random) {
-    for (int i = 0; i < to.length; i++) {
-      to[i] = from[random.nextInt(from.length)];
-    }
+  static Finding tailNotDistribution(Comparison shortPrompts) {
+    DistributionComparison t = shortPrompts.test();
+    return new Finding("Chunked prefill moves the tail, not the whole distribution", String.format(Locale.ROOT,
+        "Mann-Whitney finds no shift of the short prompts' whole TTFT distribution (p = %.2g): the median went from "
+            + "%.3g s to %.3g s while the p95 fell from %.3g s to %.3g s. Short prompts now share each step with a "
+            + "chunk of the long prefill (slightly slower steps for many) instead of waiting behind all of it "
+            + "(very slow for a few).", t.pValue(), shortPrompts.medianOff(), shortPrompts.medianOn(), t.p95Baseline(),
+        t.p95Candidate()), shortPrompts.toString());
   }
 
-  private static double median(double[] values) {
-    return new org.apache.commons.math3.stat.descriptive.rank.Median().evaluate(values);
+  static Finding longPromptsCost(Comparison longPrompts) {
+    DistributionComparison t = longPrompts.test();
+    return new Finding(COSTS_LONG, String.format(Locale.ROOT, "Split into chunks, each 32k prefill takes more steps, "
+            + "each paying the step's fixed cost: the 32k prompts' p95 TTFT rose from %.3g s to %.3g s (Mann-Whitney "
+            + "p = %.2g, n = %d / %d). The trade is worth stating in the Tier 2 plan: long-context requests get slower "
+            + "first tokens.", t.p95Baseline(), t.p95Candidate(), t.pValue(), t.nBaseline(), t.nCandidate()),
+        longPrompts.toString());
   }
 
   /** One bucket off against on: the probes' comparison, the bootstrap p-value of the p95 difference, medians. */
-  private record Comparison(DistributionComparison test, double bootstrapP, double medianOff, double medianOn) {
+  record Comparison(DistributionComparison test, double bootstrapP, double medianOff, double medianOn) {
+    double relativeP95Change() {
+      return test.p95Difference() / test.p95Baseline();
+    }
+
     @Override
     public String toString() {
       return test + String.format(Locale.ROOT, "; bootstrap p of the p95 difference %.3g; median %.4g -> %.4g",
