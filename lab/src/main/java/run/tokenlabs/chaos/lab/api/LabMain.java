@@ -65,7 +65,7 @@ public final class LabMain {
     lab.dcgmExporterUrls().forEach(u -> b.append("  dcgm exporter  ").append(u).append('\n'));
     b.append("  kube-state     ").append(lab.kubeStateMetricsUrl()).append('\n');
     b.append("  prometheus     ").append(lab.prometheusUrl()).append('\n');
-    b.append("  kubernetes API ").append(lab.kubernetesClient().getMasterUrl()).append('\n');
+    b.append("  kubernetes API ").append(lab.kubernetesApiUrl()).append('\n');
     b.append("  kubeconfig     ").append(lab.kubeconfigPath()).append('\n');
     b.append("  admin          ").append(lab.adminUrl()).append("/endpoints\n");
     b.append("Try: kubectl --kubeconfig ").append(lab.kubeconfigPath()).append(" get pods -n token-labs\n");

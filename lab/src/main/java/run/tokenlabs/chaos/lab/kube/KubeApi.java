@@ -9,14 +9,17 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lab's Kubernetes API server: fabric8's mock server in CRUD mode on loopback, with discovery
- * documents for kubectl, a client bound to it and a kubeconfig file pointing at it.
+ * The lab's Kubernetes API server: fabric8's mock server in CRUD mode on loopback with what real
+ * clients expect of an API server ({@link ApiDispatcher}), an HTTP front that also serves watches
+ * over plain HTTP ({@link ApiProxy}), a fabric8 client bound to the mock and a kubeconfig file
+ * pointing at the front, for kubectl and any other client.
  */
 public final class KubeApi implements AutoCloseable {
   /** The mock server logs every request at INFO; held strongly so the level sticks. */
@@ -27,6 +30,7 @@ public final class KubeApi implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final ApiProxy proxy;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,10 +40,11 @@ public final class KubeApi implements AutoCloseable {
   });
 
   public KubeApi(Path workDir) throws IOException {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(),
-        false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new ApiDispatcher(Clock.systemUTC()), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
+    proxy = new ApiProxy(URI.create("http://" + server.getHostName() + ":" + server.getPort()), Clock.systemUTC());
     kubeconfig = workDir.resolve("kubeconfig");
     Files.writeString(kubeconfig, kubeconfigYaml(url()));
     // The mock server records every request for takeRequest(); drain it so a long run does not grow.
@@ -50,8 +55,9 @@ public final class KubeApi implements AutoCloseable {
     return client;
   }
 
+  /** The API server's URL as the kubeconfig names it (the front kubectl talks to). */
   public URI url() {
-    return URI.create("http://" + server.getHostName() + ":" + server.getPort());
+    return proxy.uri();
   }
 
   public Path kubeconfig() {
@@ -78,6 +84,7 @@ public final class KubeApi implements AutoCloseable {
   @Override
   public void close() {
     janitor.shutdownNow();
+    proxy.close();
     client.close();
     server.destroy();
   }
