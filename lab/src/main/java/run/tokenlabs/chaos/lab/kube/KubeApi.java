@@ -24,9 +24,17 @@ import java.util.concurrent.TimeUnit;
 public final class KubeApi implements AutoCloseable {
   /** The mock server logs every request at INFO; held strongly so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  /**
+   * Netty's logger for a listener it could not notify because its event loop had ended: closing the
+   * mock server right after it started (a lab that failed to start) logs a harmless stack trace there
+   * at SEVERE, which would bury the one line saying why the lab failed.
+   */
+  private static final java.util.logging.Logger NETTY_SHUTDOWN_LOG =
+      java.util.logging.Logger.getLogger("io.netty.util.concurrent.DefaultPromise.rejectedExecution");
 
   static {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    NETTY_SHUTDOWN_LOG.setLevel(java.util.logging.Level.OFF);
   }
 
   private final KubernetesMockServer server;

@@ -52,6 +52,7 @@ public final class Reconciler implements AutoCloseable {
     return t;
   });
   private SharedIndexInformer<Pod> informer;
+  private volatile boolean closed;
 
   public Reconciler(KubernetesClient client, LabProfile profile, PodRuntime runtime) {
     this.client = client;
@@ -121,7 +122,8 @@ public final class Reconciler implements AutoCloseable {
       worker.schedule(() -> markReadyWhenServing(name, uid), model.modelLoadDelay().toMillis(),
           TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.log(Level.WARNING, "could not start the model server of pod " + name, e);
+      // While closing, the client and servers go away under a start in progress: not worth a warning.
+      LOG.log(closed ? Level.FINE : Level.WARNING, "could not start the model server of pod " + name, e);
     }
   }
 
@@ -259,10 +261,20 @@ public final class Reconciler implements AutoCloseable {
   /** Stops watching and kills every model server. */
   @Override
   public void close() {
+    closed = true;
+    // The worker first, and to its end: a write still in flight when the client closes fails noisily,
+    // and the store's watches close cleanly only when no event is being sent to them.
+    worker.shutdownNow();
+    try {
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warning("the reconciler's worker did not stop within 5 s; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (informer != null) {
       informer.close();
     }
-    worker.shutdownNow();
     running.values().forEach(r -> r.process().close());
     running.clear();
   }
