@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -23,22 +27,22 @@ import java.util.Optional;
  * ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/apps/v1}), {@code /version}, the
  * OpenAPI v3 documents kubectl's validation reads, {@code Content-Type: application/json} on every
  * answer (without it kubectl decodes as protobuf and fails), typed lists ({@code PodList}, not
- * {@code List}), field selectors, NotFound statuses with a message, Tables for pods and events, and
- * strict field validation of what is created or replaced.
+ * {@code List}), field selectors, NotFound statuses with a message, Tables for pods and events,
+ * strict field validation of what is created or replaced, and the strategic merge and apply patches
+ * of {@code kubectl apply} (client- and server-side), which the store does not know.
  */
 final class ApiDispatcher extends KubernetesCrudDispatcher {
   /** What {@code /version} reports: a real release, marked as the lab in its build metadata. */
   static final String SERVER_VERSION = "v1.32.4+tokenlabs.lab";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new YAMLMapper();
   private static final String VERSION = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"" + SERVER_VERSION
       + "\",\"gitCommit\":\"0000000000000000000000000000000000000000\",\"gitTreeState\":\"clean\","
       + "\"buildDate\":\"2025-04-22T00:00:00Z\",\"goVersion\":\"go1.23.6\",\"compiler\":\"gc\","
       + "\"platform\":\"linux/amd64\"}";
   private static final String API = "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
       + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
-  private static final String APIS = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{\"name\":\"apps\","
-      + "\"versions\":[{\"groupVersion\":\"apps/v1\",\"version\":\"v1\"}],"
-      + "\"preferredVersion\":{\"groupVersion\":\"apps/v1\",\"version\":\"v1\"}}]}";
+  private static final String APIS = groupList();
 
   private final Clock clock;
   private final OpenApiV3 openApi = new OpenApiV3(SERVER_VERSION);
@@ -68,6 +72,10 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
       }
     }
     Optional<ApiResources.Target> target = ApiResources.parse(bare);
+    if ("GET".equals(request.getMethod()) && target.isEmpty() && !bare.startsWith("/api/")
+        && !bare.startsWith("/apis/")) {
+      return nonResource(bare);
+    }
     if (target.isPresent() && "Strict".equals(query.get("fieldValidation"))
         && ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod()))) {
       // getBytes, not readUtf8: reading would consume the body the store still has to parse
@@ -76,6 +84,10 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
       if (unknown.isPresent()) {
         return json(400, status(400, "BadRequest", "strict decoding error: " + unknown.get(), target.get()));
       }
+    }
+    if (target.isPresent() && "PATCH".equals(request.getMethod()) && !target.get().collection()
+        && target.get().subresource().isEmpty() && isApplyPatch(request.getHeader("Content-Type"))) {
+      return applyPatch(request, bare, query, target.get());
     }
     MockResponse response = target.isPresent() && "GET".equals(request.getMethod()) && !query.containsKey("watch")
         && query.containsKey("fieldSelector")
@@ -114,6 +126,74 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
         }
         return openApi.at(path);
     }
+  }
+
+  /** A strategic merge patch ({@code kubectl apply}) or an apply patch ({@code kubectl apply --server-side}). */
+  private static boolean isApplyPatch(String contentType) {
+    return contentType != null && (contentType.startsWith("application/strategic-merge-patch+json")
+        || contentType.startsWith("application/apply-patch+yaml"));
+  }
+
+  /**
+   * Applies a patch the store does not know: the new object is the current one with the patch merged
+   * in strategically, and it replaces the current one. A server-side apply of an object that does not
+   * exist creates it, as the API server does.
+   */
+  private MockResponse applyPatch(RecordedRequest request, String path, Map<String, String> query,
+      ApiResources.Target target) {
+    JsonNode patch;
+    try {
+      patch = YAML.readTree(request.getBody().getBytes());
+    } catch (IOException e) {
+      return json(400, status(400, "BadRequest", "the patch is not valid JSON or YAML: " + e.getMessage(), target));
+    }
+    boolean serverSide = request.getHeader("Content-Type").startsWith("application/apply-patch+yaml");
+    MockResponse current = handleGet(path);
+    String body;
+    String method;
+    String at;
+    if (current.code() == 404 || isEmpty(current)) {
+      if (!serverSide) {
+        return json(404, status(404, "NotFound", target.resource().plural() + " \"" + target.name()
+            + "\" not found", target));
+      }
+      body = patch.toString();
+      method = "POST";
+      at = path.substring(0, path.lastIndexOf('/'));
+    } else {
+      try {
+        body = StrategicMerge.apply(JSON.readTree(current.getBody().getBytes()), patch).toString();
+      } catch (IOException e) {
+        return json(500, status(500, "InternalError", "the stored object is not JSON: " + e.getMessage(), target));
+      }
+      method = "PUT";
+      at = path;
+    }
+    if ("Strict".equals(query.get("fieldValidation"))) {
+      Optional<String> unknown = StrictFields.unknownFields(body);
+      if (unknown.isPresent()) {
+        return json(400, status(400, "BadRequest", "strict decoding error: " + unknown.get(), target));
+      }
+    }
+    RecordedRequest replacement = new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(method), at,
+        new Headers.Builder().add("Content-Type", "application/json").build(),
+        new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+    return withJsonType("POST".equals(method) ? handleCreate(replacement) : handleUpdate(replacement));
+  }
+
+  /**
+   * A path outside the API groups that no document above answered: health checks say ok, anything
+   * else (the protobuf-only {@code /openapi/v2}, say) is NotFound, where the store would list every
+   * object it holds.
+   */
+  private static MockResponse nonResource(String path) {
+    if (List.of("/healthz", "/livez", "/readyz").contains(path)) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain; charset=utf-8")
+          .setBody("ok");
+    }
+    return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
+        + "\"details\":{},\"code\":404}");
   }
 
   /** A GET answer shaped as a real server would: typed list, field selector, sort, Table. */
@@ -214,6 +294,18 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
   }
 
+  private static String groupList() {
+    StringBuilder b = new StringBuilder("{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
+    List<String> groups = ApiResources.groups();
+    for (int i = 0; i < groups.size(); i++) {
+      String gv = groups.get(i) + "/v1";
+      b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(groups.get(i)).append("\",\"versions\":[")
+          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"v1\"}],\"preferredVersion\":")
+          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"v1\"}}");
+    }
+    return b.append("]}").toString();
+  }
+
   private static String resourceList(String prefix) {
     List<ApiResources.Resource> resources = ApiResources.under(prefix);
     StringBuilder b = new StringBuilder("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"")
@@ -223,7 +315,8 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
       b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(r.plural()).append("\",\"singularName\":\"")
           .append(r.singular()).append("\",\"namespaced\":").append(r.namespaced()).append(",\"kind\":\"")
           .append(r.kind()).append("\",\"verbs\":[\"create\",\"delete\",\"deletecollection\",\"get\",\"list\","
-              + "\"patch\",\"update\",\"watch\"],\"shortNames\":[\"").append(r.shortName()).append("\"]}");
+              + "\"patch\",\"update\",\"watch\"],\"shortNames\":[")
+          .append(r.shortName().isEmpty() ? "" : "\"" + r.shortName() + "\"").append("]}");
       if ("Pod".equals(r.kind()) || "Deployment".equals(r.kind())) {
         b.append(",{\"name\":\"").append(r.plural()).append("/status\",\"singularName\":\"\",\"namespaced\":true,")
             .append("\"kind\":\"").append(r.kind()).append("\",\"verbs\":[\"get\",\"patch\",\"update\"]}");

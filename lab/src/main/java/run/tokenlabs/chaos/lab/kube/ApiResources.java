@@ -44,13 +44,27 @@ final class ApiResources {
       new Resource("", "v1", "configmaps", "configmap", "ConfigMap", true, "cm"),
       new Resource("", "v1", "events", "event", "Event", true, "ev"),
       new Resource("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, "sa"),
+      new Resource("", "v1", "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, "pvc"),
       new Resource("apps", "v1", "deployments", "deployment", "Deployment", true, "deploy"),
       new Resource("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, "rs"),
       new Resource("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, "ds"),
-      new Resource("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, "sts"));
+      new Resource("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, "sts"),
+      new Resource("batch", "v1", "jobs", "job", "Job", true, ""),
+      new Resource("batch", "v1", "cronjobs", "cronjob", "CronJob", true, "cj"),
+      // RBAC, so the runner's own manifests (k8s-rbac/) can be applied to the lab as to a cluster
+      new Resource("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, ""),
+      new Resource("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, ""),
+      new Resource("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, ""),
+      new Resource("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding",
+          "ClusterRoleBinding", false, ""));
 
-  /** Group-version prefixes served: {@code /api/v1}, {@code /apis/apps/v1}. */
-  static final List<String> PREFIXES = List.of("/api/v1", "/apis/apps/v1");
+  /** Group-version prefixes served, core first: {@code /api/v1}, {@code /apis/apps/v1}, ... */
+  static final List<String> PREFIXES = ALL.stream().map(Resource::prefix).distinct().toList();
+
+  /** The API groups other than the core group, in the order they are served. */
+  static List<String> groups() {
+    return ALL.stream().map(Resource::group).filter(g -> !g.isEmpty()).distinct().toList();
+  }
 
   private static final Pattern PATH = Pattern.compile(
       "(/api/v1|/apis/[^/]+/[^/]+)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+))?(?:/([^/]+))?");

@@ -132,6 +132,30 @@ class KubeApiTest {
   }
 
   @Test
+  @DisplayName("kubectl apply's patches: a strategic merge patch updates in place, a server-side apply creates")
+  void applyPatches() throws Exception {
+    client.configMaps().inNamespace("apply").resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
+        .addToLabels("keep", "yes").endMetadata().addToData("a", "1").addToData("b", "2").build()).create();
+
+    HttpResponse<String> patched = patch("/api/v1/namespaces/apply/configmaps/cm?fieldValidation=Strict",
+        "application/strategic-merge-patch+json", "{\"data\":{\"a\":\"10\",\"b\":null}}");
+    HttpResponse<String> created = patch("/api/v1/namespaces/apply/configmaps/new?fieldManager=kubectl",
+        "application/apply-patch+yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n  namespace: apply\ndata:\n  x: \"1\"\n");
+    HttpResponse<String> typo = patch("/api/v1/namespaces/apply/configmaps/cm?fieldValidation=Strict",
+        "application/strategic-merge-patch+json", "{\"dta\":{\"a\":\"11\"}}");
+
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    var cm = client.configMaps().inNamespace("apply").withName("cm").get();
+    assertThat(cm.getData()).containsExactly(java.util.Map.entry("a", "10"));
+    assertThat(cm.getMetadata().getLabels()).containsEntry("keep", "yes");
+    assertThat(created.statusCode()).as(created.body()).isBetween(200, 201);
+    assertThat(client.configMaps().inNamespace("apply").withName("new").get().getData()).containsEntry("x", "1");
+    assertThat(typo.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(typo.body()).path("message").asText()).contains("unknown field \"dta\"");
+  }
+
+  @Test
   @DisplayName("OpenAPI v3 tells kubectl that PATCH of a Pod takes fieldValidation")
   void openApiV3() throws Exception {
     JsonNode root = JSON.readTree(get("/openapi/v3", "application/json").body());
@@ -184,6 +208,11 @@ class KubeApiTest {
   private static HttpResponse<String> get(String path, String accept) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(api.url() + path)).header("Accept", accept).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> patch(String path, String type, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(api.url() + path)).header("Content-Type", type)
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String path, String body) throws Exception {
