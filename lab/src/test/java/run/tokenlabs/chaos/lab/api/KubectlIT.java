@@ -111,6 +111,41 @@ class KubectlIT {
   }
 
   @Test
+  @DisplayName("apply -f, changed and applied again (strategic merge), and apply -k k8s-rbac/ as the README says")
+  void apply() throws Exception {
+    Path v1 = Files.writeString(dir.resolve("v1.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: kubectl-it-applied
+          namespace: token-labs
+        data:
+          mode: lab
+          replicas: "1"
+        """);
+    Path v2 = Files.writeString(dir.resolve("v2.yaml"),
+        Files.readString(v1).replace("replicas: \"1\"", "level: \"2\""));
+    Path rbac = Path.of("../k8s-rbac").toAbsolutePath().normalize();
+    try {
+      Kubectl.Result created = kubectl.run("apply", "-f", v1.toString());
+      Kubectl.Result changed = kubectl.run("apply", "-f", v2.toString());
+      Kubectl.Result data = kubectl.run("get", "configmap", "kubectl-it-applied", "-n", "token-labs", "-o",
+          "jsonpath={.data}");
+      Kubectl.Result runner = kubectl.run("apply", "-k", rbac.toString());
+
+      assertThat(created.output()).contains("configmap/kubectl-it-applied created");
+      assertThat(changed.output()).as(changed.output()).contains("configmap/kubectl-it-applied configured");
+      assertThat(data.output()).contains("\"level\":\"2\"", "\"mode\":\"lab\"").doesNotContain("replicas");
+      assertThat(runner.exitCode()).as(runner.output()).isZero();
+      assertThat(runner.output()).contains("serviceaccount/tokenlabs-chaos created",
+          "role.rbac.authorization.k8s.io/tokenlabs-chaos created", "cronjob.batch/tokenlabs-chaos-gameday created");
+    } finally {
+      kubectl.run("delete", "configmap", "kubectl-it-applied", "-n", "token-labs", "--ignore-not-found");
+      kubectl.run("delete", "-k", rbac.toString(), "--ignore-not-found");
+    }
+  }
+
+  @Test
   @DisplayName("get pods -w follows a force-delete and the ReplicaSet's replacement; get events tells the story")
   void watchAndEventsOfAForceDelete(Lab lab) throws Exception {
     var pods = lab.kubernetesClient().pods().inNamespace("token-labs");
