@@ -52,7 +52,13 @@ public final class KubeApi implements AutoCloseable {
         new ApiDispatcher(Clock.systemUTC()), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
-    proxy = new ApiProxy(URI.create("http://" + server.getHostName() + ":" + server.getPort()), Clock.systemUTC());
+    try {
+      proxy = new ApiProxy(URI.create("http://" + server.getHostName() + ":" + server.getPort()), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      server.destroy(); // nothing else holds the store: it must not outlive the failure
+      throw e;
+    }
     kubeconfig = workDir.resolve("kubeconfig");
     Files.writeString(kubeconfig, kubeconfigYaml(url()));
     // The mock server records every request for takeRequest(); drain it so a long run does not grow.
