@@ -151,7 +151,7 @@ class KubectlIT {
     var pods = lab.kubernetesClient().pods().inNamespace("token-labs");
     Pod victim = pods.withLabel("app", LLAMA).list().getItems().get(0);
     String name = victim.getMetadata().getName();
-    Process watch = kubectl.start("get", "pods", "-n", "token-labs", "-w", "--request-timeout=60s");
+    Process watch = kubectl.start("get", "pods", "-n", "token-labs", "-w", "--request-timeout=120s");
     try {
       await("kubectl get -w printed the pods").atMost(Duration.ofSeconds(30))
           .until(() -> read(watch).contains(name));
@@ -159,10 +159,10 @@ class KubectlIT {
       pods.withName(name).withGracePeriod(0).delete();
 
       await("the watch shows the deleted pod Terminating and its replacement Running")
-          .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-          .until(() -> read(watch).lines().anyMatch(l -> l.startsWith(name) && l.contains("Terminating"))
-              && read(watch).lines().anyMatch(l -> l.startsWith(LLAMA) && !l.startsWith(name)
-                  && l.contains("1/1") && l.contains("Running")));
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertThat(read(watch).lines().toList()).as("kubectl get pods -w printed")
+              .anySatisfy(l -> assertThat(l).startsWith(name).contains("Terminating"))
+              .anySatisfy(l -> assertThat(l).startsWith(LLAMA).doesNotStartWith(name).contains("1/1", "Running")));
     } finally {
       watch.destroy();
     }
