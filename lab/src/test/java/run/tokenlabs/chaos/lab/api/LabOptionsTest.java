@@ -24,7 +24,8 @@ class LabOptionsTest {
 
   @Test
   void commandLineOptions() {
-    LabOptions o = LabMain.parse(new String[] {"h200", "--scrape=15s", "--time-scale=1", "--rules=src/test/resources/lab-rules",
+    LabOptions o = LabMain.parse(new String[] {"h200", "--scrape=15s", "--time-scale=1",
+        "--rules=src/test/resources/lab-rules",
         "--chunked-prefill=deepseek-r1-7b:off"});
     assertThat(o.profile().name()).isEqualTo("h200");
     assertThat(o.profile().scrapeInterval()).isEqualTo(Duration.ofSeconds(15));
