@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Checks the rules in rules/: extracts every PrometheusRule manifest's spec.groups into a plain rule
-# file, runs `promtool check rules` on them and `promtool test rules` on rules/tests/*.test.yml, and
-# checks every alert has a test where it fires and one where it stays silent. The extraction is Java
-# (Jackson YAML, the same code the experiments use), so this runs PrometheusRulesIT through Maven:
-# it needs a JDK 17, Maven and promtool (Debian/Ubuntu: apt-get install -y prometheus).
-# Extra arguments go to Maven, e.g. rules/test-rules.sh -o (offline).
+# Checks the rules in rules/, the plain way first, then the project's own checks:
+#   1. promtool check rules on the plain rule files (prometheus/*.rules.yml) and the tests' rule files;
+#   2. promtool test rules tests/*.test.yml, run in rules/ as anyone would from a checkout;
+#   3. the manifests (*.yaml) are what generate-manifests.sh writes from the plain files;
+#   4. with --maven (extra arguments go to Maven, e.g. --maven -o): PrometheusRuleManifestsTest and
+#      PrometheusRulesIT, which also check that every alert has a test where it fires and one where it
+#      stays silent, and that every alert has for, severity and its annotations. Needs a JDK 17 and Maven.
+# promtool comes with Prometheus (Debian/Ubuntu: apt-get install -y prometheus); PROMTOOL_BIN overrides.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")"
 
-if ! command -v promtool >/dev/null 2>&1 && [ -z "${PROMTOOL_BIN:-}" ]; then
-  echo "promtool not found on PATH and PROMTOOL_BIN unset: apt-get install -y prometheus" >&2
+promtool="${PROMTOOL_BIN:-promtool}"
+if ! command -v "$promtool" >/dev/null 2>&1; then
+  echo "promtool not found (PROMTOOL_BIN unset and none on PATH): apt-get install -y prometheus" >&2
   exit 2
 fi
 
-# The modules scenarios depends on, main code only (their own tests are not needed here).
-mvn -B -q -pl scenarios -am install -Dmaven.test.skip=true "$@"
-mvn -B -q -pl scenarios verify \
-  -Dtest=PrometheusRuleManifestsTest -Dit.test=PrometheusRulesIT \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dit.failIfNoSpecifiedTests=false "$@"
+"$promtool" check rules prometheus/*.rules.yml tests/*.rules.yml
+"$promtool" test rules tests/*.test.yml
+./generate-manifests.sh --check
+echo "promtool checks passed; manifests up to date"
 
-echo "Rule checks passed. Extracted rule files and tests: scenarios/target/prometheus-rules"
-echo "Re-run by hand: (cd scenarios/target/prometheus-rules && promtool test rules *.test.yml)"
+if [ "${1:-}" = "--maven" ]; then
+  shift
+  cd ..
+  mvn -B -q -pl scenarios -am verify \
+    -Dtest=PrometheusRuleManifestsTest -Dit.test=PrometheusRulesIT \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "$@"
+  echo "Maven rule checks passed"
+fi

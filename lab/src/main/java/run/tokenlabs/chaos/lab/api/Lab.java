@@ -36,7 +36,7 @@ import run.tokenlabs.chaos.lab.simulator.ModelServer;
 import run.tokenlabs.chaos.lab.simulator.StepLoop;
 
 /**
- * A running lab: the embedded inference cluster every test breaks (DESIGN section 5). Start it with
+ * A running lab: the embedded inference cluster every test breaks. Start it with
  * {@link #start(LabProfile)} or {@link LabOptions}; close it to stop everything it started,
  * including its Prometheus process.
  *
@@ -117,6 +117,9 @@ public final class Lab implements AutoCloseable {
           Topology.GPU_NAMESPACE, "pod", dcgmPods.get(d.node()), "node", d.node())));
     }
     dcgmSd.write(dcgmTargets);
+    for (DcgmExporter d : dcgm) {
+      Topology.podRunning(kube.client(), Topology.GPU_NAMESPACE, dcgmPods.get(d.node()), d.metricsUrl());
+    }
     expectedTargets = dcgm.size();
     phase("topology seeded", t0);
     this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
@@ -124,6 +127,7 @@ public final class Lab implements AutoCloseable {
     reconciler.start();
     this.admin = own(new LabAdmin(this));
     prometheus.awaitReady();
+    Topology.podRunning(kube.client(), Topology.MONITORING_NAMESPACE, Topology.PROMETHEUS_POD, prometheus.url());
     phase("prometheus ready", t0);
     awaitModelsReady(Duration.ofSeconds(30));
     phase("model pods ready", t0);
@@ -217,6 +221,11 @@ public final class Lab implements AutoCloseable {
   /** A client of the lab's Kubernetes API. Owned by the lab: do not close it. */
   public KubernetesClient kubernetesClient() {
     return kube.client();
+  }
+
+  /** The Kubernetes API as kubectl reaches it (the kubeconfig's server), watches over HTTP included. */
+  public URI kubernetesApiUrl() {
+    return kube.url();
   }
 
   /** A kubeconfig for kubectl and other clients ({@code kubectl --kubeconfig PATH get pods -n token-labs}). */

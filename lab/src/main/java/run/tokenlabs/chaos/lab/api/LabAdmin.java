@@ -46,7 +46,7 @@ final class LabAdmin implements AutoCloseable {
     root.put("gateway", lab.gatewayUrl().toString());
     root.put("gatewayStats", lab.gatewayStatsUrl().toString());
     root.put("prometheus", lab.prometheusUrl().toString());
-    root.put("kubernetesApi", lab.kubernetesClient().getMasterUrl().toString());
+    root.put("kubernetesApi", lab.kubernetesApiUrl().toString());
     root.put("kubeconfig", lab.kubeconfigPath().toString());
     root.put("kubeStateMetrics", lab.kubeStateMetricsUrl().toString());
     root.put("admin", uri().toString());

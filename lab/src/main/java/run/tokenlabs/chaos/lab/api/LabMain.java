@@ -1,5 +1,6 @@
 package run.tokenlabs.chaos.lab.api;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -10,15 +11,26 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Arguments: a profile name ({@code gb10} default, {@code h200}), then any of
  * {@code --scrape=DURATION} (seconds or Prometheus form, e.g. {@code 15s}), {@code --time-scale=X},
- * {@code --rules=DIR}, {@code --chunked-prefill=MODEL:on|off}.
+ * {@code --rules=DIR}, {@code --chunked-prefill=MODEL:on|off}. A relative {@code --rules} is resolved
+ * against the current directory, which under {@code mvn -pl lab exec:java} is the directory Maven was
+ * started in (the repository root, so {@code --rules=rules}).
+ *
+ * <p>A lab that cannot start prints one line saying why and exits with status 2; bad arguments are
+ * refused before anything starts.
  */
 public final class LabMain {
   private LabMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    LabOptions options = parse(args);
+    Lab lab;
     long start = System.nanoTime();
-    Lab lab = options.start();
+    try {
+      lab = parse(args).start();
+    } catch (RuntimeException e) {
+      System.err.println("tokenlabs lab did not start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       lab.close();
@@ -43,7 +55,7 @@ public final class LabMain {
       } else if (arg.startsWith("--time-scale=")) {
         options = options.timeScale(Double.parseDouble(arg.substring("--time-scale=".length())));
       } else if (arg.startsWith("--rules=")) {
-        options = options.rulesDirectory(Path.of(arg.substring("--rules=".length())));
+        options = options.rulesDirectory(rulesDirectory(arg.substring("--rules=".length())));
       } else if (arg.startsWith("--chunked-prefill=")) {
         String[] v = arg.substring("--chunked-prefill=".length()).split(":");
         options = options.chunkedPrefill(v[0], v.length > 1 && v[1].equals("on"));
@@ -53,6 +65,17 @@ public final class LabMain {
       }
     }
     return options;
+  }
+
+  /** The rules directory named by {@code --rules=}; refused at once if it is not a directory. */
+  static Path rulesDirectory(String value) {
+    Path dir = Path.of(value);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--rules=" + value + ": no such directory (relative to "
+          + Path.of("").toAbsolutePath() + ", where Maven was started); from the repository root the project's "
+          + "rules are --rules=rules");
+    }
+    return dir;
   }
 
   static String describe(Lab lab, Duration startTime) {
@@ -65,7 +88,7 @@ public final class LabMain {
     lab.dcgmExporterUrls().forEach(u -> b.append("  dcgm exporter  ").append(u).append('\n'));
     b.append("  kube-state     ").append(lab.kubeStateMetricsUrl()).append('\n');
     b.append("  prometheus     ").append(lab.prometheusUrl()).append('\n');
-    b.append("  kubernetes API ").append(lab.kubernetesClient().getMasterUrl()).append('\n');
+    b.append("  kubernetes API ").append(lab.kubernetesApiUrl()).append('\n');
     b.append("  kubeconfig     ").append(lab.kubeconfigPath()).append('\n');
     b.append("  admin          ").append(lab.adminUrl()).append("/endpoints\n");
     b.append("Try: kubectl --kubeconfig ").append(lab.kubeconfigPath()).append(" get pods -n token-labs\n");

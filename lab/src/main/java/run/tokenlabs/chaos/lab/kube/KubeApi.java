@@ -9,24 +9,36 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lab's Kubernetes API server: fabric8's mock server in CRUD mode on loopback, with discovery
- * documents for kubectl, a client bound to it and a kubeconfig file pointing at it.
+ * The lab's Kubernetes API server: fabric8's mock server in CRUD mode on loopback with what real
+ * clients expect of an API server ({@link ApiDispatcher}), an HTTP front that also serves watches
+ * over plain HTTP ({@link ApiProxy}), a fabric8 client bound to the mock and a kubeconfig file
+ * pointing at the front, for kubectl and any other client.
  */
 public final class KubeApi implements AutoCloseable {
   /** The mock server logs every request at INFO; held strongly so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  /**
+   * Netty's logger for a listener it could not notify because its event loop had ended: closing the
+   * mock server right after it started (a lab that failed to start) logs a harmless stack trace there
+   * at SEVERE, which would bury the one line saying why the lab failed.
+   */
+  private static final java.util.logging.Logger NETTY_SHUTDOWN_LOG =
+      java.util.logging.Logger.getLogger("io.netty.util.concurrent.DefaultPromise.rejectedExecution");
 
   static {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    NETTY_SHUTDOWN_LOG.setLevel(java.util.logging.Level.OFF);
   }
 
   private final KubernetesMockServer server;
+  private final ApiProxy proxy;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,10 +48,17 @@ public final class KubeApi implements AutoCloseable {
   });
 
   public KubeApi(Path workDir) throws IOException {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(),
-        false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new ApiDispatcher(Clock.systemUTC()), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
+    try {
+      proxy = new ApiProxy(URI.create("http://" + server.getHostName() + ":" + server.getPort()), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      server.destroy(); // nothing else holds the store: it must not outlive the failure
+      throw e;
+    }
     kubeconfig = workDir.resolve("kubeconfig");
     Files.writeString(kubeconfig, kubeconfigYaml(url()));
     // The mock server records every request for takeRequest(); drain it so a long run does not grow.
@@ -50,8 +69,9 @@ public final class KubeApi implements AutoCloseable {
     return client;
   }
 
+  /** The API server's URL as the kubeconfig names it (the front kubectl talks to). */
   public URI url() {
-    return URI.create("http://" + server.getHostName() + ":" + server.getPort());
+    return proxy.uri();
   }
 
   public Path kubeconfig() {
@@ -78,6 +98,7 @@ public final class KubeApi implements AutoCloseable {
   @Override
   public void close() {
     janitor.shutdownNow();
+    proxy.close();
     client.close();
     server.destroy();
   }

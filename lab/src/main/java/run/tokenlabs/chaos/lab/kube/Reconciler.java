@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,9 @@ import run.tokenlabs.chaos.lab.api.ModelProfile;
  * The lab's kubelet and ReplicaSet controller in one, driven by a watch on the pods of
  * {@code token-labs}: a pod that appears gets a model server and turns Ready once its model has
  * "loaded" and it serves; a deleted pod's server is killed at once (its streams are cut); a pod
- * owned by a ReplicaSet is replaced, a bare pod is not; Endpoints and Deployment status follow.
+ * owned by a ReplicaSet is replaced, a bare pod is not; Endpoints and Deployment status follow, and
+ * each step is recorded as the Event a real cluster writes (Scheduled, Pulled, Created, Started,
+ * Killing, SuccessfulCreate).
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -40,6 +43,7 @@ public final class Reconciler implements AutoCloseable {
   private final KubernetesClient client;
   private final LabProfile profile;
   private final PodRuntime runtime;
+  private final EventRecorder events;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -48,11 +52,13 @@ public final class Reconciler implements AutoCloseable {
     return t;
   });
   private SharedIndexInformer<Pod> informer;
+  private volatile boolean closed;
 
   public Reconciler(KubernetesClient client, LabProfile profile, PodRuntime runtime) {
     this.client = client;
     this.profile = profile;
     this.runtime = runtime;
+    this.events = new EventRecorder(client, Clock.systemUTC());
   }
 
   /** Called (on the reconciler thread) whenever pods start, stop or change readiness. */
@@ -74,8 +80,13 @@ public final class Reconciler implements AutoCloseable {
 
       @Override
       public void onDelete(Pod pod, boolean finalStateUnknown) {
-        killNow(pod); // at once, not behind queued work: this is the moment the pod dies
-        worker.execute(() -> afterDelete(pod));
+        boolean wasRunning = killNow(pod); // at once, not behind queued work: this is the moment the pod dies
+        worker.execute(() -> {
+          if (wasRunning) {
+            recordKilling(pod);
+          }
+          afterDelete(pod);
+        });
       }
     }, 0);
     return this;
@@ -102,6 +113,8 @@ public final class Reconciler implements AutoCloseable {
     }
     try {
       PodRuntime.Process process = runtime.start(name, model);
+      var container = pod.getSpec().getContainers().get(0);
+      events.podStarted(pod, model.node(), container.getName(), container.getImage());
       running.put(name, new Running(uid, model.name(), process, false));
       writeStatus(name, process, false);
       syncEndpoints(model.name());
@@ -109,7 +122,8 @@ public final class Reconciler implements AutoCloseable {
       worker.schedule(() -> markReadyWhenServing(name, uid), model.modelLoadDelay().toMillis(),
           TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.log(Level.WARNING, "could not start the model server of pod " + name, e);
+      // While closing, the client and servers go away under a start in progress: not worth a warning.
+      LOG.log(closed ? Level.FINE : Level.WARNING, "could not start the model server of pod " + name, e);
     }
   }
 
@@ -129,11 +143,20 @@ public final class Reconciler implements AutoCloseable {
     fire();
   }
 
-  private void killNow(Pod pod) {
+  /** Kills the pod's model server; true if one was running. */
+  private boolean killNow(Pod pod) {
     Running r = running.remove(pod.getMetadata().getName());
     if (r != null) {
       r.process().close();
     }
+    return r != null;
+  }
+
+  /** The kubelet's Killing event: even a force-deleted pod's container is stopped, and said so. */
+  private void recordKilling(Pod pod) {
+    String container = pod.getSpec().getContainers().get(0).getName();
+    events.normal(pod, "spec.containers{" + container + "}", "Killing", "Stopping container " + container,
+        EventRecorder.Source.kubelet(pod.getSpec().getNodeName()));
   }
 
   private void afterDelete(Pod pod) {
@@ -149,11 +172,14 @@ public final class Reconciler implements AutoCloseable {
     if (rs == null) {
       return; // a bare pod stays gone: nothing owns it
     }
-    if (client.apps().replicaSets().inNamespace(Topology.NAMESPACE).withName(rs.getName()).get() == null) {
+    var replicaSet = client.apps().replicaSets().inNamespace(Topology.NAMESPACE).withName(rs.getName()).get();
+    if (replicaSet == null) {
       return;
     }
     Pod replacement = Topology.modelPod(model, rs.getName() + "-" + Topology.randomSuffix(5), rs);
     client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
+    events.normal(replicaSet, null, "SuccessfulCreate", "Created pod: " + replacement.getMetadata().getName(),
+        EventRecorder.Source.REPLICASET_CONTROLLER);
   }
 
   private ModelProfile modelOf(Pod pod) {
@@ -235,10 +261,20 @@ public final class Reconciler implements AutoCloseable {
   /** Stops watching and kills every model server. */
   @Override
   public void close() {
+    closed = true;
+    // The worker first, and to its end: a write still in flight when the client closes fails noisily,
+    // and the store's watches close cleanly only when no event is being sent to them.
+    worker.shutdownNow();
+    try {
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warning("the reconciler's worker did not stop within 5 s; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (informer != null) {
       informer.close();
     }
-    worker.shutdownNow();
     running.values().forEach(r -> r.process().close());
     running.clear();
   }

@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +27,7 @@ import run.tokenlabs.chaos.lab.api.ModelProfile;
 import run.tokenlabs.chaos.lab.api.ServingEngine;
 
 /**
- * The objects the lab seeds into its Kubernetes API (DESIGN section 5): namespaces, nodes, the bare
+ * The objects the lab seeds into its Kubernetes API: namespaces, nodes, the bare
  * DeepSeek pod, the Llama Deployment with its ReplicaSet and pod, Services, the DCGM exporter
  * DaemonSet and its pods, and a Prometheus pod in {@code monitoring}.
  */
@@ -37,6 +40,9 @@ public final class Topology {
   public static final String DCGM_APP = "nvidia-dcgm-exporter";
   /** The port a model container declares; the lab's real ports are ephemeral and sit in Endpoints. */
   public static final int MODEL_PORT = 8000;
+  /** The Prometheus pod in {@link #MONITORING_NAMESPACE}. */
+  public static final String PROMETHEUS_POD = "prometheus-k8s-0";
+  private static final String DCGM_IMAGE = "nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04";
 
   private Topology() {}
 
@@ -58,10 +64,10 @@ public final class Topology {
     }
     Map<String, String> dcgmPods = seedDcgm(client, profile.nodes());
     client.pods().inNamespace(MONITORING_NAMESPACE).resource(new PodBuilder().withNewMetadata()
-        .withName("prometheus-k8s-0").withUid(UUID.randomUUID().toString())
+        .withName(PROMETHEUS_POD).withUid(UUID.randomUUID().toString())
         .addToLabels("app.kubernetes.io/name", "prometheus").endMetadata()
-        .withNewSpec().addNewContainer().withName("prometheus").withImage("prom/prometheus:v2.42.0").endContainer()
-        .endSpec().build()).create();
+        .withNewSpec().withNodeName(profile.nodes().get(0)).addNewContainer().withName("prometheus")
+        .withImage("prom/prometheus:v2.42.0").endContainer().endSpec().build()).create();
     return dcgmPods;
   }
 
@@ -74,6 +80,7 @@ public final class Topology {
       client.pods().inNamespace(NAMESPACE).resource(modelPod(m, m.podName(), null)).create();
       return;
     }
+    EventRecorder events = new EventRecorder(client, Clock.systemUTC());
     var deployment = client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
         .withNewMetadata().withName(m.name()).withUid(UUID.randomUUID().toString()).addToLabels("app", m.name())
         .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", m.name())
@@ -85,8 +92,37 @@ public final class Topology {
         .withOwnerReferences(owner("apps/v1", "Deployment", m.name(), deployment.getMetadata().getUid()))
         .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", m.name())
         .endSelector().endSpec().build()).create();
-    client.pods().inNamespace(NAMESPACE).resource(modelPod(m, rsName + "-" + randomSuffix(5),
+    events.normal(deployment, null, "ScalingReplicaSet", "Scaled up replica set " + rsName + " from 0 to 1",
+        EventRecorder.Source.DEPLOYMENT_CONTROLLER);
+    Pod pod = client.pods().inNamespace(NAMESPACE).resource(modelPod(m, rsName + "-" + randomSuffix(5),
         owner("apps/v1", "ReplicaSet", rsName, rs.getMetadata().getUid()))).create();
+    events.normal(rs, null, "SuccessfulCreate", "Created pod: " + pod.getMetadata().getName(),
+        EventRecorder.Source.REPLICASET_CONTROLLER);
+  }
+
+  /**
+   * Marks a pod whose process the lab runs outside the reconciler (a DCGM exporter, Prometheus) as
+   * started and Ready, listening at {@code uri}, with the kubelet's events: what kube-state-metrics
+   * and kubectl show of a healthy pod.
+   */
+  public static void podRunning(KubernetesClient client, String namespace, String name, URI uri) {
+    var resource = client.pods().inNamespace(namespace).withName(name);
+    Pod pod = resource.get();
+    if (pod == null) {
+      throw new IllegalStateException("No pod " + namespace + "/" + name + " to mark running; Topology.seed "
+          + "creates it");
+    }
+    var container = pod.getSpec().getContainers().get(0);
+    new EventRecorder(client, Clock.systemUTC()).podStarted(pod, pod.getSpec().getNodeName(), container.getName(),
+        container.getImage());
+    String now = Instant.now().toString();
+    resource.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Running").withPodIP(uri.getHost())
+        .withHostIP(uri.getHost()).withStartTime(now)
+        .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewContainerStatus().withName(container.getName()).withImage(container.getImage()).withReady(true)
+        .withStarted(true).withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning()
+        .endState().endContainerStatus().endStatus().build());
   }
 
   /** The manifest of a model pod, as its controller (or a person) would create it. */
@@ -104,7 +140,7 @@ public final class Topology {
     return b.withNewSpec().withNodeName(m.node()).withRestartPolicy(m.bare() ? "Never" : "Always")
         .withContainers(new ContainerBuilder().withName(vllm ? "vllm" : "sglang")
             .withImage(vllm ? "vllm/vllm-openai:v0.10.1" : "lmsysorg/sglang:v0.4.10").withArgs(args)
-            .addNewPort().withName("http").withContainerPort(MODEL_PORT).endPort()
+            .addNewPort().withName("http").withContainerPort(MODEL_PORT).withProtocol("TCP").endPort()
             .withNewResources().addToLimits("nvidia.com/gpu", new Quantity("1")).endResources().build())
         .endSpec().build();
   }
@@ -114,7 +150,7 @@ public final class Topology {
         .withName(DCGM_APP).withUid(UUID.randomUUID().toString()).addToLabels("app", DCGM_APP).endMetadata()
         .withNewSpec().withNewSelector().addToMatchLabels("app", DCGM_APP).endSelector().withNewTemplate()
         .withNewMetadata().addToLabels("app", DCGM_APP).endMetadata().withNewSpec().addNewContainer()
-        .withName(DCGM_APP).withImage("nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04").endContainer()
+        .withName(DCGM_APP).withImage(DCGM_IMAGE).endContainer()
         .endSpec().endTemplate().endSpec().build()).create();
     Map<String, String> pods = new java.util.LinkedHashMap<>();
     for (String node : nodes) {
@@ -122,8 +158,9 @@ public final class Topology {
       client.pods().inNamespace(GPU_NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
           .withUid(UUID.randomUUID().toString()).addToLabels("app", DCGM_APP)
           .withOwnerReferences(owner("apps/v1", "DaemonSet", DCGM_APP, ds.getMetadata().getUid())).endMetadata()
-          .withNewSpec().withNodeName(node).addNewContainer().withName(DCGM_APP).addNewPort().withName("metrics")
-          .withContainerPort(9400).endPort().endContainer().endSpec().build()).create();
+          .withNewSpec().withNodeName(node).addNewContainer().withName(DCGM_APP).withImage(DCGM_IMAGE)
+          .addNewPort().withName("metrics")
+          .withContainerPort(9400).withProtocol("TCP").endPort().endContainer().endSpec().build()).create();
       pods.put(node, name);
     }
     return pods;

@@ -24,15 +24,21 @@ class LabOptionsTest {
 
   @Test
   void commandLineOptions() {
-    LabOptions o = LabMain.parse(new String[] {"h200", "--scrape=15s", "--time-scale=1", "--rules=rules",
+    LabOptions o = LabMain.parse(new String[] {"h200", "--scrape=15s", "--time-scale=1",
+        "--rules=src/test/resources/lab-rules",
         "--chunked-prefill=deepseek-r1-7b:off"});
     assertThat(o.profile().name()).isEqualTo("h200");
     assertThat(o.profile().scrapeInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(o.profile().ruleForScale()).isEqualTo(1.0);
     assertThat(o.profile().timeScale()).isEqualTo(1.0);
-    assertThat(o.rulesDirectory()).contains(Path.of("rules"));
+    assertThat(o.rulesDirectory()).contains(Path.of("src/test/resources/lab-rules"));
     assertThat(o.profile().model(LabProfile.DEEPSEEK).chunkedPrefill()).isFalse();
     assertThatThrownBy(() -> LabMain.parse(new String[] {"--nope"})).hasMessageContaining("--scrape=");
+    assertThatThrownBy(() -> LabMain.parse(new String[] {"--rules=../no-such-rules"}))
+        .as("a missing rules directory is refused before anything starts, saying where it was looked for")
+        .hasMessageContaining("--rules=../no-such-rules: no such directory")
+        .hasMessageContaining(Path.of("").toAbsolutePath().toString())
+        .hasMessageContaining("--rules=rules");
     assertThatThrownBy(() -> LabProfile.named("a100")).hasMessageContaining("expected one of: gb10, h200");
   }
 

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Probe;
 import run.tokenlabs.chaos.api.ProbeException;
@@ -129,13 +130,29 @@ public final class KubernetesProbes {
 
   /** Events of a namespace newer than {@code within}, oldest first. */
   public List<ClusterEvent> recentEvents(String namespace, Duration within) {
+    return recentEvents(namespace, within, event -> true);
+  }
+
+  /**
+   * Events about one object ({@code kind} as in its manifest, e.g. {@code Pod}, {@code ReplicaSet})
+   * newer than {@code within}, oldest first: what the cluster recorded about it (Killing,
+   * SuccessfulCreate, BackOff), for a finding to cite.
+   */
+  public List<ClusterEvent> recentEvents(String namespace, String kind, String name, Duration within) {
+    // Filtered here rather than by a field selector: some API servers (fabric8's mock) ignore or
+    // mismatch involvedObject selectors, and a namespace's events are few.
+    return recentEvents(namespace, within, event -> event.getInvolvedObject() != null
+        && kind.equals(event.getInvolvedObject().getKind()) && name.equals(event.getInvolvedObject().getName()));
+  }
+
+  private List<ClusterEvent> recentEvents(String namespace, Duration within, Predicate<Event> about) {
     Instant cutoff = clock.instant().minus(within);
     List<Event> events = call("list Events in " + namespace,
         () -> client.v1().events().inNamespace(namespace).list().getItems());
     List<ClusterEvent> recent = new ArrayList<>();
     for (Event event : events) {
       Instant time = eventTime(event);
-      if (time != null && !time.isBefore(cutoff)) {
+      if (time != null && !time.isBefore(cutoff) && about.test(event)) {
         recent.add(new ClusterEvent(time, orEmpty(event.getType()), orEmpty(event.getReason()),
             event.getInvolvedObject() == null ? "" : event.getInvolvedObject().getKind() + "/"
                 + event.getInvolvedObject().getName(),

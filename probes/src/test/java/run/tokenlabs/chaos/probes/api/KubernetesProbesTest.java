@@ -28,6 +28,7 @@ class KubernetesProbesTest {
   @BeforeEach
   void seed() {
     client.pods().inNamespace("token-labs").delete();
+    client.v1().events().inNamespace("token-labs").delete();
     probes = KubernetesProbes.using(client).pollingEvery(Duration.ofMillis(50));
     create(pod("deepseek-r1-7b-vllm-leader", "deepseek-r1-7b", true, null, "Never"));
     create(pod("llama-3-1-8b-7d9f-abcde", "llama-3-1-8b", true, "ReplicaSet", null));
@@ -149,10 +150,31 @@ class KubernetesProbesTest {
     assertThat(events.get(0).object()).isEqualTo("Pod/deepseek-r1-7b-vllm-leader");
   }
 
+  @Test
+  @DisplayName("the recent events of one object leave out other objects' and old ones, oldest first")
+  void recentEventsOfOneObject() {
+    Instant now = Instant.now();
+    createEvent("rs-old", now.minus(Duration.ofHours(2)), "SuccessfulCreate", "ReplicaSet", "llama-3-1-8b-7d9f");
+    createEvent("pod-killing", now.minusSeconds(6), "Killing", "Pod", "llama-3-1-8b-7d9f-abcde");
+    createEvent("rs-new", now.minusSeconds(5), "SuccessfulCreate", "ReplicaSet", "llama-3-1-8b-7d9f");
+    createEvent("rs-newer", now.minusSeconds(4), "SuccessfulDelete", "ReplicaSet", "llama-3-1-8b-7d9f");
+    createEvent("same-name-other-kind", now.minusSeconds(3), "ScalingReplicaSet", "Deployment", "llama-3-1-8b-7d9f");
+
+    List<ClusterEvent> events = probes.recentEvents("token-labs", "ReplicaSet", "llama-3-1-8b-7d9f",
+        Duration.ofMinutes(10));
+
+    assertThat(events).extracting(ClusterEvent::reason).containsExactly("SuccessfulCreate", "SuccessfulDelete");
+    assertThat(events).extracting(ClusterEvent::object).containsOnly("ReplicaSet/llama-3-1-8b-7d9f");
+  }
+
   private static void createEvent(String name, Instant at, String reason) {
+    createEvent(name, at, reason, "Pod", "deepseek-r1-7b-vllm-leader");
+  }
+
+  private static void createEvent(String name, Instant at, String reason, String kind, String object) {
     client.v1().events().inNamespace("token-labs").resource(new EventBuilder().withNewMetadata().withName(name)
         .withNamespace("token-labs").endMetadata().withReason(reason).withType("Normal").withMessage(reason + " it")
-        .withLastTimestamp(at.toString()).withNewInvolvedObject().withKind("Pod")
-        .withName("deepseek-r1-7b-vllm-leader").endInvolvedObject().build()).create();
+        .withLastTimestamp(at.toString()).withNewInvolvedObject().withKind(kind)
+        .withName(object).endInvolvedObject().build()).create();
   }
 }

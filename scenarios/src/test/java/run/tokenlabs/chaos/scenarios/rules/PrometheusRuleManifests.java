@@ -21,10 +21,11 @@ import java.util.stream.Stream;
  * PrometheusRule}) and turns them into the plain rule files that {@code prometheus} and {@code
  * promtool} read: the manifest's {@code spec.groups}, unchanged, under a top-level {@code groups}.
  *
- * <p>The manifests in {@code rules/} are what a cluster applies; promtool knows nothing of CRDs, so
- * the rule tests run on what this class extracts. A file may hold several YAML documents; every
- * document must be a PrometheusRule, and their groups are concatenated in order. Stateless and
- * thread-safe.
+ * <p>The manifests in {@code rules/} are what a cluster applies and the lab loads; they are generated
+ * ({@code rules/generate-manifests.sh}) from the plain rule files in {@code rules/prometheus/}, which
+ * promtool reads as they are. This class reads both sides, so a test can check that they agree. A
+ * manifest file may hold several YAML documents; every document must be a PrometheusRule, and their
+ * groups are concatenated in order. Stateless and thread-safe.
  */
 public final class PrometheusRuleManifests {
   static final String API_VERSION = "monitoring.coreos.com/v1";
@@ -84,6 +85,52 @@ public final class PrometheusRuleManifests {
     } catch (IOException e) {
       throw new UncheckedIOException("could not list " + rulesDir, e);
     }
+  }
+
+  /** Where the plain rule files, the source of the manifests, live inside the rules directory. */
+  public static final String SOURCES = "prometheus";
+  /** The suffix of a plain rule file there. */
+  public static final String SOURCE_SUFFIX = ".rules.yml";
+
+  /** The plain rule files ({@code prometheus/*.rules.yml}) of {@code rulesDir}, in name order. */
+  public static List<Path> sourcesIn(Path rulesDir) {
+    Path dir = rulesDir.resolve(SOURCES);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("Rules directory " + rulesDir + " has no " + SOURCES + "/ directory of "
+          + "plain rule files (*" + SOURCE_SUFFIX + "), the source of its manifests");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(SOURCE_SUFFIX)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list " + dir, e);
+    }
+  }
+
+  /** The manifest generated from the plain rule file {@code source}: {@code rules/<name>.yaml}. */
+  public static Path manifestOf(Path source) {
+    String file = source.getFileName().toString();
+    String name = file.substring(0, file.length() - SOURCE_SUFFIX.length());
+    return source.toAbsolutePath().getParent().getParent().resolve(name + ".yaml");
+  }
+
+  /** The top-level {@code groups} of a plain rule file. */
+  public static JsonNode plainGroupsOf(Path source) {
+    try {
+      JsonNode groups = YAML.readTree(source.toFile()).path("groups");
+      if (!groups.isArray() || groups.isEmpty()) {
+        throw new IllegalArgumentException("Plain rule file " + source + " has no top-level groups list; write "
+            + "groups: [{name: ..., rules: [...]}] as promtool expects");
+      }
+      return groups;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read plain rule file " + source, e);
+    }
+  }
+
+  /** The {@code metadata.name} of the (first) PrometheusRule in {@code manifest}. */
+  public static String nameOf(Path manifest) {
+    List<JsonNode> documents = documentsOf(manifest);
+    return documents.isEmpty() ? "" : documents.get(0).path("metadata").path("name").asText("");
   }
 
   /** The {@code spec.groups} of every document in {@code manifest}, concatenated. */

@@ -139,6 +139,57 @@ class PrometheusRuleManifestsTest {
     assertThat(Files.readString(out.resolve("b.yaml"))).startsWith("groups:");
   }
 
+  @Test
+  @DisplayName("rules/: every plain rule file has its generated manifest, with the same groups and its name")
+  void repositoryManifestsAgreeWithTheirSources() {
+    Path rules = RulesDirectory.locate();
+    List<Path> sources = PrometheusRuleManifests.sourcesIn(rules);
+
+    assertThat(sources).as("plain rule files in %s/prometheus", rules).isNotEmpty();
+    for (Path source : sources) {
+      Path manifest = PrometheusRuleManifests.manifestOf(source);
+      String fix = "run rules/generate-manifests.sh after editing " + rules.relativize(source);
+      assertThat(manifest).as("the manifest of %s; %s", source, fix).isRegularFile();
+      assertThat(PrometheusRuleManifests.groupsOf(manifest))
+          .as("spec.groups of %s against the groups of %s; %s", manifest, source, fix)
+          .isEqualTo(PrometheusRuleManifests.plainGroupsOf(source));
+      assertThat(PrometheusRuleManifests.nameOf(manifest)).as("metadata.name of %s", manifest)
+          .isEqualTo(manifest.getFileName().toString().replace(".yaml", ""));
+    }
+  }
+
+  @Test
+  @DisplayName("rules/: no manifest without a source (it would be lost at the next generation)")
+  void repositoryManifestsAllHaveSources() {
+    Path rules = RulesDirectory.locate();
+    List<Path> generated = PrometheusRuleManifests.sourcesIn(rules).stream().map(PrometheusRuleManifests::manifestOf)
+        .toList();
+
+    assertThat(PrometheusRuleManifests.manifestsIn(rules)).map(p -> p.toAbsolutePath().normalize())
+        .as("manifests in %s; write each as prometheus/<name>.rules.yml and run rules/generate-manifests.sh", rules)
+        .containsExactlyInAnyOrderElementsOf(generated.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+  }
+
+  @Test
+  @DisplayName("a manifest whose groups differ from its source's is told apart (the agreement check can fail)")
+  void differingGroupsAreSeen() throws IOException {
+    Files.createDirectories(dir.resolve("prometheus"));
+    Path source = Files.writeString(dir.resolve("prometheus/example.rules.yml"), """
+        groups:
+          - name: example
+            rules:
+              - record: example:ratio:rate5m
+                expr: sum(rate(a[5m])) / sum(rate(b[5m]))
+        """);
+    write("example.yaml", MANIFEST);
+
+    assertThat(PrometheusRuleManifests.sourcesIn(dir)).containsExactly(source);
+    assertThat(PrometheusRuleManifests.manifestOf(source)).isEqualTo(dir.resolve("example.yaml").toAbsolutePath());
+    assertThat(PrometheusRuleManifests.groupsOf(dir.resolve("example.yaml")))
+        .isNotEqualTo(PrometheusRuleManifests.plainGroupsOf(source));
+    assertThat(PrometheusRuleManifests.nameOf(dir.resolve("example.yaml"))).isEqualTo("example");
+  }
+
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
   }

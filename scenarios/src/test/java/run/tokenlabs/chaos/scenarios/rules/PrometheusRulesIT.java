@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rules in {@code rules/}: every PrometheusRule manifest is extracted to a plain rule file,
- * checked by {@code promtool check rules} and exercised by the promtool unit tests in {@code
- * rules/tests/}; and every alert has such a test that makes it fire and one that keeps it silent.
+ * The rules in {@code rules/}: the plain rule files in {@code rules/prometheus/} pass {@code promtool
+ * check rules}, and so do the manifests generated from them; {@code promtool test rules
+ * tests/*.test.yml} passes when run in {@code rules/} exactly as a person runs it from a checkout; and
+ * every alert has a test that makes it fire and one that keeps it silent.
  *
  * <p>The rules directory comes from the system property {@code tokenlabs.rules.dir} (set by
- * scenarios/pom.xml); the extracted files go to {@code tokenlabs.rules.work} when set (so they can be
- * re-run by hand, see rules/README.md), else to a temporary directory.
+ * scenarios/pom.xml), else {@code ../rules} or {@code rules}.
  */
 class PrometheusRulesIT {
   private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(3);
@@ -36,48 +35,53 @@ class PrometheusRulesIT {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   @TempDir
-  static Path fallbackWorkDir;
+  static Path extractedDir;
 
   private static Path rulesDir;
-  private static Path workDir;
-  private static List<Path> extracted;
+  private static List<Path> sources;
   private static Promtool promtool;
 
   @BeforeAll
-  static void extractManifestsNextToTheTests() throws IOException {
+  static void locate() {
     rulesDir = RulesDirectory.locate();
     promtool = Promtool.locate(PROMTOOL_TIMEOUT);
-    workDir = workDirectory();
-    extracted = PrometheusRuleManifests.extractDirectory(rulesDir, workDir);
-    try (Stream<Path> files = Files.list(rulesDir.resolve("tests"))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.copy(f, workDir.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
+    sources = PrometheusRuleManifests.sourcesIn(rulesDir);
   }
 
   @Test
-  @DisplayName("every manifest in rules/ extracts to a rule file that promtool check rules accepts")
-  void manifestsPassPromtoolCheck() {
-    assertThat(extracted).as("PrometheusRule manifests in %s", rulesDir).isNotEmpty();
-    List<Path> ruleFiles = new ArrayList<>(extracted);
-    ruleFiles.addAll(filesIn(workDir, ".rules.yml"));
+  @DisplayName("every plain rule file (and every rule file of the tests) passes promtool check rules")
+  void sourcesPassPromtoolCheck() {
+    assertThat(sources).as("plain rule files in %s/prometheus", rulesDir).isNotEmpty();
+    List<Path> ruleFiles = new ArrayList<>(sources);
+    ruleFiles.addAll(filesIn(rulesDir.resolve("tests"), ".rules.yml"));
 
-    Promtool.Result result = promtool.checkRules(workDir, ruleFiles);
+    Promtool.Result result = promtool.checkRules(rulesDir, ruleFiles);
 
     assertThat(result.succeeded()).as("promtool check rules failed:\n%s", result.describe()).isTrue();
   }
 
   @Test
-  @DisplayName("the promtool unit tests in rules/tests pass")
+  @DisplayName("the manifests' spec.groups, extracted, pass promtool check rules too")
+  void manifestsPassPromtoolCheck() {
+    List<Path> extracted = PrometheusRuleManifests.extractDirectory(rulesDir, extractedDir);
+    assertThat(extracted).as("PrometheusRule manifests in %s", rulesDir).isNotEmpty();
+
+    Promtool.Result result = promtool.checkRules(extractedDir, extracted);
+
+    assertThat(result.succeeded()).as("promtool check rules failed:\n%s", result.describe()).isTrue();
+  }
+
+  @Test
+  @DisplayName("cd rules && promtool test rules tests/*.test.yml passes, run as is from the checkout")
   void promtoolUnitTestsPass() {
-    List<Path> tests = filesIn(workDir, ".test.yml");
+    List<Path> tests = filesIn(rulesDir.resolve("tests"), ".test.yml").stream()
+        .map(f -> rulesDir.relativize(f)).toList();
     assertThat(tests).as("promtool test files (*.test.yml) in %s", rulesDir.resolve("tests")).isNotEmpty();
 
-    Promtool.Result result = promtool.testRules(workDir, tests);
+    Promtool.Result result = promtool.testRules(rulesDir, tests);
 
-    assertThat(result.succeeded()).as("promtool test rules failed (extracted rules and tests are in %s):\n%s",
-        workDir, result.describe()).isTrue();
+    assertThat(result.succeeded()).as("promtool test rules failed (run in %s):\n%s", rulesDir, result.describe())
+        .isTrue();
   }
 
   @Test
@@ -140,22 +144,6 @@ class PrometheusRulesIT {
     assertThat(problems).as("alerts missing required fields").isEmpty();
   }
 
-  private static Path workDirectory() throws IOException {
-    String configured = System.getProperty("tokenlabs.rules.work");
-    if (configured == null || configured.isBlank()) {
-      return fallbackWorkDir;
-    }
-    Path dir = Path.of(configured);
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> old = Files.list(dir)) {
-        for (Path f : old.filter(Files::isRegularFile).toList()) {
-          Files.delete(f);
-        }
-      }
-    }
-    return Files.createDirectories(dir);
-  }
-
   private static List<Path> filesIn(Path dir, String suffix) {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
@@ -171,13 +159,13 @@ class PrometheusRulesIT {
         names.add(rule.path("alert").asText());
       }
     }
-    assertThat(names).as("alerts in the manifests of %s", rulesDir).isNotEmpty();
+    assertThat(names).as("alerts in the plain rule files of %s", rulesDir.resolve("prometheus")).isNotEmpty();
     return names;
   }
 
   private static List<JsonNode> rules() throws IOException {
     List<JsonNode> rules = new ArrayList<>();
-    for (Path file : extracted) {
+    for (Path file : sources) {
       for (JsonNode group : YAML.readTree(file.toFile()).path("groups")) {
         group.path("rules").forEach(rules::add);
       }
@@ -187,7 +175,7 @@ class PrometheusRulesIT {
 
   private static List<JsonNode> promtoolTests() throws IOException {
     List<JsonNode> tests = new ArrayList<>();
-    for (Path file : filesIn(workDir, ".test.yml")) {
+    for (Path file : filesIn(rulesDir.resolve("tests"), ".test.yml")) {
       YAML.readTree(file.toFile()).path("tests").forEach(tests::add);
     }
     return tests;

@@ -1,0 +1,73 @@
+package run.tokenlabs.chaos.lab.api;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code kubectl} binary run against a lab's kubeconfig, with a discovery cache of its own
+ * (so no run reads another lab's documents): one command at a time, or a long one (a watch) whose
+ * output is read while it runs.
+ */
+final class Kubectl {
+  /** What one run printed (stdout and stderr interleaved) and its exit code. */
+  record Result(int exitCode, String output) {}
+
+  private record Output(Process process, Path file) {}
+
+  private final Path kubeconfig;
+  private final Path workDir;
+  private final List<Output> outputs = new CopyOnWriteArrayList<>();
+
+  Kubectl(Path kubeconfig, Path workDir) {
+    this.kubeconfig = kubeconfig;
+    this.workDir = workDir;
+  }
+
+  /** Whether a kubectl is on PATH. */
+  static boolean installed() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (new File(dir, "kubectl").canExecute()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs {@code kubectl ARGS} to its end (at most 60 s, then it is killed and the test fails). */
+  Result run(String... args) throws IOException, InterruptedException {
+    Process p = start(args);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not end within 60 s; printed:\n"
+          + Files.readString(output(p)));
+    }
+    return new Result(p.exitValue(), Files.readString(output(p), StandardCharsets.UTF_8));
+  }
+
+  /** Starts {@code kubectl ARGS}; its output goes to {@link #output(Process)}. */
+  Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", workDir.resolve("cache").toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(workDir, "kubectl-", ".out");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    outputs.add(new Output(p, out));
+    return p;
+  }
+
+  /** The file a started kubectl writes to. */
+  Path output(Process p) {
+    return outputs.stream().filter(o -> o.process() == p).findFirst().orElseThrow().file();
+  }
+}
