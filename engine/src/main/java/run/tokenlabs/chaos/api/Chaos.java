@@ -1,12 +1,16 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.spi.Fault;
 
 /**
  * The experiment's handle on the engine, injected as a test-method parameter: inject faults,
  * start guards, record findings and key numbers. Everything it does is journaled.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Chaos {
 
   /**

@@ -1,5 +1,7 @@
 package run.tokenlabs.chaos.faults;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
@@ -24,6 +27,7 @@ import run.tokenlabs.chaos.api.spi.Rollback;
  * captured manifest; a controller-managed pod is left to its controller, and the rollback waits
  * until as many matching pods are Ready as before.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ForceDeletePodFault implements Fault {
   private final String namespace;
   private final String selector;

@@ -1,10 +1,13 @@
 package run.tokenlabs.chaos.faults;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Target;
@@ -15,6 +18,7 @@ import run.tokenlabs.chaos.api.spi.RollbackHandler;
  * Undoes {@link ForceDeletePodFault}. Idempotent: a bare pod that is already back is left alone; a
  * terminating one is awaited before the new one is created; for a managed pod it only waits.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class RecreatePodRollbackHandler implements RollbackHandler {
   static final String KIND = "kubernetes.recreate-pod";
   static final String NAMESPACE = "namespace";

@@ -1,5 +1,8 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.SafetyLabels;
 import run.tokenlabs.chaos.api.Target;
 
@@ -11,6 +14,7 @@ import run.tokenlabs.chaos.api.Target;
  * (JUnit store, shutdown hook, pending-rollback file) and only then calls {@link #act}. In dry-run
  * mode only {@link #description()} and {@link #prepare} run.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Fault {
 
   /** What the fault does, e.g. "force-delete pod token-labs/deepseek (grace period 0)". */

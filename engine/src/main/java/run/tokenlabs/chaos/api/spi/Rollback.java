@@ -1,7 +1,10 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The undo of a fault, as data: a {@code kind} that names its {@link RollbackHandler} and the state
@@ -16,6 +19,7 @@ import java.util.Objects;
  * @param description what the undo does, for logs and reports
  * @param state what the handler needs (e.g. the captured pod manifest)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Rollback(String kind, String description, Map<String, String> state) {
   public Rollback {
     Objects.requireNonNull(kind, "kind");

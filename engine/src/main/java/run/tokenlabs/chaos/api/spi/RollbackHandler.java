@@ -1,6 +1,9 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Target;
 
 /**
@@ -10,6 +13,7 @@ import run.tokenlabs.chaos.api.Target;
  * <p>{@link #undo} must be idempotent: it may run twice (a shutdown hook racing the normal path,
  * a crash between undo and the record of it) and must then do nothing harmful.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface RollbackHandler {
 
   /** The kind it handles, e.g. {@code kubernetes.recreate-pod}. */
