@@ -70,6 +70,7 @@ public final class AllureChaosListener implements ChaosListener {
   }
 
   private void finished(RunFinished event) {
+    DisabledExperimentSteps.forget(event.runId());
     Path file = journal;
     if (file == null) {
       LOG.warning("Run " + event.runId() + " finished, but no RunStarted named its journal file: no summary page. "

@@ -43,7 +43,8 @@ import run.tokenlabs.chaos.api.event.VerdictReached;
  * JUnit condition, before the test starts) wait and are written, in order, once it has. Each event
  * becomes one finished step, so nothing is left open if the test ends abruptly. Without a running
  * Allure test case (plain {@code mvn verify}, engine tests, an experiment disabled as BLOCKED, which
- * allure-junit5 reports as skipped with its reason) it writes nothing.
+ * allure-junit5 reports as skipped with its reason) it writes nothing itself; the steps of an
+ * experiment JUnit disabled are added to its skipped result by {@link DisabledExperimentSteps}.
  */
 final class AllureSteps {
   static final String EPIC = "Game day";
@@ -86,7 +87,9 @@ final class AllureSteps {
     waiting.add(event);
     Optional<String> testCase = lifecycle.getCurrentTestCase();
     if (testCase.isEmpty()) {
-      if (!(event instanceof VerdictReached)) {
+      if (event instanceof VerdictReached) {
+        DisabledExperimentSteps.keep(waiting); // JUnit never started it: allure-junit5 writes its result next
+      } else {
         waitingForTestCase.put(experiment, waiting);
       }
       return List.of();
@@ -101,8 +104,7 @@ final class AllureSteps {
     if (event instanceof ExperimentStarted e) {
       started(testCase, e);
     } else if (event instanceof CapabilityChecked e) {
-      step(testCase, e, "Capability: " + e.capability(), e.present() ? Status.PASSED : Status.SKIPPED, e.reason(),
-          List.of(param("present", String.valueOf(e.present())), param("reason", e.reason())));
+      lifecycle.stopStep(start(testCase, e, capabilityStep(e)));
     } else if (event instanceof HypothesisChecked e) {
       hypothesis(testCase, e);
     } else if (event instanceof FaultPrepared e) {
@@ -129,11 +131,34 @@ final class AllureSteps {
   }
 
   private void started(String testCase, ExperimentStarted event) {
-    lifecycle.updateTestCase(testCase, test -> {
-      test.getLabels().add(label("epic", EPIC));
-      test.getLabels().add(label("feature", event.id()));
-      test.getLabels().add(label("story", event.title()));
-    });
+    lifecycle.updateTestCase(testCase, test -> test.getLabels().addAll(labels(event)));
+  }
+
+  /** The labels that file an experiment under the game day: epic, its id as feature, its title as story. */
+  static List<Label> labels(ExperimentStarted event) {
+    return List.of(label("epic", EPIC), label("feature", event.id()), label("story", event.title()));
+  }
+
+  static StepResult capabilityStep(CapabilityChecked event) {
+    return stepResult(event, "Capability: " + event.capability(), event.present() ? Status.PASSED : Status.SKIPPED,
+        event.reason(), List.of(param("present", String.valueOf(event.present())), param("reason", event.reason())));
+  }
+
+  static StepResult verdictStep(VerdictReached event) {
+    Verdict verdict = event.verdict();
+    Status status = switch (verdict) {
+      case HELD -> Status.PASSED;
+      case DEVIATED -> Status.FAILED;
+      case ERROR -> Status.BROKEN;
+      case ABORTED, BLOCKED -> Status.SKIPPED;
+    };
+    return stepResult(event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, event.message()),
+        List.of());
+  }
+
+  /** The label to filter results by verdict. */
+  static Label tag(VerdictReached event) {
+    return label("tag", event.verdict().name());
   }
 
   private void hypothesis(String testCase, HypothesisChecked event) {
@@ -203,19 +228,12 @@ final class AllureSteps {
 
   /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
   private void verdict(String testCase, VerdictReached event) {
-    Verdict verdict = event.verdict();
-    Status status = switch (verdict) {
-      case HELD -> Status.PASSED;
-      case DEVIATED -> Status.FAILED;
-      case ERROR -> Status.BROKEN;
-      case ABORTED, BLOCKED -> Status.SKIPPED;
-    };
-    step(testCase, event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, event.message()), List.of());
+    lifecycle.stopStep(start(testCase, event, verdictStep(event)));
     List<List<String>> rows = keyNumbersByExperiment.remove(event.experiment());
     if (rows != null && !rows.isEmpty()) {
       attachToTestCase(testCase, "Key numbers", "text/csv", ".csv", csv(rows));
     }
-    lifecycle.updateTestCase(testCase, test -> test.getLabels().add(label("tag", verdict.name())));
+    lifecycle.updateTestCase(testCase, test -> test.getLabels().add(tag(event)));
     testCaseByExperiment.remove(event.experiment(), testCase);
   }
 
@@ -225,14 +243,26 @@ final class AllureSteps {
 
   /** Starts a step under the test case (explicit parent: safe from any thread); the caller stops it. */
   private String start(String testCase, ChaosEvent event, String name, Status status, String message, List<Parameter> params) {
+    return start(testCase, event, stepResult(event, name, status, message, params));
+  }
+
+  private String start(String testCase, ChaosEvent event, StepResult step) {
     String uuid = UUID.randomUUID().toString();
-    StepResult step = new StepResult().setName(name).setStatus(status).setParameters(new ArrayList<>(params));
-    if (message != null && !message.isEmpty()) {
-      step.setStatusDetails(new StatusDetails().setMessage(message));
-    }
     lifecycle.startStep(testCase, uuid, step);
     lifecycle.updateStep(uuid, s -> s.setStart(event.at().toEpochMilli()));
     return uuid;
+  }
+
+  /** A finished step at the event's time; the lifecycle sets its own start and stop when it runs it. */
+  private static StepResult stepResult(ChaosEvent event, String name, Status status, String message,
+                                       List<Parameter> params) {
+    long at = event.at().toEpochMilli();
+    StepResult step = new StepResult().setName(name).setStatus(status).setParameters(new ArrayList<>(params))
+        .setStart(at).setStop(at);
+    if (message != null && !message.isEmpty()) {
+      step.setStatusDetails(new StatusDetails().setMessage(message));
+    }
+    return step;
   }
 
   /** Attaches to the step this thread just started (AllureLifecycle attaches to the thread's current step). */

@@ -88,7 +88,8 @@ class AllureJunitPlatformTest {
   }
 
   @Test
-  @DisplayName("a BLOCKED experiment (disabled by its capability condition) is a skipped result with its reason")
+  @DisplayName("a BLOCKED experiment (disabled by its capability condition) is a skipped result with its reason, "
+      + "filed under the game day with its capability and verdict steps")
   void blockedIsSkippedWithItsReason() throws Exception {
     run(BlockedExperiment.class);
 
@@ -98,6 +99,12 @@ class AllureJunitPlatformTest {
     String reason = result.at("/statusDetails/message").asText();
     assertThat(reason).isEqualTo(BlockedExperiment.REASON);
     assertThat(reason).as("the categories.json entry for BLOCKED matches it").matches("(?s)BLOCKED: .*");
+    List<String> steps = new ArrayList<>();
+    result.get("steps").forEach(s -> steps.add(s.get("name").asText() + " [" + s.get("status").asText() + "]"));
+    assertThat(steps).containsExactly("Capability: NVLink metrics [skipped]", "Verdict: ⛔ BLOCKED [skipped]");
+    List<String> labels = new ArrayList<>();
+    result.get("labels").forEach(l -> labels.add(l.get("name").asText() + "=" + l.get("value").asText()));
+    assertThat(labels).contains("epic=Game day", "feature=FX-2", "story=Fixture experiment", "tag=BLOCKED");
   }
 
   private JsonNode onlyTestResult() throws IOException {
