@@ -76,7 +76,7 @@ final class ExperimentRun implements Chaos {
     }
     boolean dryRun = run.config.dryRun();
     journal((at, runId, experiment) -> new FaultPrepared(at, runId, experiment, fault.description(),
-        rollback.description(), List.copyOf(fault.namespaces()), dryRun));
+        rollback.description(), fault.namespaces().stream().sorted().toList(), dryRun));
     if (dryRun) {
       LOG.info(() -> "[chaos dry-run] " + name + ": would inject '" + fault.description() + "', rollback: '"
           + rollback.description() + "'. Nothing was done.");
