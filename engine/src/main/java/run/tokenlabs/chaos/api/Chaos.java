@@ -1,12 +1,16 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.spi.Fault;
 
 /**
  * The experiment's handle on the engine, injected as a test-method parameter: inject faults,
  * start guards, record findings and key numbers. Everything it does is journaled.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Chaos {
 
   /**
@@ -24,17 +28,7 @@ public interface Chaos {
   /** Records a key number. */
   void record(KeyNumber keyNumber);
 
-  /** Records a finding. Positional form, kept only until every caller uses {@link #record(Finding)}. */
-  @Deprecated(forRemoval = true)
-  default void finding(String title, String statement, String evidence) {
-    record(new Finding(title, statement, evidence));
-  }
 
-  /** Records a key number. Positional form, kept only until every caller uses {@link #record(KeyNumber)}. */
-  @Deprecated(forRemoval = true)
-  default void keyNumber(String name, double value, String unit, String note) {
-    record(new KeyNumber(name, value, unit, note));
-  }
 
   /** Journals a piece of evidence (PromQL and result, a percentile table) under a name. */
   void evidence(String name, String content);

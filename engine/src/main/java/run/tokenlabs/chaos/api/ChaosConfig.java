@@ -1,5 +1,7 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The run's configuration, from {@code tokenlabs-chaos.yaml} (path in system property
@@ -30,6 +33,7 @@ import java.util.Optional;
  * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
  * @param source the configuration file, if one was read
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
@@ -76,6 +80,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param basicAuthPasswordEnv environment variable holding the basic-auth password
    * @param caFile PEM CA to trust
    */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record PrometheusSettings(Optional<URI> url, Optional<Path> bearerTokenFile, Optional<String> bearerTokenEnv,
                                    Optional<String> basicAuthUser, Optional<String> basicAuthPasswordEnv,
                                    Optional<Path> caFile) {
@@ -118,6 +123,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param context the kube context to use on a cluster (empty: the kubeconfig's current context)
    * @param allowedContexts the contexts a cluster run may use; the one in use must be listed
    */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record KubernetesSettings(Optional<String> context, List<String> allowedContexts) {
     public KubernetesSettings {
       Objects.requireNonNull(context, "context");
@@ -132,6 +138,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param models model name to base URL of a model server
    * @param dcgmExporters DCGM exporter metrics URLs
    */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record EndpointSettings(Optional<URI> gateway, Map<String, URI> models, List<URI> dcgmExporters) {
     public EndpointSettings {
       Objects.requireNonNull(gateway, "gateway");

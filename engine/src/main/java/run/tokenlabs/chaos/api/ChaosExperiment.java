@@ -1,13 +1,17 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtendWith;
-import run.tokenlabs.chaos.engine.ChaosExtension;
+import run.tokenlabs.chaos.engine.ChaosLifecycleExtension;
+import run.tokenlabs.chaos.engine.ChaosParameterResolver;
 
 /**
  * Makes a JUnit class (or one test method) a chaos experiment: the engine checks the steady state
@@ -20,7 +24,8 @@ import run.tokenlabs.chaos.engine.ChaosExtension;
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
-@ExtendWith(ChaosExtension.class)
+@ExtendWith({ChaosLifecycleExtension.class, ChaosParameterResolver.class})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface ChaosExperiment {
 
   /** The id of the game-day task it reproduces, e.g. {@code LLMD-3}. */

@@ -1,7 +1,10 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A check watched while a fault is active. The first breach halts the experiment at once: the
@@ -13,6 +16,7 @@ import java.util.Objects;
  * @param check the probe and tolerance
  * @param interval how often to read the probe
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Guard(String name, Check<?> check, Duration interval) {
   public Guard {
     Objects.requireNonNull(name, "name");

@@ -1,6 +1,9 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A measurement of the target: a PromQL value, a DCGM field, a vLLM metric, pod readiness, an HTTP
@@ -11,6 +14,7 @@ import java.util.Objects;
  *
  * @param <T> the value type
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Probe<T> {
 
   /** A short name for messages and the journal, e.g. {@code promql: gateway:error_ratio:rate1m}. */
@@ -72,6 +76,7 @@ public interface Probe<T> {
 
   /** The function behind {@link #of(String, ReadingSupplier)}. */
   @FunctionalInterface
+  @API(status = EXPERIMENTAL, since = "0.1")
   interface ReadingSupplier<T> {
     Reading<T> read() throws Exception;
   }

@@ -1,9 +1,12 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * How to reach Prometheus: base URL and optional authentication. Secrets print as {@code ****}.
@@ -14,6 +17,7 @@ import java.util.Optional;
  * @param basicPassword basic-auth password
  * @param caFile PEM file of a custom CA to trust, if present
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record PrometheusEndpoint(URI url, Optional<Secret> bearerToken, Optional<String> basicUser,
                                  Optional<Secret> basicPassword, Optional<Path> caFile) {
   public PrometheusEndpoint {

@@ -1,7 +1,10 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What one probe measurement returned: a value, or an explicit "no data".
@@ -14,6 +17,7 @@ import java.util.Optional;
  *
  * @param <T> the value type
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Reading<T> {
   private final T value;
   private final String noDataReason;

@@ -1,13 +1,17 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtendWith;
 import run.tokenlabs.chaos.api.spi.ExperimentParameterSupplier;
-import run.tokenlabs.chaos.engine.ChaosExtension;
+import run.tokenlabs.chaos.engine.ChaosLifecycleExtension;
+import run.tokenlabs.chaos.engine.ChaosParameterResolver;
 
 /**
  * Marks the method that returns the experiment's {@link Hypothesis}. At most one per class; its
@@ -17,6 +21,7 @@ import run.tokenlabs.chaos.engine.ChaosExtension;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
-@ExtendWith(ChaosExtension.class)
+@ExtendWith({ChaosLifecycleExtension.class, ChaosParameterResolver.class})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface SteadyState {
 }

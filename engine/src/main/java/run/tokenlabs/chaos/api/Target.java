@@ -1,10 +1,13 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 
 /**
@@ -14,6 +17,7 @@ import run.tokenlabs.chaos.api.spi.TargetProvider;
  * <p>Everything that touches the outside comes from here, so an experiment never builds a client
  * or a URL itself and runs unchanged against the lab and a cluster.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Target extends AutoCloseable {
 
   /** E.g. {@code lab (gb10)} or {@code cluster (context prod-gpu)}. */

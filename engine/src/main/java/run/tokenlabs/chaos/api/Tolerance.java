@@ -1,8 +1,11 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * A predicate on a probe reading, with the description that messages show ({@code <= 0.001},
@@ -15,6 +18,7 @@ import java.util.regex.Pattern;
  *
  * @param <T> the value type it accepts
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Tolerance<T> {
 
   /** How the limit reads in messages, e.g. {@code <= 0.001}. */

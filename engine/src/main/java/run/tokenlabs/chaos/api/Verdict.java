@@ -1,8 +1,13 @@
 package run.tokenlabs.chaos.api;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The outcome of one experiment, and how JUnit shows it.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Verdict {
   /** The hypothesis held through fault and recovery. JUnit: passed. */
   HELD,

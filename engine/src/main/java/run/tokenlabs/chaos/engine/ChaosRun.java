@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -18,10 +17,11 @@ import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.event.RollbackSource;
+import run.tokenlabs.chaos.api.event.RunFinished;
+import run.tokenlabs.chaos.api.event.RunStarted;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
-import run.tokenlabs.chaos.engine.RollbackLedger.Source;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
 /**
@@ -103,14 +103,9 @@ final class ChaosRun implements AutoCloseable {
   }
 
   private void journalStart() {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("target", target.name());
-    data.put("profile", config.mavenProfile());
-    data.put("dryRun", config.dryRun());
-    data.put("allowedNamespaces", config.allowedNamespaces());
-    data.put("journal", journal.file().toAbsolutePath().toString());
-    data.put("pendingRollbacks", pendingFile.path().toAbsolutePath().toString());
-    journal.record(EventType.RUN_STARTED, null, data);
+    journal.record((at, id) -> new RunStarted(at, id, null, target.name(), config.mavenProfile(), config.dryRun(),
+        config.allowedNamespaces(), journal.file().toAbsolutePath().toString(),
+        pendingFile.path().toAbsolutePath().toString()));
   }
 
   /** Completes what a run killed earlier (SIGKILL, power loss) left pending, before any experiment. */
@@ -123,7 +118,7 @@ final class ChaosRun implements AutoCloseable {
         continue;
       }
       try {
-        ledger.execute(leftover.rollback(), "recovery of run " + leftover.runId(), Source.RECOVERED_FROM_CRASH,
+        ledger.execute(leftover.rollback(), "recovery of run " + leftover.runId(), RollbackSource.RECOVERED_FROM_CRASH,
             config.recoveryTimeout());
         PendingRollbackFile.markDone(leftover);
       } catch (Exception e) {
@@ -142,10 +137,10 @@ final class ChaosRun implements AutoCloseable {
   }
 
   private void rollBackOnShutdown() {
-    rollBackOutstanding(Source.SHUTDOWN_HOOK);
+    rollBackOutstanding(RollbackSource.SHUTDOWN_HOOK);
   }
 
-  private void rollBackOutstanding(Source source) {
+  private void rollBackOutstanding(RollbackSource source) {
     List<RollbackFailure> failures = ledger.runAll(ledger.outstanding(), source, SHUTDOWN_ROLLBACK_TIMEOUT);
     failures.forEach(f -> LOG.severe(f.describe() + "; it stays in " + pendingFile.path() + " for the next run"));
   }
@@ -153,13 +148,14 @@ final class ChaosRun implements AutoCloseable {
   @Override
   public void close() {
     try {
-      rollBackOutstanding(Source.END_OF_RUN);
-      Map<String, Object> data = new LinkedHashMap<>();
+      rollBackOutstanding(RollbackSource.END_OF_RUN);
+      Map<Verdict, Integer> counted;
       synchronized (verdicts) {
-        data.put("experiments", verdicts.values().stream().mapToInt(Integer::intValue).sum());
-        data.put("verdicts", new LinkedHashMap<>(verdicts));
+        counted = new EnumMap<>(Verdict.class);
+        counted.putAll(verdicts);
       }
-      journal.record(EventType.RUN_FINISHED, null, data);
+      int experiments = counted.values().stream().mapToInt(Integer::intValue).sum();
+      journal.record((at, id) -> new RunFinished(at, id, null, experiments, counted));
       if (ledger.outstanding().isEmpty()) {
         pendingFile.closeAndDelete();
       } else {

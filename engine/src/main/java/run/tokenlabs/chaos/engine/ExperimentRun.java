@@ -1,31 +1,47 @@
 package run.tokenlabs.chaos.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.logging.Logger;
 import org.opentest4j.TestAbortedException;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.Guard;
 import run.tokenlabs.chaos.api.KeyNumber;
+import run.tokenlabs.chaos.api.Probe;
+import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.Reading;
 import run.tokenlabs.chaos.api.Target;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.event.CapabilityChecked;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.EvidenceRecorded;
+import run.tokenlabs.chaos.api.event.FaultActed;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.FindingRecorded;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
+import run.tokenlabs.chaos.api.event.RollbackSource;
+import run.tokenlabs.chaos.api.spi.Capability.Availability;
+import run.tokenlabs.chaos.api.spi.Capability;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
-import run.tokenlabs.chaos.engine.RollbackLedger.Source;
 
 /**
  * One experiment in progress: the {@link Chaos} handle its test body uses, and the state the
  * extension needs around it (rollbacks it registered, guards, the reason it was skipped).
  */
 final class ExperimentRun implements Chaos {
+  private static final Logger LOG = Logger.getLogger(ExperimentRun.class.getName());
   final String name;
   final ChaosRun run;
   final HypothesisEvaluator evaluator;
@@ -37,6 +53,7 @@ final class ExperimentRun implements Chaos {
   private volatile Thread testThread;
   private String skipReason;
   private boolean blocked;
+  private volatile ProbeException notStartable;
 
   ExperimentRun(String name, ChaosRun run, Duration recoveryTimeout) {
     this.name = name;
@@ -62,28 +79,25 @@ final class ExperimentRun implements Chaos {
       throw new FaultException("Could not prepare fault '" + fault.description() + "': " + e.getMessage()
           + "; nothing was changed", e);
     }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("fault", fault.description());
-    data.put("rollback", rollback.description());
-    data.put("namespaces", fault.namespaces());
-    data.put("dryRun", run.config.dryRun());
-    if (run.config.dryRun()) {
-      journal(EventType.FAULT_INJECTED, data);
-      System.out.println("[chaos dry-run] " + name + ": would inject '" + fault.description() + "', rollback: '"
+    boolean dryRun = run.config.dryRun();
+    journal((at, runId, experiment) -> new FaultPrepared(at, runId, experiment, fault.description(),
+        rollback.description(), fault.namespaces().stream().sorted().toList(), dryRun));
+    if (dryRun) {
+      LOG.info(() -> "[chaos dry-run] " + name + ": would inject '" + fault.description() + "', rollback: '"
           + rollback.description() + "'. Nothing was done.");
-      skip("dry run: would inject '" + fault.description() + "' (rollback: '" + rollback.description()
-          + "'); no action taken", false);
+      abort("dry run: would inject '" + fault.description() + "' (rollback: '" + rollback.description()
+          + "'); no action taken");
     }
     synchronized (rollbacks) {
       rollbacks.add(run.ledger.register(rollback, name));
     }
-    journal(EventType.FAULT_INJECTED, data);
     try {
       fault.act(run.target, rollback);
     } catch (Exception e) {
       throw new FaultException("Fault '" + fault.description() + "' failed while acting: " + e.getMessage()
           + "; its rollback runs now", e);
     }
+    journal((at, runId, experiment) -> new FaultActed(at, runId, experiment, fault.description()));
   }
 
   @Override
@@ -102,16 +116,10 @@ final class ExperimentRun implements Chaos {
     if (!breach.compareAndSet(null, tripped)) {
       return;
     }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("guard", guard.name());
-    data.put("check", guard.check().describe());
-    data.put("reading", result.reading() == null ? null : result.reading().toString());
-    data.put("limit", guard.check().tolerance().description());
-    if (result.error() != null) {
-      data.put("error", result.error().getMessage());
-    }
-    journal(EventType.GUARD_BREACHED, data);
-    rollBack(Source.GUARD_HALT);
+    journal((at, runId, experiment) -> new GuardBreached(at, runId, experiment, guard.name(), guard.check().describe(),
+        result.reading() == null ? null : result.reading().toString(), guard.check().tolerance().description(),
+        result.error() == null ? null : String.valueOf(result.error().getMessage())));
+    rollBack(RollbackSource.GUARD_HALT);
     Thread thread = testThread;
     if (thread != null) {
       thread.interrupt();
@@ -134,7 +142,7 @@ final class ExperimentRun implements Chaos {
   }
 
   /** Stops the guards and runs this experiment's rollbacks, newest first. */
-  List<RollbackFailure> rollBack(Source source) {
+  List<RollbackFailure> rollBack(RollbackSource source) {
     List<RollbackLedger.Entry> mine;
     synchronized (rollbacks) {
       mine = List.copyOf(rollbacks);
@@ -154,11 +162,51 @@ final class ExperimentRun implements Chaos {
     }
   }
 
-  /** Ends the experiment as skipped: BLOCKED (capability absent) or ABORTED. */
-  void skip(String reason, boolean capabilityAbsent) {
+  /**
+   * Asks the target for a capability (within the probe timeout) and journals the answer.
+   *
+   * @throws ProbeException when the target cannot be asked: that is an ERROR, not an absence
+   */
+  Availability checkCapability(Capability capability) {
+    Probe<Availability> probe = Probe.of("capability: " + capability.name(),
+        () -> Reading.of(capability.check(run.target)));
+    Availability availability = run.probeReader.read(probe).value().orElseThrow();
+    journal((at, runId, experiment) -> new CapabilityChecked(at, runId, experiment, capability.name(),
+        availability.present(), availability.reason()));
+    return availability;
+  }
+
+  /**
+   * Keeps an error found before the experiment's callbacks run (a JUnit condition may only enable
+   * or disable a test); {@link #throwIfNotStartable()} raises it as the experiment's first step.
+   */
+  void failBeforeStart(ProbeException error) {
+    notStartable = error;
+  }
+
+  /** Fails the experiment before anything is read or injected, if it could not be started. */
+  void throwIfNotStartable() {
+    ProbeException error = notStartable;
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  /** Ends the experiment as ABORTED (skipped): nothing was injected, or a dry run stopped at its first fault. */
+  void abort(String reason) {
     this.skipReason = reason;
-    this.blocked = capabilityAbsent;
-    throw new TestAbortedException((capabilityAbsent ? "BLOCKED: " : "ABORTED: ") + reason);
+    throw new TestAbortedException("ABORTED: " + reason);
+  }
+
+  /**
+   * Marks the experiment BLOCKED: a capability it needs is absent, so it is not run at all.
+   *
+   * @return the reason JUnit shows for the disabled test, {@code BLOCKED: <reason>}
+   */
+  String block(String reason) {
+    this.skipReason = reason;
+    this.blocked = true;
+    return "BLOCKED: " + reason;
   }
 
   boolean blocked() {
@@ -169,40 +217,37 @@ final class ExperimentRun implements Chaos {
     return skipReason;
   }
 
-  void journal(EventType type, Map<String, Object> data) {
-    run.journal.record(type, name, data);
+  /** Builds one of this experiment's events from the journal's clock and run id and this experiment's name. */
+  @FunctionalInterface
+  interface ExperimentEvent {
+    ChaosEvent at(Instant at, String runId, String experiment);
   }
 
-  Object parameter(Class<?> type, java.util.function.Function<Chaos, Object> factory) {
+  void journal(ExperimentEvent event) {
+    run.journal.record((at, runId) -> event.at(at, runId, name));
+  }
+
+  void journalHypothesis(HypothesisChecked.Phase phase, HypothesisResult result) {
+    journal((at, runId, experiment) -> result.toEvent(at, runId, experiment, phase));
+  }
+
+  Object parameter(Class<?> type, Function<Chaos, Object> factory) {
     return parameters.computeIfAbsent(type, t -> factory.apply(this));
   }
 
   @Override
   public void record(Finding finding) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("title", finding.title());
-    data.put("statement", finding.statement());
-    data.put("evidence", finding.evidence());
-    journal(EventType.FINDING, data);
+    journal((at, runId, experiment) -> new FindingRecorded(at, runId, experiment, finding));
   }
 
   @Override
   public void record(KeyNumber keyNumber) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("name", keyNumber.name());
-    double value = keyNumber.value();
-    data.put("value", Double.isFinite(value) ? (Object) value : String.valueOf(value));
-    data.put("unit", keyNumber.unit());
-    data.put("note", keyNumber.note());
-    journal(EventType.KEY_NUMBER, data);
+    journal((at, runId, experiment) -> new KeyNumberRecorded(at, runId, experiment, keyNumber));
   }
 
   @Override
   public void evidence(String evidenceName, String content) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("name", evidenceName);
-    data.put("content", content);
-    journal(EventType.EVIDENCE, data);
+    journal((at, runId, experiment) -> new EvidenceRecorded(at, runId, experiment, evidenceName, content));
   }
 
   @Override

@@ -1,12 +1,12 @@
 package run.tokenlabs.chaos.engine;
 
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import run.tokenlabs.chaos.api.Check;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
 
 /**
  * The outcome of checking a hypothesis once: one {@link CheckResult} per check.
@@ -25,16 +25,9 @@ record HypothesisResult(String hypothesis, List<CheckResult> checks) {
       return check.probe().name() + ": expected " + check.tolerance().description() + ", saw " + reading;
     }
 
-    Map<String, Object> toJournal() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("probe", check.probe().name());
-      map.put("tolerance", check.tolerance().description());
-      map.put("reading", reading == null ? null : reading.toString());
-      map.put("held", held);
-      if (error != null) {
-        map.put("error", error.getMessage());
-      }
-      return map;
+    HypothesisChecked.CheckResult toEvent() {
+      return new HypothesisChecked.CheckResult(check.probe().name(), check.tolerance().description(),
+          reading == null ? null : reading.toString(), held, error == null ? null : String.valueOf(error.getMessage()));
     }
   }
 
@@ -52,7 +45,9 @@ record HypothesisResult(String hypothesis, List<CheckResult> checks) {
     return checks.stream().filter(c -> !c.held()).map(CheckResult::describe).collect(Collectors.joining("; "));
   }
 
-  List<Map<String, Object>> toJournal() {
-    return checks.stream().map(CheckResult::toJournal).toList();
+  /** The journal's view of it: what each check read and whether it held. */
+  HypothesisChecked toEvent(Instant at, String runId, String experiment, HypothesisChecked.Phase phase) {
+    return new HypothesisChecked(at, runId, experiment, phase, hypothesis, held(),
+        checks.stream().map(CheckResult::toEvent).toList());
   }
 }

@@ -11,22 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
 import run.tokenlabs.chaos.api.spi.ChaosListener;
 
 /**
  * The append-only record of a run: one JSON {@link ChaosEvent} per line in
- * {@code journal-<runId>.jsonl}, flushed per event so a killed run leaves everything up to its
- * last event. Every event also goes to the {@link ChaosListener}s found by ServiceLoader.
+ * {@code journal-<runId>.jsonl} (layout on {@link ChaosEvent}, read back by {@link JournalFile}),
+ * flushed per event so a killed run leaves everything up to its last event. Every event also goes
+ * to the {@link ChaosListener}s found by ServiceLoader.
  */
 final class Journal implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Journal.class.getName());
+  /** Plain JSON for the run's other files (the pending rollbacks); events go through {@link JournalCodec}. */
   static final ObjectMapper JSON = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -50,7 +51,7 @@ final class Journal implements AutoCloseable {
         .map(ServiceLoader.Provider::get).toList();
     try {
       Files.createDirectories(dir);
-      Path file = dir.resolve("journal-" + runId + ".jsonl");
+      Path file = dir.resolve(JournalFile.PREFIX + runId + JournalFile.SUFFIX);
       BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       return new Journal(runId, file, writer, listeners, clock);
@@ -64,12 +65,19 @@ final class Journal implements AutoCloseable {
     return file;
   }
 
-  /** Writes the event, flushes, then tells the listeners. */
-  ChaosEvent record(EventType type, String experiment, Map<String, Object> data) {
-    ChaosEvent event = new ChaosEvent(type, clock.instant(), runId, experiment, data);
+  /** Builds an event from the journal's clock and run id. */
+  @FunctionalInterface
+  interface Stamped {
+    ChaosEvent at(Instant at, String runId);
+  }
+
+  /** Stamps the event, writes it, flushes, then tells the listeners. */
+  ChaosEvent record(Stamped stamped) {
+    ChaosEvent event = stamped.at(clock.instant(), runId);
+    String line = JournalCodec.write(event);
     synchronized (this) {
       try {
-        writer.write(JSON.writeValueAsString(event));
+        writer.write(line);
         writer.newLine();
         writer.flush();
       } catch (IOException e) {
@@ -80,7 +88,7 @@ final class Journal implements AutoCloseable {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Chaos listener " + listener.getClass().getName() + " failed on " + type
+        LOG.log(Level.WARNING, "Chaos listener " + listener.getClass().getName() + " failed on " + event.getClass().getSimpleName()
             + "; the event is in the journal, the listener is kept", e);
       }
     }

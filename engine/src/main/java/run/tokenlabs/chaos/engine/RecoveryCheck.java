@@ -6,6 +6,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Hypothesis;
 import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.api.event.HypothesisChecked.Phase;
 
 /**
  * Step 7 of the lifecycle: after rollback, the steady state is polled until it holds or the
@@ -33,14 +34,14 @@ final class RecoveryCheck {
             last.set(result);
             return result.held();
           });
-      ChaosExtension.journalHypothesis(exp, "after", last.get());
+      exp.journalHypothesis(Phase.AFTER, last.get());
     } catch (ConditionTimeoutException e) {
       HypothesisResult result = last.get();
       if (result == null) {
         throw new ProbeException("Steady state '" + hypothesis.name() + "' could not be read once within the recovery "
             + "timeout of " + timeout.toSeconds() + " s", e);
       }
-      ChaosExtension.journalHypothesis(exp, "after", result);
+      exp.journalHypothesis(Phase.AFTER, result);
       result.firstError().ifPresent(error -> {
         throw new ProbeException("Steady state '" + hypothesis.name() + "' could not be checked after rollback: "
             + error.getMessage(), error);

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import run.tokenlabs.chaos.api.Target;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.RollbackSource;
 import run.tokenlabs.chaos.api.spi.Rollback;
 
 /**
@@ -17,18 +19,6 @@ import run.tokenlabs.chaos.api.spi.Rollback;
  * besides.
  */
 final class RollbackLedger {
-  /** Where a rollback was run from, as journaled. */
-  enum Source {
-    EXPERIMENT("experiment"), GUARD_HALT("guard-halt"), SHUTDOWN_HOOK("shutdown-hook"), END_OF_RUN("end-of-run"),
-    RECOVERED_FROM_CRASH("recovered-from-crash");
-
-    final String label;
-
-    Source(String label) {
-      this.label = label;
-    }
-  }
-
   /** One registered rollback. */
   static final class Entry {
     final long seq;
@@ -70,7 +60,7 @@ final class RollbackLedger {
    *
    * @return the failures, empty when every rollback succeeded
    */
-  List<RollbackFailure> runAll(List<Entry> toRun, Source source, Duration timeout) {
+  List<RollbackFailure> runAll(List<Entry> toRun, RollbackSource source, Duration timeout) {
     List<Entry> newestFirst = new ArrayList<>(toRun);
     newestFirst.sort((a, b) -> Long.compare(b.seq, a.seq));
     List<RollbackFailure> failures = new ArrayList<>();
@@ -100,23 +90,23 @@ final class RollbackLedger {
     }).toList();
   }
 
-  /** Runs one rollback's undo and journals the outcome. */
-  void execute(Rollback rollback, String experiment, Source source, Duration timeout) throws Exception {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("rollback", rollback.description());
-    data.put("kind", rollback.kind());
-    data.put("state", RollbackCodec.stateKeys(rollback));
-    data.put("source", source.label);
+  /** Runs one rollback by its undo and journals the outcome. */
+  void execute(Rollback rollback, String experiment, RollbackSource source, Duration timeout) throws Exception {
+    List<String> state = stateFields(rollback);
     try {
       rollback.undo(target, timeout);
-      data.put("outcome", "done");
-      journal.record(EventType.ROLLBACK_DONE, experiment, data);
     } catch (Exception e) {
-      data.put("outcome", "failed");
-      data.put("error", String.valueOf(e));
-      journal.record(EventType.ROLLBACK_DONE, experiment, data);
+      journal.record((at, runId) -> new RollbackFailed(at, runId, experiment, rollback.description(), rollback.kind(),
+          state, source, String.valueOf(e)));
       throw e;
     }
+    journal.record((at, runId) -> new RollbackDone(at, runId, experiment, rollback.description(), rollback.kind(),
+        state, source));
+  }
+
+  /** The names of the rollback's state fields: the journal shows what a handler was given, never the values. */
+  private static List<String> stateFields(Rollback rollback) {
+    return RollbackCodec.stateKeys(rollback);
   }
 
   /** A rollback that failed, with its cause. */

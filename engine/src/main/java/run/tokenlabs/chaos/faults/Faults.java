@@ -1,9 +1,13 @@
 package run.tokenlabs.chaos.faults;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.spi.Fault;
 
 /** The built-in faults. Inject them with {@link Chaos#inject(Fault)}. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Faults {
   private Faults() {
   }

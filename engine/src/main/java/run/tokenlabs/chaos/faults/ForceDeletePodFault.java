@@ -1,5 +1,7 @@
 package run.tokenlabs.chaos.faults;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import run.tokenlabs.chaos.api.Target;
@@ -28,6 +31,7 @@ import run.tokenlabs.chaos.api.spi.Rollback;
  * recreated from its captured manifest; a controller-managed pod is left to its controller, and the
  * rollback waits until as many matching pods are Ready as before.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.RestorePod> {
   private static final Duration POLL = Duration.ofMillis(250);
 

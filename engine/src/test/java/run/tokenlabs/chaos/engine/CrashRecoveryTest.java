@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.RollbackSource;
+import run.tokenlabs.chaos.api.event.RunStarted;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.fixtures.HangingExperiment;
 import run.tokenlabs.chaos.engine.testing.ChildJvm;
@@ -50,11 +55,15 @@ class CrashRecoveryTest {
     next.execute(Experiments.Held.class).testEvents().assertStatistics(s -> s.succeeded(1));
 
     assertThat(marker).doesNotExist();
-    List<JsonNode> nextRun = lastRun(next.journal());
-    assertThat(nextRun).extracting(e -> e.path("type").asText())
-        .startsWith("RUN_STARTED", "ROLLBACK_DONE", "EXPERIMENT_STARTED");
-    assertThat(nextRun.get(1).path("data").path("source").asText()).isEqualTo("recovered-from-crash");
-    assertThat(nextRun.get(1).path("data").path("outcome").asText()).isEqualTo("done");
+    List<JournalFile> runs = next.runs();
+    assertThat(runs).hasSize(2);
+    List<ChaosEvent> nextRun = runs.get(1).events();
+    assertThat(nextRun).extracting(e -> (Object) e.getClass())
+        .startsWith(RunStarted.class, RollbackDone.class, ExperimentStarted.class);
+    RollbackDone recovered = (RollbackDone) nextRun.get(1);
+    assertThat(recovered.source()).isEqualTo(RollbackSource.RECOVERED_FROM_CRASH);
+    assertThat(recovered.experiment()).isEqualTo("recovery of run " + runs.get(0).runId());
+    assertThat(runs.get(0).events(RollbackDone.class)).as("the killed run rolled nothing back").isEmpty();
     assertThat(pendingFiles()).as("completed pending files are removed").isEmpty();
   }
 
@@ -68,9 +77,9 @@ class CrashRecoveryTest {
     }
 
     assertThat(marker).doesNotExist();
-    List<JsonNode> rollbacks = new EngineRun(journal).journal("ROLLBACK_DONE");
+    List<RollbackDone> rollbacks = new EngineRun(journal).journal(RollbackDone.class);
     assertThat(rollbacks).singleElement()
-        .satisfies(e -> assertThat(e.path("data").path("source").asText()).isEqualTo("shutdown-hook"));
+        .satisfies(e -> assertThat(e.source()).isEqualTo(RollbackSource.SHUTDOWN_HOOK));
     assertThat(PendingRollbackFile.leftovers(journal, "none")).as("the hook marked it done").isEmpty();
   }
 
@@ -88,11 +97,11 @@ class CrashRecoveryTest {
     results.containerEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(m ->
         m.contains("was killed with a pending rollback ('scale web back to 3')") && m.contains("Nothing was injected"))));
 
-    assertThat(next.journal("EXPERIMENT_STARTED")).as("no experiment runs").isEmpty();
-    assertThat(next.journal("ROLLBACK_DONE")).singleElement().satisfies(e -> {
-      assertThat(e.path("data").path("outcome").asText()).isEqualTo("failed");
-      assertThat(e.path("data").path("kind").asText()).isEqualTo("com.example.ScaleBack");
-      assertThat(e.path("data").path("error").asText()).contains(pending + " line 1", "kind 'com.example.ScaleBack'");
+    assertThat(next.journal(ExperimentStarted.class)).as("no experiment runs").isEmpty();
+    assertThat(next.journal(RollbackDone.class)).isEmpty();
+    assertThat(next.journal(RollbackFailed.class)).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo("com.example.ScaleBack");
+      assertThat(e.error()).contains(pending + " line 1", "kind 'com.example.ScaleBack'");
     });
     assertThat(pending).as("kept for the person who restores it by hand").exists();
   }
@@ -102,11 +111,5 @@ class CrashRecoveryTest {
     try (Stream<Path> files = Files.list(pending)) {
       return files.toList();
     }
-  }
-
-  /** The events of the newest run in the journal directory. */
-  private static List<JsonNode> lastRun(List<JsonNode> events) {
-    String lastRunId = events.get(events.size() - 1).path("runId").asText();
-    return events.stream().filter(e -> e.path("runId").asText().equals(lastRunId)).toList();
   }
 }

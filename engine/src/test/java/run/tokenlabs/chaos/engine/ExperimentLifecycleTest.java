@@ -1,30 +1,52 @@
 package run.tokenlabs.chaos.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.CapabilityChecked;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.EvidenceRecorded;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultActed;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.FindingRecorded;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked.Phase;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackSource;
+import run.tokenlabs.chaos.api.event.RunFinished;
+import run.tokenlabs.chaos.api.event.RunStarted;
+import run.tokenlabs.chaos.api.event.VerdictReached;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.testing.EngineRun;
 import run.tokenlabs.chaos.engine.testing.MarkerFileFault;
 import run.tokenlabs.chaos.engine.testing.RecordingListener;
 import run.tokenlabs.chaos.engine.testing.World;
 
-/** Every verdict path of DESIGN section 4, run through the real JUnit Platform. */
+/** Every verdict path of the experiment lifecycle, run through the real JUnit Platform. */
 class ExperimentLifecycleTest {
   @TempDir
   Path dir;
@@ -42,12 +64,12 @@ class ExperimentLifecycleTest {
     EngineExecutionResults results = engine.execute(Experiments.Held.class);
 
     results.testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0).aborted(0));
-    assertThat(engine.verdict()).isEqualTo("HELD");
+    assertThat(engine.verdict()).isEqualTo(Verdict.HELD);
     assertThat(World.marker("held")).doesNotExist();
-    assertThat(engine.journal("ROLLBACK_DONE")).singleElement()
-        .satisfies(e -> assertThat(e.path("data").path("source").asText()).isEqualTo("experiment"));
-    assertThat(engine.journal("HYPOTHESIS_CHECKED")).extracting(e -> e.path("data").path("phase").asText())
-        .containsExactly("before", "after");
+    assertThat(engine.journal(RollbackDone.class)).singleElement()
+        .satisfies(e -> assertThat(e.source()).isEqualTo(RollbackSource.EXPERIMENT));
+    assertThat(engine.journal(HypothesisChecked.class)).extracting(HypothesisChecked::phase)
+        .containsExactly(Phase.BEFORE, Phase.AFTER);
   }
 
   @Test
@@ -55,18 +77,24 @@ class ExperimentLifecycleTest {
   void journalOrderAndListeners() {
     engine.execute(Experiments.Held.class);
 
-    List<String> types = engine.journal().stream().map(e -> e.path("type").asText()).toList();
-    assertThat(types).containsExactly("RUN_STARTED", "EXPERIMENT_STARTED", "HYPOTHESIS_CHECKED", "FAULT_INJECTED",
-        "FINDING", "KEY_NUMBER", "ROLLBACK_DONE", "HYPOTHESIS_CHECKED", "VERDICT", "RUN_FINISHED");
-    assertThat(RecordingListener.EVENTS).extracting(e -> e.type().name()).containsExactlyElementsOf(types);
-    JsonNode check = engine.journal("HYPOTHESIS_CHECKED").get(0).path("data").path("checks").get(0);
-    assertThat(check.path("probe").asText()).isEqualTo("gateway error ratio");
-    assertThat(check.path("tolerance").asText()).isEqualTo("<= 0.01");
-    assertThat(check.path("reading").asText()).isEqualTo("0.0");
-    JsonNode keyNumber = engine.journal("KEY_NUMBER").get(0).path("data");
-    assertThat(keyNumber.path("value").asDouble()).isEqualTo(1.5);
-    assertThat(keyNumber.path("unit").asText()).isEqualTo("s");
-    assertThat(engine.journal().stream().map(e -> e.path("runId").asText()).distinct()).hasSize(1);
+    List<ChaosEvent> journal = engine.journal();
+    assertThat(journal).extracting(e -> (Object) e.getClass()).containsExactly(RunStarted.class,
+        ExperimentStarted.class, HypothesisChecked.class, FaultPrepared.class, FaultActed.class, FindingRecorded.class,
+        KeyNumberRecorded.class, EvidenceRecorded.class, RollbackDone.class, HypothesisChecked.class,
+        VerdictReached.class, RunFinished.class);
+    assertThat(RecordingListener.EVENTS).containsExactlyElementsOf(journal);
+    HypothesisChecked.CheckResult check = engine.journal(HypothesisChecked.class).get(0).checks().get(0);
+    assertThat(check).isEqualTo(new HypothesisChecked.CheckResult("gateway error ratio", "<= 0.01", "0.0", true, null));
+    assertThat(engine.journal(KeyNumberRecorded.class)).extracting(KeyNumberRecorded::keyNumber)
+        .containsExactly(new KeyNumber("time to recover", 1.5, "s", "n=1"));
+    assertThat(journal).extracting(ChaosEvent::runId).containsOnly(journal.get(0).runId());
+    assertThat(journal.subList(1, journal.size() - 1)).extracting(ChaosEvent::experiment)
+        .containsOnly("T-HELD Held#faultIsActiveDuringTheBody");
+    ExperimentStarted started = engine.journal(ExperimentStarted.class).get(0);
+    assertThat(started.className()).isEqualTo(Experiments.Held.class.getName());
+    assertThat(started.method()).isEqualTo("faultIsActiveDuringTheBody");
+    assertThat(started.recoveryTimeoutSeconds()).isEqualTo(2);
+    assertThat(engine.journal(RunFinished.class).get(0).verdicts()).containsExactly(entry(Verdict.HELD, 1));
   }
 
   @Test
@@ -76,7 +104,7 @@ class ExperimentLifecycleTest {
 
     results.testEvents().assertThatEvents().haveExactly(1,
         finishedWithFailure(instanceOf(AssertionError.class), message(m -> m.contains("did not fire"))));
-    assertThat(engine.verdict()).isEqualTo("DEVIATED");
+    assertThat(engine.verdict()).isEqualTo(Verdict.DEVIATED);
     assertThat(World.marker("deviates")).doesNotExist();
   }
 
@@ -88,7 +116,7 @@ class ExperimentLifecycleTest {
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(AssertionError.class),
         message("Steady state 'gateway serves' did not recover within 1 s after rollback: "
             + "gateway error ratio: expected <= 0.01, saw 0.5")));
-    assertThat(engine.verdict()).isEqualTo("DEVIATED");
+    assertThat(engine.verdict()).isEqualTo(Verdict.DEVIATED);
     assertThat(World.marker("norecovery")).doesNotExist();
   }
 
@@ -102,8 +130,8 @@ class ExperimentLifecycleTest {
     results.testEvents().assertStatistics(s -> s.aborted(1).failed(0).succeeded(0));
     assertThat(abortMessage(results)).isEqualTo("ABORTED: steady state 'gateway serves' not met before the fault, "
         + "nothing injected: gateway error ratio: expected <= 0.01, saw 0.2");
-    assertThat(engine.verdict()).isEqualTo("ABORTED");
-    assertThat(engine.journal("FAULT_INJECTED")).isEmpty();
+    assertThat(engine.verdict()).isEqualTo(Verdict.ABORTED);
+    assertThat(engine.journal(FaultPrepared.class)).isEmpty();
     assertThat(MarkerFileFault.UNDONE).isEmpty();
   }
 
@@ -118,24 +146,51 @@ class ExperimentLifecycleTest {
   }
 
   @Test
-  @DisplayName("BLOCKED: an absent capability skips with its reason, before the steady state")
+  @DisplayName("BLOCKED: an absent capability disables the test with its reason, before anything of it runs")
   void blocked() {
     World.capabilityPresent = false;
 
     EngineExecutionResults results = engine.execute(Experiments.Blocked.class);
 
-    results.testEvents().assertStatistics(s -> s.aborted(1).failed(0));
-    assertThat(abortMessage(results)).isEqualTo(
-        "BLOCKED: NVLink metrics absent: DCGM exposes no NVLink fields on this node: hardware limitation");
-    assertThat(engine.verdict()).isEqualTo("BLOCKED");
-    assertThat(engine.journal("HYPOTHESIS_CHECKED")).isEmpty();
+    results.testEvents().assertStatistics(s -> s.skipped(1).started(0).aborted(0).failed(0));
+    String reason = "BLOCKED: NVLink metrics absent: DCGM exposes no NVLink fields on this node: hardware limitation";
+    assertThat(results.testEvents().skipped().list()).singleElement()
+        .satisfies(e -> assertThat(e.getPayload(String.class)).contains(reason));
+    assertThat(engine.verdict()).isEqualTo(Verdict.BLOCKED);
+    assertThat(engine.journal(VerdictReached.class).get(0).message()).isEqualTo(reason);
+    assertThat(engine.journal()).extracting(e -> (Object) e.getClass()).containsExactly(RunStarted.class,
+        ExperimentStarted.class, CapabilityChecked.class, VerdictReached.class, RunFinished.class);
+    assertThat(engine.journal(CapabilityChecked.class)).singleElement().satisfies(c -> {
+      assertThat(c.capability()).isEqualTo("NVLink metrics");
+      assertThat(c.present()).isFalse();
+    });
+    assertThat(World.beforeEachRan).as("a blocked experiment's @BeforeEach does not run").isFalse();
   }
 
   @Test
   @DisplayName("A present capability lets the experiment run")
   void capabilityPresent() {
     engine.execute(Experiments.Blocked.class).testEvents().assertStatistics(s -> s.succeeded(1));
-    assertThat(engine.journal("CAPABILITY_CHECKED").get(0).path("data").path("present").asBoolean()).isTrue();
+    assertThat(engine.journal(CapabilityChecked.class).get(0).present()).isTrue();
+    assertThat(engine.journal(ExperimentStarted.class)).as("the condition and the lifecycle start it once").hasSize(1);
+    assertThat(engine.verdict()).isEqualTo(Verdict.HELD);
+  }
+
+  @Test
+  @DisplayName("ERROR, not BLOCKED: a capability the target cannot be asked about fails the test, nothing injected")
+  void capabilityUnreachable() {
+    World.unreachable = true;
+
+    EngineExecutionResults results = engine.execute(Experiments.Blocked.class);
+
+    results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(ProbeException.class),
+        message(m -> m.startsWith("Could not ask the target whether it has capability 'NVLink metrics', so nothing "
+            + "was run or injected") && m.contains("refused the connection"))));
+    assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(engine.journal(CapabilityChecked.class)).isEmpty();
+    assertThat(engine.journal(HypothesisChecked.class)).isEmpty();
+    assertThat(engine.journal(FaultPrepared.class)).isEmpty();
+    assertThat(World.beforeEachRan).isFalse();
   }
 
   @Test
@@ -147,8 +202,8 @@ class ExperimentLifecycleTest {
 
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(ProbeException.class),
         message(m -> m.contains("could not be checked before the fault") && m.contains("refused the connection"))));
-    assertThat(engine.verdict()).isEqualTo("ERROR");
-    assertThat(engine.journal("FAULT_INJECTED")).isEmpty();
+    assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(engine.journal(FaultPrepared.class)).isEmpty();
   }
 
   @Test
@@ -160,7 +215,7 @@ class ExperimentLifecycleTest {
 
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(ProbeException.class),
         message(m -> m.contains("did not answer within 0 s (probeTimeout)"))));
-    assertThat(engine.verdict()).isEqualTo("ERROR");
+    assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
   }
 
   @Test
@@ -170,7 +225,7 @@ class ExperimentLifecycleTest {
 
     results.testEvents().assertThatEvents().haveExactly(1,
         finishedWithFailure(instanceOf(IllegalStateException.class)));
-    assertThat(engine.verdict()).isEqualTo("ERROR");
+    assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
     assertThat(World.marker("throws")).doesNotExist();
   }
 
@@ -193,12 +248,15 @@ class ExperimentLifecycleTest {
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(AssertionError.class),
         message("Guard 'error budget' breached: gateway error ratio expected <= 0.1, saw 0.25; "
             + "the fault was halted and rolled back at once")));
-    assertThat(engine.verdict()).isEqualTo("DEVIATED");
+    assertThat(engine.verdict()).isEqualTo(Verdict.DEVIATED);
     assertThat(World.marker("guard")).doesNotExist();
-    assertThat(engine.journal("ROLLBACK_DONE")).singleElement()
-        .satisfies(e -> assertThat(e.path("data").path("source").asText()).isEqualTo("guard-halt"));
-    assertThat(engine.journal("GUARD_BREACHED")).singleElement()
-        .satisfies(e -> assertThat(e.path("data").path("reading").asText()).isEqualTo("0.25"));
+    assertThat(engine.journal(RollbackDone.class)).singleElement()
+        .satisfies(e -> assertThat(e.source()).isEqualTo(RollbackSource.GUARD_HALT));
+    assertThat(engine.journal(GuardBreached.class)).singleElement().satisfies(e -> {
+      assertThat(e.reading()).isEqualTo("0.25");
+      assertThat(e.limit()).isEqualTo("<= 0.1");
+      assertThat(e.error()).isNull();
+    });
     // the body sleeps 30 s; being interrupted is the point, so the run must end long before that
     assertThat(elapsedMillis).isLessThan(25_000);
   }
@@ -213,19 +271,47 @@ class ExperimentLifecycleTest {
   }
 
   @Test
-  @DisplayName("Dry run journals the fault it would inject, prints it, and acts on nothing")
+  @DisplayName("Dry run journals the fault it would inject, logs it, and acts on nothing")
   void dryRun() {
-    EngineExecutionResults results = engine.with("dryRun", "true").execute(Experiments.Held.class);
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger logger = Logger.getLogger(ExperimentRun.class.getName());
+    logger.addHandler(handler);
+    EngineExecutionResults results;
+    try {
+      results = engine.with("dryRun", "true").execute(Experiments.Held.class);
+    } finally {
+      logger.removeHandler(handler);
+    }
 
     results.testEvents().assertStatistics(s -> s.aborted(1).failed(0).succeeded(0));
     assertThat(abortMessage(results)).isEqualTo("ABORTED: dry run: would inject 'create marker held' "
         + "(rollback: 'delete marker held'); no action taken");
     assertThat(World.marker("held")).doesNotExist();
     assertThat(Files.exists(World.markerDir)).isFalse();
-    assertThat(engine.journal("FAULT_INJECTED")).singleElement()
-        .satisfies(e -> assertThat(e.path("data").path("dryRun").asBoolean()).isTrue());
+    assertThat(engine.journal(FaultPrepared.class)).singleElement().satisfies(e -> {
+      assertThat(e.dryRun()).isTrue();
+      assertThat(e.fault()).isEqualTo("create marker held");
+      assertThat(e.rollback()).isEqualTo("delete marker held");
+    });
+    assertThat(engine.journal(FaultActed.class)).isEmpty();
     assertThat(MarkerFileFault.UNDONE).isEmpty();
-    assertThat(engine.journal("RUN_STARTED").get(0).path("data").path("dryRun").asBoolean()).isTrue();
+    assertThat(engine.journal(RunStarted.class).get(0).dryRun()).isTrue();
+    assertThat(logged).extracting(LogRecord::getMessage).containsExactly("[chaos dry-run] T-HELD Held#"
+        + "faultIsActiveDuringTheBody: would inject 'create marker held', rollback: 'delete marker held'. Nothing was done.");
   }
 
   @Test
@@ -236,7 +322,7 @@ class ExperimentLifecycleTest {
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(
         "Refused: fault 'force-delete one pod matching app=anything in scratch (grace period 0)' would act in "
             + "namespace 'scratch', which is not in namespaces.allowed [token-labs]; add it there if it is meant")));
-    assertThat(engine.verdict()).isEqualTo("ERROR");
+    assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
   }
 
   @Test
@@ -259,7 +345,7 @@ class ExperimentLifecycleTest {
 
   private static String abortMessage(EngineExecutionResults results) {
     Event aborted = results.testEvents().aborted().list().get(0);
-    return aborted.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+    return aborted.getPayload(TestExecutionResult.class).orElseThrow()
         .getThrowable().orElseThrow().getMessage();
   }
 }

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.RollbackDone;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.fixtures.ForceDeleteBarePod;
 import run.tokenlabs.chaos.engine.testing.EngineRun;
 import run.tokenlabs.chaos.engine.testing.World;
 
-/** DESIGN section 8 at run level: a real cluster needs -Pchaos and an allowed context; the built-in fault end to end. */
+/** The safety rules at run level: a real cluster needs -Pchaos and an allowed context; the built-in fault end to end. */
 class SafetyTest {
   @TempDir
   Path dir;
@@ -91,8 +93,8 @@ class SafetyTest {
     EngineExecutionResults results = engine.with("probeTimeout", "20s").execute(ForceDeleteBarePod.class);
     results.testEvents().assertStatistics(s -> s.succeeded(1));
 
-    assertThat(engine.verdict()).isEqualTo("HELD");
-    assertThat(engine.journal("ROLLBACK_DONE").get(0).path("data").path("rollback").asText())
+    assertThat(engine.verdict()).isEqualTo(Verdict.HELD);
+    assertThat(engine.journal(RollbackDone.class).get(0).rollback())
         .isEqualTo("recreate bare pod token-labs/deepseek-r1-7b-vllm-leader from its captured manifest");
   }
 

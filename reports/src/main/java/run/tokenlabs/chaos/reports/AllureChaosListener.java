@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.RunFinished;
+import run.tokenlabs.chaos.api.event.RunStarted;
 import run.tokenlabs.chaos.api.spi.ChaosListener;
+import run.tokenlabs.chaos.engine.JournalFile;
 
 /**
  * The engine's Allure reporter, found by ServiceLoader: each experiment's events become steps and
@@ -28,7 +30,7 @@ public final class AllureChaosListener implements ChaosListener {
   private final AllureSteps steps;
   private final AllureRunArtifacts runArtifacts;
   private final Path resultsDir;
-  private final Set<EventType> warned = ConcurrentHashMap.newKeySet();
+  private final Set<Class<?>> warned = ConcurrentHashMap.newKeySet();
   private volatile Path journal;
 
   /** The ServiceLoader instance: Allure's global lifecycle and its configured results directory. */
@@ -51,28 +53,27 @@ public final class AllureChaosListener implements ChaosListener {
   @Override
   public void onEvent(ChaosEvent event) {
     try {
-      switch (event.type()) {
-        case RUN_STARTED -> journal = journalOf(event);
-        case RUN_FINISHED -> finished(event);
-        default -> steps.onEvent(event);
+      if (event instanceof RunStarted started) {
+        journal = Path.of(started.journal());
+      } else if (event instanceof RunFinished finished) {
+        finished(finished);
+      } else {
+        steps.onEvent(event);
       }
     } catch (RuntimeException | LinkageError e) {
-      if (warned.add(event.type())) {
-        LOG.log(Level.WARNING, "The Allure report could not record a " + event.type() + " event of run " + event.runId()
-            + " (further failures on this event type are not logged); the event is in the journal", e);
+      if (warned.add(event.getClass())) {
+        LOG.log(Level.WARNING, "The Allure report could not record a " + event.getClass().getSimpleName()
+            + " event of run " + event.runId() + " (further failures on this event type are not logged); the event "
+            + "is in the journal", e);
       }
     }
   }
 
-  private static Path journalOf(ChaosEvent event) {
-    Object path = event.data().get("journal");
-    return path == null ? null : Path.of(path.toString());
-  }
-
-  private void finished(ChaosEvent event) {
+  private void finished(RunFinished event) {
+    DisabledExperimentSteps.forget(event.runId());
     Path file = journal;
     if (file == null) {
-      LOG.warning("Run " + event.runId() + " finished, but its RUN_STARTED named no journal file: no summary page. "
+      LOG.warning("Run " + event.runId() + " finished, but no RunStarted named its journal file: no summary page. "
           + "Write it by hand with GameDayReport on the journal-" + event.runId() + ".jsonl file");
       return;
     }

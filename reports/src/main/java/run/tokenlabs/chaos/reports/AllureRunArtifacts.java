@@ -1,5 +1,6 @@
 package run.tokenlabs.chaos.reports;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qameta.allure.AllureLifecycle;
@@ -15,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -65,32 +64,25 @@ final class AllureRunArtifacts {
     Files.writeString(resultsDir.resolve("environment.properties"), out.toString(), StandardCharsets.ISO_8859_1);
   }
 
+  /** Allure's {@code executor.json}: who ran the tests, shown in the Executors widget. */
+  private record Executor(String name, String type, String buildName, String reportName) {}
+
+  /** One entry of Allure's {@code categories.json}: results of these statuses whose message matches. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record Category(String name, List<String> matchedStatuses, String messageRegex) {}
+
   private void writeExecutor(RunRecord run) throws IOException {
-    Map<String, Object> executor = new LinkedHashMap<>();
-    executor.put("name", "tokenlabs-chaos");
-    executor.put("type", "maven");
-    executor.put("buildName", "Game day " + run.runId);
-    executor.put("reportName", "Game day " + run.runId);
-    JSON.writeValue(resultsDir.resolve("executor.json").toFile(), executor);
+    JSON.writeValue(resultsDir.resolve("executor.json").toFile(),
+        new Executor("tokenlabs-chaos", "maven", "Game day " + run.runId, "Game day " + run.runId));
   }
 
   private void writeCategories() throws IOException {
-    List<Map<String, Object>> categories = List.of(
-        category("DEVIATED: hypothesis did not hold (a finding)", List.of("failed"), null),
-        category("ERROR: framework or target could not be asked", List.of("broken"), null),
-        category("BLOCKED: capability absent on this target", List.of("skipped"), "(?s)BLOCKED: .*"),
-        category("ABORTED: steady state not met before, or dry run", List.of("skipped"), "(?s)ABORTED: .*"));
+    List<Category> categories = List.of(
+        new Category("DEVIATED: hypothesis did not hold (a finding)", List.of("failed"), null),
+        new Category("ERROR: framework or target could not be asked", List.of("broken"), null),
+        new Category("BLOCKED: capability absent on this target", List.of("skipped"), "(?s)BLOCKED: .*"),
+        new Category("ABORTED: steady state not met before, or dry run", List.of("skipped"), "(?s)ABORTED: .*"));
     JSON.writeValue(resultsDir.resolve("categories.json").toFile(), categories);
-  }
-
-  private static Map<String, Object> category(String name, List<String> statuses, String messageRegex) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name);
-    c.put("matchedStatuses", statuses);
-    if (messageRegex != null) {
-      c.put("messageRegex", messageRegex);
-    }
-    return c;
   }
 
   /** Written through the lifecycle's storage only: no thread context is touched at the run's end. */

@@ -12,26 +12,46 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import run.tokenlabs.chaos.api.Finding;
+import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.Verdict;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.event.CapabilityChecked;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.EvidenceRecorded;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.FindingRecorded;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.VerdictReached;
 
 /**
  * Turns one experiment's events into Allure steps and attachments of its test case.
  *
- * <p>The test case is found once, on the test thread, when the experiment starts
- * ({@link AllureLifecycle#getCurrentTestCase()}); every later event, from whichever thread (a guard,
- * a rollback), is written against that UUID explicitly, never through the thread's own context.
- * Each event becomes one finished step, so nothing is left open if the test ends abruptly.
- * Without a running Allure test case (plain {@code mvn verify}, engine tests) it does nothing.
+ * <p>The test case is the one current on the test thread ({@link AllureLifecycle#getCurrentTestCase()})
+ * when the experiment's first event arrives there; every later event, from whichever thread (a
+ * guard, a rollback), is written against that UUID explicitly, never through the thread's own
+ * context. Events that come before Allure has started the test case (a capability is checked by a
+ * JUnit condition, before the test starts) wait and are written, in order, once it has. Each event
+ * becomes one finished step, so nothing is left open if the test ends abruptly. Without a running
+ * Allure test case (plain {@code mvn verify}, engine tests, an experiment disabled as BLOCKED, which
+ * allure-junit5 reports as skipped with its reason) it writes nothing itself; the steps of an
+ * experiment JUnit disabled are added to its skipped result by {@link DisabledExperimentSteps}.
  */
 final class AllureSteps {
   static final String EPIC = "Game day";
 
   private final AllureLifecycle lifecycle;
   private final Map<String, String> testCaseByExperiment = new ConcurrentHashMap<>();
+  private final Map<String, List<ChaosEvent>> waitingForTestCase = new ConcurrentHashMap<>();
   private final Map<String, List<List<String>>> keyNumbersByExperiment = new ConcurrentHashMap<>();
   private volatile boolean sawTestCase;
 
@@ -48,142 +68,172 @@ final class AllureSteps {
     if (event.experiment() == null) {
       return;
     }
-    if (event.type() == ChaosEvent.EventType.EXPERIMENT_STARTED) {
-      started(event);
-      return;
+    for (ChaosEvent ready : ready(event)) {
+      write(testCaseByExperiment.get(ready.experiment()), ready);
     }
-    String testCase = testCaseByExperiment.get(event.experiment());
-    if (testCase == null) {
-      return;
+  }
+
+  /** The events to write now: this one once its test case is known, with those that waited for it. */
+  private synchronized List<ChaosEvent> ready(ChaosEvent event) {
+    String experiment = event.experiment();
+    if (testCaseByExperiment.containsKey(experiment)) {
+      return List.of(event);
     }
-    Map<String, Object> d = event.data();
-    switch (event.type()) {
-      case CAPABILITY_CHECKED -> step(testCase, event, "Capability: " + text(d, "capability"),
-          Boolean.TRUE.equals(d.get("present")) ? Status.PASSED : Status.SKIPPED, text(d, "reason"),
-          List.of(param("present", text(d, "present")), param("reason", text(d, "reason"))));
-      case HYPOTHESIS_CHECKED -> hypothesis(testCase, event);
-      case FAULT_INJECTED -> fault(testCase, event);
-      case ROLLBACK_DONE -> rollback(testCase, event);
-      case GUARD_BREACHED -> step(testCase, event, "Guard breached: " + text(d, "guard"), Status.FAILED,
-          text(d, "check") + ": read " + text(d, "reading") + ", limit " + text(d, "limit")
-              + (d.containsKey("error") ? "; " + text(d, "error") : ""),
-          List.of(param("check", text(d, "check")), param("reading", text(d, "reading")), param("limit", text(d, "limit"))));
-      case FINDING -> finding(testCase, event);
-      case KEY_NUMBER -> keyNumber(testCase, event);
-      case EVIDENCE -> evidence(testCase, event);
-      case VERDICT -> verdict(testCase, event);
-      default -> {
-        // run-level types never carry an experiment
+    List<ChaosEvent> waiting = event instanceof ExperimentStarted
+        ? new ArrayList<>() : waitingForTestCase.remove(experiment);
+    if (waiting == null) {
+      return List.of(); // started before this listener, or never inside Allure
+    }
+    waiting.add(event);
+    Optional<String> testCase = lifecycle.getCurrentTestCase();
+    if (testCase.isEmpty()) {
+      if (event instanceof VerdictReached) {
+        DisabledExperimentSteps.keep(waiting); // JUnit never started it: allure-junit5 writes its result next
+      } else {
+        waitingForTestCase.put(experiment, waiting);
       }
+      return List.of();
     }
+    sawTestCase = true;
+    testCaseByExperiment.put(experiment, testCase.get());
+    keyNumbersByExperiment.put(experiment, new CopyOnWriteArrayList<>());
+    return waiting;
   }
 
-  private void started(ChaosEvent event) {
-    lifecycle.getCurrentTestCase().ifPresent(uuid -> {
-      sawTestCase = true;
-      testCaseByExperiment.put(event.experiment(), uuid);
-      keyNumbersByExperiment.put(event.experiment(), new CopyOnWriteArrayList<>());
-      Map<String, Object> d = event.data();
-      lifecycle.updateTestCase(uuid, test -> {
-        test.getLabels().add(label("epic", EPIC));
-        test.getLabels().add(label("feature", text(d, "id")));
-        test.getLabels().add(label("story", text(d, "title")));
-      });
-    });
-  }
-
-  private void hypothesis(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    String phase = "after".equals(d.get("phase")) ? "after" : "before";
-    List<Parameter> params = new ArrayList<>();
-    List<StepResult> checks = new ArrayList<>();
-    boolean anyError = false;
-    for (Object o : list(d.get("checks"))) {
-      if (!(o instanceof Map<?, ?> c)) {
-        continue;
-      }
-      String probe = text(c, "probe");
-      String reading = c.get("reading") == null ? "no reading" : text(c, "reading");
-      boolean held = Boolean.TRUE.equals(c.get("held"));
-      boolean error = c.get("error") != null;
-      anyError |= error;
-      params.add(param(probe, reading + " (expected " + text(c, "tolerance") + ")" + (held ? " ✓" : " ✗")));
-      StepResult check = new StepResult().setName(probe + " = " + reading + ", expected " + text(c, "tolerance"))
-          .setStatus(error ? Status.BROKEN : held ? Status.PASSED : Status.FAILED)
-          .setStart(event.at().toEpochMilli()).setStop(event.at().toEpochMilli());
-      if (error) {
-        check.setStatusDetails(new StatusDetails().setMessage(text(c, "error")));
-      }
-      checks.add(check);
+  private void write(String testCase, ChaosEvent event) {
+    if (event instanceof ExperimentStarted e) {
+      started(testCase, e);
+    } else if (event instanceof CapabilityChecked e) {
+      lifecycle.stopStep(start(testCase, e, capabilityStep(e)));
+    } else if (event instanceof HypothesisChecked e) {
+      hypothesis(testCase, e);
+    } else if (event instanceof FaultPrepared e) {
+      fault(testCase, e);
+    } else if (event instanceof RollbackDone e) {
+      rollback(testCase, e, e.rollback(), e.kind(), e.source().label(), null);
+    } else if (event instanceof RollbackFailed e) {
+      rollback(testCase, e, e.rollback(), e.kind(), e.source().label(), e.error());
+    } else if (event instanceof GuardBreached e) {
+      String reading = Objects.toString(e.reading(), "");
+      step(testCase, e, "Guard breached: " + e.guard(), Status.FAILED,
+          e.check() + ": read " + reading + ", limit " + e.limit() + (e.error() != null ? "; " + e.error() : ""),
+          List.of(param("check", e.check()), param("reading", reading), param("limit", e.limit())));
+    } else if (event instanceof FindingRecorded e) {
+      finding(testCase, e);
+    } else if (event instanceof KeyNumberRecorded e) {
+      keyNumber(testCase, e);
+    } else if (event instanceof EvidenceRecorded e) {
+      evidence(testCase, e);
+    } else if (event instanceof VerdictReached e) {
+      verdict(testCase, e);
     }
-    boolean held = Boolean.TRUE.equals(d.get("held"));
-    Status status = held ? Status.PASSED : anyError ? Status.BROKEN : Status.FAILED;
-    String name = "Steady state " + phase + ": " + text(d, "hypothesis");
-    String uuid = start(testCase, event, name, status, held ? null : "steady state not met " + phase, params);
-    lifecycle.updateStep(uuid, step -> step.getSteps().addAll(checks));
-    lifecycle.stopStep(uuid);
+    // FaultActed adds nothing to the "Inject fault" step its FaultPrepared wrote
   }
 
-  private void fault(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    boolean dryRun = Boolean.TRUE.equals(d.get("dryRun"));
-    String name = (dryRun ? "Inject fault (dry run, not acted on): " : "Inject fault: ") + text(d, "fault");
-    step(testCase, event, name, dryRun ? Status.SKIPPED : Status.PASSED, null,
-        List.of(param("rollback", text(d, "rollback")), param("namespaces", text(d, "namespaces"))));
+  private void started(String testCase, ExperimentStarted event) {
+    lifecycle.updateTestCase(testCase, test -> test.getLabels().addAll(labels(event)));
   }
 
-  private void rollback(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    boolean failed = "failed".equals(d.get("outcome"));
-    step(testCase, event, "Rollback: " + text(d, "rollback"), failed ? Status.FAILED : Status.PASSED,
-        failed ? text(d, "error") : null,
-        List.of(param("kind", text(d, "kind")), param("outcome", text(d, "outcome")), param("source", text(d, "source"))));
+  /** The labels that file an experiment under the game day: epic, its id as feature, its title as story. */
+  static List<Label> labels(ExperimentStarted event) {
+    return List.of(label("epic", EPIC), label("feature", event.id()), label("story", event.title()));
   }
 
-  private void finding(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    String uuid = start(testCase, event, "Finding: " + text(d, "title"), Status.PASSED, null,
-        List.of(param("statement", text(d, "statement"))));
-    attach("Finding: " + text(d, "title"), "text/plain", ".txt",
-        text(d, "title") + "\n\n" + text(d, "statement") + "\n\nEvidence:\n" + text(d, "evidence"));
-    lifecycle.stopStep(uuid);
+  static StepResult capabilityStep(CapabilityChecked event) {
+    return stepResult(event, "Capability: " + event.capability(), event.present() ? Status.PASSED : Status.SKIPPED,
+        event.reason(), List.of(param("present", String.valueOf(event.present())), param("reason", event.reason())));
   }
 
-  private void keyNumber(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    String value = Values.number(RunRecord.number(d.get("value")));
-    String unit = Values.NO_DATA.equals(value) ? "" : text(d, "unit");
-    step(testCase, event, "Key number: " + text(d, "name") + " = " + value + (unit.isEmpty() ? "" : " " + unit),
-        Status.PASSED, null, List.of(param("note", text(d, "note"))));
-    List<List<String>> rows = keyNumbersByExperiment.get(event.experiment());
-    if (rows != null) {
-      rows.add(List.of(text(d, "name"), value, unit, text(d, "note")));
-    }
-  }
-
-  private void evidence(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    String uuid = start(testCase, event, "Evidence: " + text(d, "name"), Status.PASSED, null, List.of());
-    attach(text(d, "name"), "text/plain", ".txt", text(d, "content"));
-    lifecycle.stopStep(uuid);
-  }
-
-  /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
-  private void verdict(String testCase, ChaosEvent event) {
-    Map<String, Object> d = event.data();
-    Verdict verdict = verdictOf(text(d, "verdict"));
+  static StepResult verdictStep(VerdictReached event) {
+    Verdict verdict = event.verdict();
     Status status = switch (verdict) {
       case HELD -> Status.PASSED;
       case DEVIATED -> Status.FAILED;
       case ERROR -> Status.BROKEN;
       case ABORTED, BLOCKED -> Status.SKIPPED;
     };
-    step(testCase, event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, text(d, "message")), List.of());
+    return stepResult(event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, event.message()),
+        List.of());
+  }
+
+  /** The label to filter results by verdict. */
+  static Label tag(VerdictReached event) {
+    return label("tag", event.verdict().name());
+  }
+
+  private void hypothesis(String testCase, HypothesisChecked event) {
+    String phase = event.phase() == HypothesisChecked.Phase.AFTER ? "after" : "before";
+    List<Parameter> params = new ArrayList<>();
+    List<StepResult> checks = new ArrayList<>();
+    boolean anyError = false;
+    for (HypothesisChecked.CheckResult c : event.checks()) {
+      String reading = c.reading() == null ? "no reading" : c.reading();
+      boolean error = c.error() != null;
+      anyError |= error;
+      params.add(param(c.probe(), reading + " (expected " + c.tolerance() + ")" + (c.held() ? " ✓" : " ✗")));
+      StepResult check = new StepResult().setName(c.probe() + " = " + reading + ", expected " + c.tolerance())
+          .setStatus(error ? Status.BROKEN : c.held() ? Status.PASSED : Status.FAILED)
+          .setStart(event.at().toEpochMilli()).setStop(event.at().toEpochMilli());
+      if (error) {
+        check.setStatusDetails(new StatusDetails().setMessage(c.error()));
+      }
+      checks.add(check);
+    }
+    Status status = event.held() ? Status.PASSED : anyError ? Status.BROKEN : Status.FAILED;
+    String name = "Steady state " + phase + ": " + event.hypothesis();
+    String uuid = start(testCase, event, name, status, event.held() ? null : "steady state not met " + phase, params);
+    lifecycle.updateStep(uuid, step -> step.getSteps().addAll(checks));
+    lifecycle.stopStep(uuid);
+  }
+
+  private void fault(String testCase, FaultPrepared event) {
+    String name = (event.dryRun() ? "Inject fault (dry run, not acted on): " : "Inject fault: ") + event.fault();
+    step(testCase, event, name, event.dryRun() ? Status.SKIPPED : Status.PASSED, null,
+        List.of(param("rollback", event.rollback()), param("namespaces", String.valueOf(event.namespaces()))));
+  }
+
+  /** A rollback's step; {@code error} is null when it was done. */
+  private void rollback(String testCase, ChaosEvent event, String rollback, String kind, String source, String error) {
+    boolean failed = error != null;
+    step(testCase, event, "Rollback: " + rollback, failed ? Status.FAILED : Status.PASSED, error,
+        List.of(param("kind", kind), param("outcome", failed ? "failed" : "done"), param("source", source)));
+  }
+
+  private void finding(String testCase, FindingRecorded event) {
+    Finding f = event.finding();
+    String uuid = start(testCase, event, "Finding: " + f.title(), Status.PASSED, null,
+        List.of(param("statement", f.statement())));
+    attach("Finding: " + f.title(), "text/plain", ".txt",
+        f.title() + "\n\n" + f.statement() + "\n\nEvidence:\n" + f.evidence());
+    lifecycle.stopStep(uuid);
+  }
+
+  private void keyNumber(String testCase, KeyNumberRecorded event) {
+    KeyNumber k = event.keyNumber();
+    String value = Values.number(k.value());
+    String unit = Values.NO_DATA.equals(value) ? "" : k.unit();
+    step(testCase, event, "Key number: " + k.name() + " = " + value + (unit.isEmpty() ? "" : " " + unit),
+        Status.PASSED, null, List.of(param("note", k.note())));
+    List<List<String>> rows = keyNumbersByExperiment.get(event.experiment());
+    if (rows != null) {
+      rows.add(List.of(k.name(), value, unit, k.note()));
+    }
+  }
+
+  private void evidence(String testCase, EvidenceRecorded event) {
+    String uuid = start(testCase, event, "Evidence: " + event.name(), Status.PASSED, null, List.of());
+    attach(event.name(), "text/plain", ".txt", event.content());
+    lifecycle.stopStep(uuid);
+  }
+
+  /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
+  private void verdict(String testCase, VerdictReached event) {
+    lifecycle.stopStep(start(testCase, event, verdictStep(event)));
     List<List<String>> rows = keyNumbersByExperiment.remove(event.experiment());
     if (rows != null && !rows.isEmpty()) {
       attachToTestCase(testCase, "Key numbers", "text/csv", ".csv", csv(rows));
     }
-    lifecycle.updateTestCase(testCase, test -> test.getLabels().add(label("tag", verdict.name())));
+    lifecycle.updateTestCase(testCase, test -> test.getLabels().add(tag(event)));
     testCaseByExperiment.remove(event.experiment(), testCase);
   }
 
@@ -193,14 +243,26 @@ final class AllureSteps {
 
   /** Starts a step under the test case (explicit parent: safe from any thread); the caller stops it. */
   private String start(String testCase, ChaosEvent event, String name, Status status, String message, List<Parameter> params) {
+    return start(testCase, event, stepResult(event, name, status, message, params));
+  }
+
+  private String start(String testCase, ChaosEvent event, StepResult step) {
     String uuid = UUID.randomUUID().toString();
-    StepResult step = new StepResult().setName(name).setStatus(status).setParameters(new ArrayList<>(params));
-    if (message != null && !message.isEmpty()) {
-      step.setStatusDetails(new StatusDetails().setMessage(message));
-    }
     lifecycle.startStep(testCase, uuid, step);
     lifecycle.updateStep(uuid, s -> s.setStart(event.at().toEpochMilli()));
     return uuid;
+  }
+
+  /** A finished step at the event's time; the lifecycle sets its own start and stop when it runs it. */
+  private static StepResult stepResult(ChaosEvent event, String name, Status status, String message,
+                                       List<Parameter> params) {
+    long at = event.at().toEpochMilli();
+    StepResult step = new StepResult().setName(name).setStatus(status).setParameters(new ArrayList<>(params))
+        .setStart(at).setStop(at);
+    if (message != null && !message.isEmpty()) {
+      step.setStatusDetails(new StatusDetails().setMessage(message));
+    }
+    return step;
   }
 
   /** Attaches to the step this thread just started (AllureLifecycle attaches to the thread's current step). */
@@ -226,23 +288,6 @@ final class AllureSteps {
   private static String csvField(String field) {
     boolean quote = field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r");
     return quote ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
-  }
-
-  private static Verdict verdictOf(String name) {
-    try {
-      return Verdict.valueOf(name);
-    } catch (IllegalArgumentException e) {
-      return Verdict.ERROR;
-    }
-  }
-
-  private static List<?> list(Object value) {
-    return value instanceof List<?> l ? l : List.of();
-  }
-
-  private static String text(Map<?, ?> data, String key) {
-    Object value = data.get(key);
-    return value == null ? "" : String.valueOf(value);
   }
 
   private static Parameter param(String name, String value) {

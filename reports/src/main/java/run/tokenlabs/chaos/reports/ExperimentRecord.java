@@ -6,6 +6,7 @@ import java.util.Optional;
 import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
 
 /**
  * Everything the journal says about one experiment (one test method), gathered in journal order.
@@ -19,7 +20,7 @@ final class ExperimentRecord {
   record RollbackRecord(String rollback, String source, boolean failed, String error) {}
 
   /** A hypothesis check: phase before or after. */
-  record HypothesisRecord(String phase, String hypothesis, boolean held) {}
+  record HypothesisRecord(HypothesisChecked.Phase phase, String hypothesis, boolean held) {}
 
   /** A guard that tripped during the fault. */
   record GuardRecord(String guard, String check, String reading, String limit) {}

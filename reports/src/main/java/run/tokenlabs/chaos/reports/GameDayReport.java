@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.reports.SummaryPage.ReportPaths;
 
 /**

@@ -7,10 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import run.tokenlabs.chaos.api.Finding;
-import run.tokenlabs.chaos.api.KeyNumber;
-import run.tokenlabs.chaos.api.Verdict;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.FindingRecorded;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.RunFinished;
+import run.tokenlabs.chaos.api.event.RunStarted;
+import run.tokenlabs.chaos.api.event.VerdictReached;
+import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.reports.ExperimentRecord.FaultRecord;
 import run.tokenlabs.chaos.reports.ExperimentRecord.GuardRecord;
 import run.tokenlabs.chaos.reports.ExperimentRecord.HypothesisRecord;
@@ -34,7 +43,7 @@ final class RunRecord {
 
   static RunRecord of(JournalFile file) {
     RunRecord run = of(file.events());
-    run.unreadable.addAll(file.unreadable());
+    file.tornLastLine().ifPresent(torn -> run.unreadable.add(torn + " (torn: the run was killed while writing it)"));
     if (run.journal.isEmpty()) {
       run.journal = file.path().toString();
     }
@@ -63,87 +72,52 @@ final class RunRecord {
     if (runId.isEmpty()) {
       runId = event.runId();
     }
-    Map<String, Object> d = event.data();
-    switch (event.type()) {
-      case RUN_STARTED -> {
-        started = event.at();
-        target = text(d, "target");
-        profile = text(d, "profile");
-        dryRun = Boolean.TRUE.equals(d.get("dryRun"));
-        journal = text(d, "journal");
-      }
-      case RUN_FINISHED -> finished = event.at();
-      case EXPERIMENT_STARTED -> {
-        ExperimentRecord e = experiment(event);
-        e.id = text(d, "id").isEmpty() ? e.name : text(d, "id");
-        e.title = text(d, "title");
-        e.method = text(d, "method");
-      }
-      case HYPOTHESIS_CHECKED -> experiment(event).hypotheses.add(new HypothesisRecord(
-          text(d, "phase"), text(d, "hypothesis"), Boolean.TRUE.equals(d.get("held"))));
-      case FAULT_INJECTED -> experiment(event).faults.add(new FaultRecord(
-          text(d, "fault"), text(d, "rollback"), Boolean.TRUE.equals(d.get("dryRun"))));
-      case ROLLBACK_DONE -> {
-        RollbackRecord r = new RollbackRecord(text(d, "rollback"), text(d, "source"),
-            "failed".equals(d.get("outcome")), text(d, "error"));
-        if (event.experiment() == null) {
-          runRollbacks.add(r);
-        } else {
-          experiment(event).rollbacks.add(r);
-        }
-      }
-      case GUARD_BREACHED -> experiment(event).guards.add(new GuardRecord(
-          text(d, "guard"), text(d, "check"), text(d, "reading"), text(d, "limit")));
-      case FINDING -> experiment(event).findings.add(new Finding(
-          text(d, "title"), text(d, "statement"), text(d, "evidence")));
-      case KEY_NUMBER -> experiment(event).keyNumbers.add(new KeyNumber(
-          text(d, "name"), number(d.get("value")), text(d, "unit"), text(d, "note")));
-      case VERDICT -> {
-        ExperimentRecord e = experiment(event);
-        e.verdict = verdict(text(d, "verdict"));
-        e.verdictMessage = text(d, "message");
-      }
-      default -> {
-        // CAPABILITY_CHECKED and EVIDENCE belong in the Allure report, not on the summary page
-      }
+    if (event instanceof RunStarted e) {
+      started = e.at();
+      target = e.target();
+      profile = e.profile();
+      dryRun = e.dryRun();
+      journal = e.journal();
+    } else if (event instanceof RunFinished e) {
+      finished = e.at();
+    } else if (event instanceof ExperimentStarted e) {
+      ExperimentRecord experiment = experiment(e);
+      experiment.id = e.id().isEmpty() ? experiment.name : e.id();
+      experiment.title = e.title();
+      experiment.method = e.method();
+    } else if (event instanceof HypothesisChecked e) {
+      experiment(e).hypotheses.add(new HypothesisRecord(e.phase(), e.hypothesis(), e.held()));
+    } else if (event instanceof FaultPrepared e) {
+      experiment(e).faults.add(new FaultRecord(e.fault(), e.rollback(), e.dryRun()));
+    } else if (event instanceof RollbackDone e) {
+      rollback(e, new RollbackRecord(e.rollback(), e.source().label(), false, ""));
+    } else if (event instanceof RollbackFailed e) {
+      rollback(e, new RollbackRecord(e.rollback(), e.source().label(), true, e.error()));
+    } else if (event instanceof GuardBreached e) {
+      experiment(e).guards.add(new GuardRecord(e.guard(), e.check(), Objects.requireNonNullElse(e.reading(), ""),
+          e.limit()));
+    } else if (event instanceof FindingRecorded e) {
+      experiment(e).findings.add(e.finding());
+    } else if (event instanceof KeyNumberRecorded e) {
+      experiment(e).keyNumbers.add(e.keyNumber());
+    } else if (event instanceof VerdictReached e) {
+      ExperimentRecord experiment = experiment(e);
+      experiment.verdict = e.verdict();
+      experiment.verdictMessage = e.message();
+    }
+    // CapabilityChecked, FaultActed and EvidenceRecorded belong in the Allure report, not on the summary page
+  }
+
+  private void rollback(ChaosEvent event, RollbackRecord record) {
+    if (event.experiment() == null) {
+      runRollbacks.add(record);
+    } else {
+      experiment(event).rollbacks.add(record);
     }
   }
 
   private ExperimentRecord experiment(ChaosEvent event) {
     String name = Objects.requireNonNullElse(event.experiment(), "(run)");
     return experiments.computeIfAbsent(name, ExperimentRecord::new);
-  }
-
-  private static Verdict verdict(String name) {
-    try {
-      return Verdict.valueOf(name);
-    } catch (IllegalArgumentException e) {
-      return Verdict.ERROR;
-    }
-  }
-
-  static String text(Map<String, Object> data, String key) {
-    Object value = data.get(key);
-    return value == null ? "" : String.valueOf(value);
-  }
-
-  /** A journaled value: a JSON number, or "NaN"/"Infinity" as text; anything else is no data (NaN), never 0. */
-  static double number(Object value) {
-    if (value instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (value instanceof String s) {
-      try {
-        String t = s.trim();
-        return switch (t) {
-          case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
-          case "-Inf" -> Double.NEGATIVE_INFINITY;
-          default -> Double.parseDouble(t);
-        };
-      } catch (NumberFormatException e) {
-        return Double.NaN;
-      }
-    }
-    return Double.NaN;
   }
 }

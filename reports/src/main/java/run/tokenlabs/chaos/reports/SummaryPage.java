@@ -159,7 +159,7 @@ final class SummaryPage {
   private void addRunGaps(RunRecord run) {
     run.runRollbacks.stream().filter(RollbackRecord::failed).forEach(r -> gaps.add(failedRollback("run " + run.runId, r)));
     if (run.finished == null) {
-      gaps.add(new Gap("Run did not finish", "The journal has no RUN_FINISHED event: the run was killed or is "
+      gaps.add(new Gap("Run did not finish", "The journal has no RunFinished event: the run was killed or is "
           + "still running, so this page shows only what happened up to the last event."));
     }
     if (!run.unreadable.isEmpty()) {

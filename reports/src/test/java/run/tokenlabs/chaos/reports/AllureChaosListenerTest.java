@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,14 +28,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.KeyNumber;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked.CheckResult;
+import run.tokenlabs.chaos.api.event.HypothesisChecked.Phase;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.RunFinished;
+import run.tokenlabs.chaos.api.event.RunStarted;
+import run.tokenlabs.chaos.engine.JournalFile;
 
 /** The listener against a real {@link AllureLifecycle} writing to a temporary results directory. */
 class AllureChaosListenerTest {
   static final String HELD = "LLMD-3 PodForceDeleteIT#deploymentManagedPodRecovers";
   static final String DEVIATED = "LLMD-3 PodForceDeleteIT#barePodAbsenceIsAlerted";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant AT = Instant.parse("2026-11-28T20:00:00Z");
 
   @TempDir
   Path dir;
@@ -97,7 +110,7 @@ class AllureChaosListenerTest {
     List<ChaosEvent> events = eventsOf(DEVIATED);
 
     for (ChaosEvent event : events) {
-      if (event.type() == EventType.GUARD_BREACHED || event.type() == EventType.ROLLBACK_DONE) {
+      if (event instanceof GuardBreached || event instanceof RollbackFailed) {
         guardThread.submit(() -> listener.onEvent(event)).get(5, TimeUnit.SECONDS);
       } else {
         listener.onEvent(event);
@@ -128,16 +141,13 @@ class AllureChaosListenerTest {
   @DisplayName("a steady state that did not hold is a failed step; a probe error makes it broken")
   void failedAndBrokenSteadyState() throws Exception {
     String testCase = startTestCase();
-    listener.onEvent(event(EventType.EXPERIMENT_STARTED, HELD, Map.of("id", "X-1", "title", "t")));
-    listener.onEvent(event(EventType.HYPOTHESIS_CHECKED, HELD, Map.of("phase", "before", "hypothesis", "h", "held", false,
-        "checks", List.of(Map.of("probe", "p", "tolerance", "absent", "reading", "3", "held", false)))));
-    Map<String, Object> broken = new LinkedHashMap<>(Map.of("probe", "q", "tolerance", "<= 1", "held", false,
-        "error", "connection refused"));
-    broken.put("reading", null);
-    listener.onEvent(event(EventType.HYPOTHESIS_CHECKED, HELD, Map.of("phase", "after", "hypothesis", "h", "held", false,
-        "checks", List.of(broken))));
-    listener.onEvent(event(EventType.FAULT_INJECTED, HELD, Map.of("fault", "f", "rollback", "r", "dryRun", true)));
-    listener.onEvent(event(EventType.KEY_NUMBER, HELD, Map.of("name", "peak", "value", "NaN", "unit", "%", "note", "")));
+    listener.onEvent(new ExperimentStarted(AT, GameDayReportTest.RUN, HELD, "X-1", "t", "C", "m", "u", 90));
+    listener.onEvent(new HypothesisChecked(AT, GameDayReportTest.RUN, HELD, Phase.BEFORE, "h", false,
+        List.of(new CheckResult("p", "absent", "3", false, null))));
+    listener.onEvent(new HypothesisChecked(AT, GameDayReportTest.RUN, HELD, Phase.AFTER, "h", false,
+        List.of(new CheckResult("q", "<= 1", null, false, "connection refused"))));
+    listener.onEvent(new FaultPrepared(AT, GameDayReportTest.RUN, HELD, "f", "r", List.of(), true));
+    listener.onEvent(new KeyNumberRecorded(AT, GameDayReportTest.RUN, HELD, new KeyNumber("peak", Double.NaN, "%", "")));
     JsonNode result = stopAndRead(testCase);
 
     assertThat(step(result, "Steady state before: h").get("status").asText()).isEqualTo("failed");
@@ -211,10 +221,10 @@ class AllureChaosListenerTest {
 
     assertThatCode(() -> {
       eventsOf(HELD).forEach(brokenListener::onEvent);
-      brokenListener.onEvent(event(EventType.HYPOTHESIS_CHECKED, HELD, Map.of("checks", "not a list")));
+      brokenListener.onEvent(new KeyNumberRecorded(AT, GameDayReportTest.RUN, "never started", new KeyNumber("k", 1, "", "")));
       brokenListener.onEvent(runStarted(dir.resolve("missing.jsonl")));
       brokenListener.onEvent(journal.get(journal.size() - 1));
-      listener.onEvent(event(EventType.RUN_FINISHED, null, Map.of()));
+      listener.onEvent(new RunFinished(AT, GameDayReportTest.RUN, null, 0, Map.of()));
     }).doesNotThrowAnyException();
     broken.stopTestCase(testCase);
   }
@@ -250,14 +260,10 @@ class AllureChaosListenerTest {
     return journal.stream().filter(e -> experiment.equals(e.experiment())).toList();
   }
 
-  private static ChaosEvent event(EventType type, String experiment, Map<String, Object> data) {
-    return new ChaosEvent(type, java.time.Instant.parse("2026-11-28T20:00:00Z"), GameDayReportTest.RUN, experiment, data);
-  }
-
   private ChaosEvent runStarted(Path journalFile) {
-    Map<String, Object> data = new LinkedHashMap<>(journal.get(0).data());
-    data.put("journal", journalFile.toString());
-    return event(EventType.RUN_STARTED, null, data);
+    RunStarted s = (RunStarted) journal.get(0);
+    return new RunStarted(s.at(), s.runId(), null, s.target(), s.profile(), s.dryRun(), s.allowedNamespaces(),
+        journalFile.toString(), s.pendingRollbacks());
   }
 
   private static List<String> names(JsonNode steps) {

@@ -14,12 +14,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -32,24 +31,33 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import run.tokenlabs.chaos.api.spi.ChaosEvent.EventType;
-import run.tokenlabs.chaos.api.spi.ChaosEvent;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.CapabilityChecked;
+import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultActed;
+import run.tokenlabs.chaos.api.event.FaultPrepared;
+import run.tokenlabs.chaos.api.event.GuardBreached;
+import run.tokenlabs.chaos.api.event.HypothesisChecked;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackSource;
+import run.tokenlabs.chaos.api.event.VerdictReached;
 
 /**
  * The listener under the real allure-junit5 platform listener, with events sent from the same
- * JUnit callbacks the engine uses (beforeEach, beforeTestExecution, the body, a foreign thread,
- * afterTestExecution, TestWatcher). It proves the test case is current where the engine journals.
+ * JUnit callbacks the engine uses (the capability condition, beforeTestExecution, the body, a
+ * foreign thread, afterTestExecution, TestWatcher). It proves the test case is found where the
+ * engine journals, including events sent before allure-junit5 has started it, and that a BLOCKED
+ * experiment is a skipped result with its reason.
  */
 class AllureJunitPlatformTest {
   private static final String ENABLED = "tokenlabs.reports.fixture";
+  private static final String RUN = "fixture-run";
   static volatile AllureChaosListener listener;
 
   @TempDir
   Path results;
 
-  @Test
-  @DisplayName("under AllureJunitPlatform, engine-style callbacks land as steps of the test's own result")
-  void stepsUnderTheRealPlatformListener() throws Exception {
+  private void run(Class<?> fixture) {
     AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
     listener = new AllureChaosListener(lifecycle, results);
     Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
@@ -57,20 +65,46 @@ class AllureJunitPlatformTest {
         .enablePostDiscoveryFilterAutoRegistration(false)
         .addTestExecutionListeners(new AllureJunitPlatform(lifecycle)).build());
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(selectClass(FakeExperiment.class)).configurationParameter(ENABLED, "true").build();
-
+        .selectors(selectClass(fixture)).configurationParameter(ENABLED, "true").build();
     launcher.execute(request);
+  }
+
+  @Test
+  @DisplayName("under AllureJunitPlatform, engine-style callbacks land as steps of the test's own result")
+  void stepsUnderTheRealPlatformListener() throws Exception {
+    run(FakeExperiment.class);
 
     JsonNode result = onlyTestResult();
     assertThat(result.get("name").asText()).isEqualTo("podComesBack()");
     assertThat(result.get("status").asText()).isEqualTo("passed");
     List<String> steps = new ArrayList<>();
     result.get("steps").forEach(s -> steps.add(s.get("name").asText()));
-    assertThat(steps).containsExactly("Steady state before: serving", "Inject fault: delete pod",
-        "Guard breached: fixture guard", "Rollback: recreate pod", "Verdict: ✓ HELD");
+    assertThat(steps).as("the capability, checked before Allure started the test, comes first")
+        .containsExactly("Capability: NVLink metrics", "Steady state before: serving", "Inject fault: delete pod",
+            "Guard breached: fixture guard", "Rollback: recreate pod", "Verdict: ✓ HELD");
     List<String> labels = new ArrayList<>();
     result.get("labels").forEach(l -> labels.add(l.get("name").asText() + "=" + l.get("value").asText()));
     assertThat(labels).contains("epic=Game day", "feature=FX-1", "story=Fixture experiment", "tag=HELD");
+  }
+
+  @Test
+  @DisplayName("a BLOCKED experiment (disabled by its capability condition) is a skipped result with its reason, "
+      + "filed under the game day with its capability and verdict steps")
+  void blockedIsSkippedWithItsReason() throws Exception {
+    run(BlockedExperiment.class);
+
+    JsonNode result = onlyTestResult();
+    assertThat(result.get("name").asText()).isEqualTo("needsNvlink()");
+    assertThat(result.get("status").asText()).isEqualTo("skipped");
+    String reason = result.at("/statusDetails/message").asText();
+    assertThat(reason).isEqualTo(BlockedExperiment.REASON);
+    assertThat(reason).as("the categories.json entry for BLOCKED matches it").matches("(?s)BLOCKED: .*");
+    List<String> steps = new ArrayList<>();
+    result.get("steps").forEach(s -> steps.add(s.get("name").asText() + " [" + s.get("status").asText() + "]"));
+    assertThat(steps).containsExactly("Capability: NVLink metrics [skipped]", "Verdict: ⛔ BLOCKED [skipped]");
+    List<String> labels = new ArrayList<>();
+    result.get("labels").forEach(l -> labels.add(l.get("name").asText() + "=" + l.get("value").asText()));
+    assertThat(labels).contains("epic=Game day", "feature=FX-2", "story=Fixture experiment", "tag=BLOCKED");
   }
 
   private JsonNode onlyTestResult() throws IOException {
@@ -81,52 +115,81 @@ class AllureJunitPlatformTest {
     }
   }
 
-  /** Sends the journal events from the callbacks where the engine's ChaosExtension sends them. */
-  static class EngineLikeExtension implements ExecutionCondition, BeforeEachCallback, BeforeTestExecutionCallback,
+  /** Sends the journal events from the callbacks where the engine's extensions send them. */
+  static class EngineLikeExtension implements ExecutionCondition, BeforeTestExecutionCallback,
       AfterTestExecutionCallback, TestWatcher {
-    static final String NAME = "FX-1 FakeExperiment#podComesBack";
 
+    /** The capability condition: starts the experiment and checks its capability before Allure starts the test. */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      return context.getConfigurationParameter(ENABLED).isPresent()
-          ? ConditionEvaluationResult.enabled("run by AllureJunitPlatformTest")
-          : ConditionEvaluationResult.disabled("a fixture: only AllureJunitPlatformTest runs it");
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-      send(EventType.EXPERIMENT_STARTED, Map.of("id", "FX-1", "title", "Fixture experiment"));
+      if (context.getConfigurationParameter(ENABLED).isEmpty()) {
+        return ConditionEvaluationResult.disabled("a fixture: only AllureJunitPlatformTest runs it");
+      }
+      if (context.getTestMethod().isEmpty()) {
+        return ConditionEvaluationResult.enabled("run by AllureJunitPlatformTest");
+      }
+      String name = name(context);
+      boolean blocked = context.getRequiredTestClass() == BlockedExperiment.class;
+      listener.onEvent(new ExperimentStarted(Instant.now(), RUN, name, blocked ? "FX-2" : "FX-1",
+          "Fixture experiment", context.getRequiredTestClass().getName(), context.getRequiredTestMethod().getName(),
+          context.getUniqueId(), 90));
+      listener.onEvent(new CapabilityChecked(Instant.now(), RUN, name, "NVLink metrics", !blocked,
+          blocked ? "no NVLink fields" : "exported"));
+      return blocked ? ConditionEvaluationResult.disabled(BlockedExperiment.REASON)
+          : ConditionEvaluationResult.enabled("NVLink metrics present");
     }
 
     @Override
     public void beforeTestExecution(ExtensionContext context) {
-      send(EventType.HYPOTHESIS_CHECKED, Map.of("phase", "before", "hypothesis", "serving", "held", true, "checks", List.of()));
+      listener.onEvent(new HypothesisChecked(Instant.now(), RUN, name(context), HypothesisChecked.Phase.BEFORE,
+          "serving", true, List.of()));
     }
 
     @Override
     public void afterTestExecution(ExtensionContext context) {
-      send(EventType.ROLLBACK_DONE, Map.of("rollback", "recreate pod", "kind", "k", "outcome", "done", "source", "experiment"));
+      listener.onEvent(new RollbackDone(Instant.now(), RUN, name(context), "recreate pod", "k", List.of(),
+          RollbackSource.EXPERIMENT));
     }
 
     @Override
     public void testSuccessful(ExtensionContext context) {
-      send(EventType.VERDICT, Map.of("verdict", "HELD", "message", "hypothesis held"));
+      listener.onEvent(new VerdictReached(Instant.now(), RUN, name(context), Verdict.HELD, "hypothesis held"));
     }
 
-    static void send(EventType type, Map<String, Object> data) {
-      listener.onEvent(new ChaosEvent(type, Instant.now(), "fixture-run", NAME, data));
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+      if (reason.orElse("").startsWith("BLOCKED: ")) {
+        listener.onEvent(new VerdictReached(Instant.now(), RUN, name(context), Verdict.BLOCKED, reason.get()));
+      }
+    }
+
+    static String name(ExtensionContext context) {
+      return "FX " + context.getRequiredTestClass().getSimpleName() + "#" + context.getRequiredTestMethod().getName();
     }
   }
 
   @ExtendWith(EngineLikeExtension.class)
   static class FakeExperiment {
+    static final String NAME = "FX FakeExperiment#podComesBack";
+
     @Test
     void podComesBack() throws InterruptedException {
-      EngineLikeExtension.send(EventType.FAULT_INJECTED, Map.of("fault", "delete pod", "rollback", "recreate pod", "dryRun", false));
-      Thread guard = new Thread(() -> EngineLikeExtension.send(EventType.GUARD_BREACHED,
-          Map.of("guard", "fixture guard", "check", "c", "reading", "1", "limit", "0")));
+      listener.onEvent(new FaultPrepared(Instant.now(), RUN, NAME, "delete pod", "recreate pod", List.of(), false));
+      listener.onEvent(new FaultActed(Instant.now(), RUN, NAME, "delete pod"));
+      Thread guard = new Thread(() -> listener.onEvent(new GuardBreached(Instant.now(), RUN, NAME, "fixture guard",
+          "c", "1", "0", null)));
       guard.start();
       guard.join();
+    }
+  }
+
+  @ExtendWith(EngineLikeExtension.class)
+  static class BlockedExperiment {
+    static final String REASON = "BLOCKED: NVLink metrics absent: no NVLink fields";
+
+    @Test
+    void needsNvlink() {
+      throw new AssertionError("a blocked experiment never runs");
     }
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.reports.SummaryPage.Gap;
 import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
 import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;
@@ -144,14 +145,17 @@ class GameDayReportTest {
   void truncatedJournal() throws IOException {
     Path journal = copyResource("game-day-journal.jsonl", dir);
     List<String> lines = Files.readAllLines(journal);
-    Files.write(journal, lines.subList(0, 12));
-    Files.writeString(journal, "{\"type\":\"VERDICT\",\"at\":\"2026-11-28T20:0", StandardOpenOption.APPEND);
+    Files.write(journal, lines.subList(0, 14));
+    Files.writeString(journal, "{\"type\":\"VerdictReached\",\"schema\":2,\"at\":\"2026-11-28T20:0",
+        StandardOpenOption.APPEND);
 
     SummaryPage page = new SummaryPage(RunRecord.of(JournalFile.read(journal)), new ReportPaths(journal, dir, null, null));
 
     assertThat(page.matrix).extracting(MatrixRow::status).containsExactly("✓ HELD", "… NO VERDICT");
     assertThat(page.gaps).extracting(Gap::title).contains("Run did not finish", "Journal lines left out")
         .anyMatch(t -> t.endsWith("(barePodAbsenceIsAlerted): no verdict"));
+    assertThat(page.gaps).filteredOn(g -> g.title().equals("Journal lines left out")).singleElement()
+        .satisfies(g -> assertThat(g.reason()).contains("line 15: ").contains("torn"));
     assertThat(page.artifacts).hasSize(1);
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.reports.RunComparison.Row;
 
 class RunComparisonTest {

@@ -1,5 +1,8 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.Target;
 
@@ -8,6 +11,7 @@ import run.tokenlabs.chaos.api.Target;
  * controller-managed pod). Named in {@link RequiresCapability}; must have a public no-argument
  * constructor.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Capability {
 
   /** E.g. "NVLink metrics". */
@@ -26,6 +30,7 @@ public interface Capability {
    * @param present whether the capability is there
    * @param reason the evidence, shown as the skip reason when absent
    */
+  @API(status = EXPERIMENTAL, since = "0.1")
   record Availability(boolean present, String reason) {
     public static Availability present(String reason) {
       return new Availability(true, reason);

@@ -1,5 +1,8 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.SteadyState;
 
@@ -10,6 +13,7 @@ import run.tokenlabs.chaos.api.SteadyState;
  *
  * @param <T> the parameter type
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface ExperimentParameterSupplier<T> {
 
   /** The parameter type it supplies. */

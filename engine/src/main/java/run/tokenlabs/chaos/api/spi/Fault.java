@@ -1,6 +1,9 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Set;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.SafetyLabels;
 import run.tokenlabs.chaos.api.Target;
 
@@ -15,6 +18,7 @@ import run.tokenlabs.chaos.api.Target;
  *
  * @param <R> its rollback: a record, so the engine can write it to disk and read it back in a new JVM
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Fault<R extends Record & Rollback> {
 
   /** What the fault does, e.g. "force-delete pod token-labs/deepseek (grace period 0)". */

@@ -1,6 +1,9 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Target;
 
 /**
@@ -27,6 +30,7 @@ import run.tokenlabs.chaos.api.Target;
  *       next run finds it.</li>
  * </ul>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Rollback {
 
   /** What the undo does, for logs and reports, e.g. "recreate bare pod token-labs/deepseek from its manifest". */

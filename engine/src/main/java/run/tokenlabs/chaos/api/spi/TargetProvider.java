@@ -1,5 +1,8 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.Target;
 
@@ -8,6 +11,7 @@ import run.tokenlabs.chaos.api.Target;
  * {@link java.util.ServiceLoader}; the engine ships the {@code cluster} provider, the lab's
  * provider lives in {@code scenarios} so that the engine never depends on the lab.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface TargetProvider {
 
   /** The {@code target} config value it serves. */

@@ -2,22 +2,24 @@ package run.tokenlabs.chaos.engine.testing;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.VerdictReached;
+import run.tokenlabs.chaos.engine.JournalFile;
 
-/** Runs fixture experiments through the real JUnit Platform with a given configuration, and reads the journal. */
+/**
+ * Runs fixture experiments through the real JUnit Platform with a given configuration, and gives
+ * their journal as the engine's {@link JournalFile} reads it.
+ */
 public final class EngineRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path journalDir;
   private final Map<String, String> config = new LinkedHashMap<>();
 
@@ -37,44 +39,30 @@ public final class EngineRun {
   public EngineExecutionResults execute(Class<?>... experiments) {
     var kit = EngineTestKit.engine("junit-jupiter");
     config.forEach(kit::configurationParameter);
-    return kit.selectors(Stream.of(experiments).map(c -> selectClass(c)).toArray(org.junit.platform.engine.DiscoverySelector[]::new))
-        .execute();
+    return kit.selectors(Stream.of(experiments).map(c -> selectClass(c)).toArray(DiscoverySelector[]::new)).execute();
   }
 
-  /** Every journal line of every run in the journal directory, in order. */
-  public List<JsonNode> journal() {
-    try (Stream<Path> files = Files.list(journalDir)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted()
-          .flatMap(EngineRun::lines).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The runs in the journal directory, in the order they started. */
+  public List<JournalFile> runs() {
+    return JournalFile.readAll(journalDir);
   }
 
-  public List<JsonNode> journal(String type) {
-    return journal().stream().filter(e -> e.path("type").asText().equals(type)).toList();
+  /** Every event of every run in the journal directory, in order. */
+  public List<ChaosEvent> journal() {
+    return runs().stream().flatMap(run -> run.events().stream()).toList();
+  }
+
+  /** Every event of one type, e.g. {@code journal(RollbackDone.class)}. */
+  public <T extends ChaosEvent> List<T> journal(Class<T> type) {
+    return journal().stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /** The verdict of the only experiment run. */
-  public String verdict() {
-    List<JsonNode> verdicts = journal("VERDICT");
+  public Verdict verdict() {
+    List<VerdictReached> verdicts = journal(VerdictReached.class);
     if (verdicts.size() != 1) {
-      throw new AssertionError("expected one VERDICT event, found " + verdicts);
+      throw new AssertionError("expected one VerdictReached event, found " + verdicts);
     }
-    return verdicts.get(0).path("data").path("verdict").asText();
-  }
-
-  private static Stream<JsonNode> lines(Path file) {
-    try {
-      return Files.readAllLines(file).stream().map(line -> {
-        try {
-          return JSON.readTree(line);
-        } catch (IOException e) {
-          throw new UncheckedIOException("journal line is not JSON: " + line, e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return verdicts.get(0).verdict();
   }
 }

@@ -16,6 +16,7 @@ public final class World {
   public static volatile boolean unreachable;
   public static volatile boolean hangs;
   public static volatile boolean capabilityPresent = true;
+  public static volatile boolean beforeEachRan;
   public static volatile Path markerDir;
 
   private World() {
@@ -26,6 +27,7 @@ public final class World {
     unreachable = false;
     hangs = false;
     capabilityPresent = true;
+    beforeEachRan = false;
     markerDir = dir;
     MarkerFileFault.UNDONE.clear();
     RecordingListener.EVENTS.clear();

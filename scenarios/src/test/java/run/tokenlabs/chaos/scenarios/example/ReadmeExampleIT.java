@@ -3,17 +3,16 @@ package run.tokenlabs.chaos.scenarios.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.VerdictReached;
+import run.tokenlabs.chaos.testkit.ExperimentJournal;
+import run.tokenlabs.chaos.testkit.GameDayJournal;
 
 /**
  * The README's example runs against the lab and HOLDS. Run through the JUnit Platform so that an
@@ -23,7 +22,7 @@ class ReadmeExampleIT {
 
   @Test
   @DisplayName("The README example force-deletes the Llama pod, sees it replaced, and its verdict is HELD")
-  void exampleHolds() throws IOException {
+  void exampleHolds() {
     Path journalDir = Path.of("target", "readme-example");
 
     EngineTestKit.engine("junit-jupiter")
@@ -32,26 +31,10 @@ class ReadmeExampleIT {
         .selectors(selectClass(LlamaPodRecoversIT.class)).execute()
         .testEvents().assertStatistics(s -> s.succeeded(1).failed(0).aborted(0));
 
-    List<JsonNode> journal = newestJournal(journalDir);
-    assertThat(journal).filteredOn(e -> e.path("type").asText().equals("VERDICT"))
-        .singleElement().satisfies(v -> assertThat(v.path("data").path("verdict").asText()).isEqualTo("HELD"));
-    assertThat(journal).filteredOn(e -> e.path("type").asText().equals("KEY_NUMBER"))
-        .singleElement().satisfies(k -> assertThat(k.path("data").path("value").asDouble()).isPositive());
-    assertThat(journal).filteredOn(e -> e.path("type").asText().equals("ROLLBACK_DONE"))
-        .singleElement().satisfies(r -> assertThat(r.path("data").path("outcome").asText()).isEqualTo("done"));
-  }
-
-  private static List<JsonNode> newestJournal(Path dir) throws IOException {
-    Path newest;
-    try (Stream<Path> files = Files.list(dir)) {
-      newest = files.filter(f -> f.getFileName().toString().startsWith("journal-"))
-          .max(java.util.Comparator.comparing(f -> f.toFile().lastModified())).orElseThrow();
-    }
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : Files.readAllLines(newest)) {
-      events.add(json.readTree(line));
-    }
-    return events;
+    ExperimentJournal example = GameDayJournal.newestIn(journalDir).onlyExperiment();
+    assertThat(example.verdict()).map(VerdictReached::verdict).contains(Verdict.HELD);
+    assertThat(example.keyNumbers()).singleElement().satisfies(k -> assertThat(k.value()).isPositive());
+    assertThat(example.events(RollbackDone.class)).hasSize(1);
+    assertThat(example.events(RollbackFailed.class)).isEmpty();
   }
 }
