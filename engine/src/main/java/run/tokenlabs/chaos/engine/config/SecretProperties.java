@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * class completes, and keep them even for passing tests unless told otherwise). The configuration
  * only names where a secret is (a file, an environment variable) and reads it when a client is built.
  *
- * <p>A refused property is also removed from the properties it was found in: the configuration is
- * loaded before the first test class completes, so the reports never see it.
+ * <p>A refused property is also removed from the properties it was found in, and its value masked
+ * wherever another property repeats it ({@code sun.java.command} holds Maven's whole command line
+ * when the experiments run in Maven's JVM, as the game day runs them): the configuration is loaded
+ * before the first test class completes, so the reports never see it.
  */
 final class SecretProperties {
   /** Properties of this project: the engine's, the lab's and the experiments' all start with it. */
@@ -40,7 +42,9 @@ final class SecretProperties {
     if (refused.isEmpty()) {
       return;
     }
+    List<String> secrets = refused.stream().map(properties::getProperty).filter(v -> !v.isBlank()).toList();
     refused.forEach(properties::remove);
+    maskRepeats(properties, secrets);
     String key = refused.get(0);
     throw new ConfigException(key + ": a secret may not be given as a system property (-D" + key + "=...): the "
         + "process list and the test reports (failsafe's XML lists every system property) would show it. It was "
@@ -50,6 +54,19 @@ final class SecretProperties {
             + "prometheus.basicAuth.passwordEnv for a password"
             : "Remove the credentials from the URL and use prometheus.bearerTokenFile, prometheus.bearerTokenEnv or "
             + "prometheus.basicAuth.username with passwordEnv"));
+  }
+
+  private static void maskRepeats(Properties properties, List<String> secrets) {
+    for (String key : properties.stringPropertyNames()) {
+      String value = properties.getProperty(key);
+      String masked = value;
+      for (String secret : secrets) {
+        masked = masked.replace(secret, UrlRedaction.MASK);
+      }
+      if (!masked.equals(value)) {
+        properties.setProperty(key, masked);
+      }
+    }
   }
 
   /** Whether the key's last segment names a secret, not where one is kept ({@code bearerTokenFile}, {@code ...Env}). */
