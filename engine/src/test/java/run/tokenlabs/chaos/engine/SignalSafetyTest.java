@@ -51,6 +51,9 @@ class SignalSafetyTest {
     ProcessBuilder builder = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc",
         fixture.gameday().toString(), "-o").redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("PATH", fixture.toolStubs() + ":" + System.getenv("PATH"));
+    // as the CronJob runs it: from a writable copy (a sibling, so the relative parent POM path still holds)
+    Path workdir = dir.resolve("workdir");
+    builder.environment().put("GAMEDAY_WORKDIR", workdir.toString());
     Process unshare = builder.start();
     try {
       await("the fixture experiment's fault to be active (Maven started, experiment injected)").atMost(MAVEN_START)
@@ -60,6 +63,8 @@ class SignalSafetyTest {
       assertThat(pid1.info().command().map(c -> Path.of(c).getFileName().toString()))
           .as("PID 1 of the container is the JVM, not a shell (a shell as PID 1 ignores SIGTERM): bin/gameday must "
               + "exec Maven, and Maven's launcher exec java").contains("java");
+      assertThat(Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid1.pid()), "cwd")))
+          .as("Maven runs in the copy in GAMEDAY_WORKDIR").isEqualTo(workdir);
 
       pid1.destroy(); // SIGTERM
 
