@@ -18,9 +18,17 @@ final class K8sRbacManifests {
     this.objects = objects;
   }
 
-  /** The directory, found from the scenarios module (where the build runs its tests). */
+  /** The directory, found from the scenarios module. */
   static Path directory() {
-    return Path.of("").toAbsolutePath().getParent().resolve("k8s-rbac");
+    return moduleDirectory().getParent().resolve("k8s-rbac");
+  }
+
+  /**
+   * The scenarios module: surefire and failsafe name it in {@code basedir}, also when tests run in
+   * Maven's own JVM, whose working directory is wherever Maven was started.
+   */
+  static Path moduleDirectory() {
+    return Path.of(System.getProperty("basedir", "")).toAbsolutePath();
   }
 
   /** Every object of every YAML file but kustomization.yaml, which is not a Kubernetes object. */

@@ -38,8 +38,9 @@ class RbacMatchesApiCallsIT {
       "run.tokenlabs.chaos.scenarios.experiments.Failure3SilentTruncationIT",
       "run.tokenlabs.chaos.scenarios.experiments.Llmd3DeploymentPodForceDeleteIT",
       "run.tokenlabs.chaos.scenarios.experiments.Llmd3PodForceDeleteIT");
-  private static final Path EXPERIMENT_SOURCES = Path.of("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
-  private static final Path WORK = Path.of("target", "rbac");
+  private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
+      .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
+  private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
   /** The built-in Kubernetes faults' entry point, not the lab's SimulatorFaults. */
   private static final java.util.regex.Pattern BUILT_IN_FAULTS = java.util.regex.Pattern.compile("(?<![A-Za-z])Faults\\.");
   private static final ObjectMapper JSON = new ObjectMapper();
