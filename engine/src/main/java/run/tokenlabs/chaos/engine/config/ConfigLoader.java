@@ -94,12 +94,28 @@ public final class ConfigLoader {
   private PrometheusSettings prometheus() {
     Optional<String> tokenFile = text("prometheus.bearerTokenFile");
     Optional<String> tokenEnv = text("prometheus.bearerTokenEnv");
+    Optional<String> user = text("prometheus.basicAuth.username");
+    Optional<String> passwordEnv = text("prometheus.basicAuth.passwordEnv");
+    Optional<String> credential = oneCredential(tokenFile, tokenEnv, user, passwordEnv);
+    Optional<URI> url = text("prometheus.url").map(v -> uri("prometheus.url"));
+    boolean plainHttpOnLoopback = bool(ALLOW_PLAIN_HTTP_ON_LOOPBACK, false);
+    if (url.isPresent() && credential.isPresent()) {
+      requireSafeTransport(url.get(), credential.get(), plainHttpOnLoopback);
+    }
+    return new PrometheusSettings(url, tokenFile.map(Path::of), tokenEnv, user, passwordEnv,
+        text("prometheus.caFile").map(Path::of));
+  }
+
+  /**
+   * The key of the one credential configured (a bearer token's source, or basic auth's password),
+   * if any; refuses two at once and half a basic auth.
+   */
+  private Optional<String> oneCredential(Optional<String> tokenFile, Optional<String> tokenEnv, Optional<String> user,
+                                         Optional<String> passwordEnv) {
     if (tokenFile.isPresent() && tokenEnv.isPresent()) {
       throw values.get("prometheus.bearerTokenEnv").invalid("both prometheus.bearerTokenFile and prometheus.bearerTokenEnv are set",
           "set only one of them");
     }
-    Optional<String> user = text("prometheus.basicAuth.username");
-    Optional<String> passwordEnv = text("prometheus.basicAuth.passwordEnv");
     if (user.isPresent() != passwordEnv.isPresent()) {
       String present = user.isPresent() ? "prometheus.basicAuth.username" : "prometheus.basicAuth.passwordEnv";
       throw values.get(present).invalid("basic auth needs both username and passwordEnv",
@@ -112,14 +128,7 @@ public final class ConfigLoader {
           + ") and basic auth are set, and only one Authorization header can be sent",
           "keep either the bearer token or prometheus.basicAuth, not both");
     }
-    Optional<URI> url = text("prometheus.url").map(v -> uri("prometheus.url"));
-    Optional<String> credential = bearerKey.or(() -> passwordEnv.map(p -> "prometheus.basicAuth.passwordEnv"));
-    boolean plainHttpOnLoopback = bool(ALLOW_PLAIN_HTTP_ON_LOOPBACK, false);
-    if (url.isPresent() && credential.isPresent()) {
-      requireSafeTransport(url.get(), credential.get(), plainHttpOnLoopback);
-    }
-    return new PrometheusSettings(url, tokenFile.map(Path::of), tokenEnv, user, passwordEnv,
-        text("prometheus.caFile").map(Path::of));
+    return bearerKey.or(() -> passwordEnv.map(p -> "prometheus.basicAuth.passwordEnv"));
   }
 
   /**
