@@ -18,6 +18,7 @@ final class ConfigKeys {
       Map.entry("prometheus.basicAuth.username", Kind.TEXT),
       Map.entry("prometheus.basicAuth.passwordEnv", Kind.TEXT),
       Map.entry("prometheus.caFile", Kind.TEXT),
+      Map.entry(ConfigLoader.ALLOW_PLAIN_HTTP_ON_LOOPBACK, Kind.TEXT),
       Map.entry("kubernetes.context", Kind.TEXT),
       Map.entry("kubernetes.allowedContexts", Kind.LIST),
       Map.entry("namespaces.allowed", Kind.LIST),

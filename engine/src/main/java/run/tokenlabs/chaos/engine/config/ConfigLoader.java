@@ -28,6 +28,8 @@ public final class ConfigLoader {
   public static final String PREFIX = "tokenlabs.chaos.";
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern WORD = Pattern.compile("[a-z0-9][-a-z0-9_]*");
+  /** The opt-out that lets a credential go over plain http to a loopback address. */
+  static final String ALLOW_PLAIN_HTTP_ON_LOOPBACK = "allowPlainHttpOnLoopback";
 
   private final Map<String, ConfigValue> values;
   private final String mavenProfile;
@@ -49,6 +51,15 @@ public final class ConfigLoader {
    * @throws ChaosConfigException naming the first invalid value
    */
   public static ChaosConfig load(Function<String, Optional<String>> properties) {
+    return load(properties, System.getProperties());
+  }
+
+  /**
+   * As {@link #load(Function)}, refusing first any secret given among {@code systemProperties}
+   * (see {@link SecretProperties}); such a property is removed from them.
+   */
+  static ChaosConfig load(Function<String, Optional<String>> properties, java.util.Properties systemProperties) {
+    SecretProperties.refuse(systemProperties);
     Optional<Path> base = properties.apply(PREFIX + "basedir").filter(s -> !s.isBlank()).map(Path::of);
     Optional<Path> file = properties.apply(PREFIX + "config").filter(s -> !s.isBlank()).map(Path::of)
         .map(p -> p.isAbsolute() || base.isEmpty() ? p : base.get().resolve(p));
@@ -83,19 +94,60 @@ public final class ConfigLoader {
   private PrometheusSettings prometheus() {
     Optional<String> tokenFile = text("prometheus.bearerTokenFile");
     Optional<String> tokenEnv = text("prometheus.bearerTokenEnv");
+    Optional<String> user = text("prometheus.basicAuth.username");
+    Optional<String> passwordEnv = text("prometheus.basicAuth.passwordEnv");
+    Optional<String> credential = oneCredential(tokenFile, tokenEnv, user, passwordEnv);
+    Optional<URI> url = text("prometheus.url").map(v -> uri("prometheus.url"));
+    boolean plainHttpOnLoopback = bool(ALLOW_PLAIN_HTTP_ON_LOOPBACK, false);
+    if (url.isPresent() && credential.isPresent()) {
+      requireSafeTransport(url.get(), credential.get(), plainHttpOnLoopback);
+    }
+    return new PrometheusSettings(url, tokenFile.map(Path::of), tokenEnv, user, passwordEnv,
+        text("prometheus.caFile").map(Path::of));
+  }
+
+  /**
+   * The key of the one credential configured (a bearer token's source, or basic auth's password),
+   * if any; refuses two at once and half a basic auth.
+   */
+  private Optional<String> oneCredential(Optional<String> tokenFile, Optional<String> tokenEnv, Optional<String> user,
+                                         Optional<String> passwordEnv) {
     if (tokenFile.isPresent() && tokenEnv.isPresent()) {
       throw values.get("prometheus.bearerTokenEnv").invalid("both prometheus.bearerTokenFile and prometheus.bearerTokenEnv are set",
           "set only one of them");
     }
-    Optional<String> user = text("prometheus.basicAuth.username");
-    Optional<String> passwordEnv = text("prometheus.basicAuth.passwordEnv");
     if (user.isPresent() != passwordEnv.isPresent()) {
       String present = user.isPresent() ? "prometheus.basicAuth.username" : "prometheus.basicAuth.passwordEnv";
       throw values.get(present).invalid("basic auth needs both username and passwordEnv",
           "set prometheus.basicAuth.username and prometheus.basicAuth.passwordEnv (the name of an environment variable)");
     }
-    return new PrometheusSettings(text("prometheus.url").map(v -> uri("prometheus.url")),
-        tokenFile.map(Path::of), tokenEnv, user, passwordEnv, text("prometheus.caFile").map(Path::of));
+    Optional<String> bearerKey = tokenFile.map(f -> "prometheus.bearerTokenFile")
+        .or(() -> tokenEnv.map(e -> "prometheus.bearerTokenEnv"));
+    if (bearerKey.isPresent() && user.isPresent()) {
+      throw values.get("prometheus.basicAuth.username").invalid("both a bearer token (" + bearerKey.get()
+          + ") and basic auth are set, and only one Authorization header can be sent",
+          "keep either the bearer token or prometheus.basicAuth, not both");
+    }
+    return bearerKey.or(() -> passwordEnv.map(p -> "prometheus.basicAuth.passwordEnv"));
+  }
+
+  /**
+   * A credential goes over https, or over plain http only to a loopback address (a port-forward)
+   * when {@value #ALLOW_PLAIN_HTTP_ON_LOOPBACK} says so: on any other network it can be read on the way.
+   */
+  private void requireSafeTransport(URI url, String credentialKey, boolean plainHttpOnLoopback) {
+    if ("https".equals(url.getScheme())) {
+      return;
+    }
+    boolean loopback = Loopback.isLoopbackHost(url.getHost());
+    if (loopback && plainHttpOnLoopback) {
+      return;
+    }
+    throw values.get("prometheus.url").invalid(credentialKey + " is set, and the URL is plain http, so the credential "
+        + "would cross the network unencrypted", loopback
+            ? "use https://, or, for a port-forward to this machine, set " + ALLOW_PLAIN_HTTP_ON_LOOPBACK + ": true"
+            : "use https:// (plain http with a credential is allowed only to a loopback address, with "
+                + ALLOW_PLAIN_HTTP_ON_LOOPBACK + ": true)");
   }
 
   private List<String> namespaces(String target) {
@@ -130,7 +182,13 @@ public final class ConfigLoader {
       if (!value.node().isObject()) {
         throw value.invalid("not a mapping", "map model names to base URLs, e.g. 'deepseek-r1-7b: http://host:8000'");
       }
-      value.node().fields().forEachRemaining(e -> models.put(e.getKey(), uri("endpoints.models", e.getValue().asText())));
+      value.node().fields().forEachRemaining(e -> {
+        if (!e.getValue().isValueNode()) {
+          throw value.invalid("model '" + e.getKey() + "' maps to " + yamlKind(e.getValue()) + ", not a URL", "map each model name to one base URL, e.g. "
+              + "'deepseek-r1-7b: http://host:8000'");
+        }
+        models.put(e.getKey(), uri("endpoints.models", e.getValue().asText()));
+      });
       return models;
     }
     for (String pair : value.text().split(",")) {
@@ -170,7 +228,20 @@ public final class ConfigLoader {
     if (value.node() != null && !value.node().isArray() && !value.node().isValueNode()) {
       throw value.invalid("expected a list", "write a YAML list, e.g. [a, b], or a comma-separated string");
     }
+    if (value.node() != null && value.node().isArray()) {
+      for (int i = 0; i < value.node().size(); i++) {
+        if (!value.node().get(i).isValueNode()) {
+          // a nested list or mapping would otherwise be read as an empty item and silently dropped
+          throw value.invalid("item " + (i + 1) + " is " + yamlKind(value.node().get(i)) + ", not a single value", "write a flat list of values, e.g. [a, b]");
+        }
+      }
+    }
     return Arrays.stream(value.text().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** A node's kind as YAML calls it, for messages. */
+  private static String yamlKind(com.fasterxml.jackson.databind.JsonNode node) {
+    return node.isArray() ? "a list" : node.isObject() ? "a mapping" : "a " + node.getNodeType();
   }
 
   private boolean bool(String key, boolean fallback) {
@@ -190,11 +261,11 @@ public final class ConfigLoader {
     if (text.isEmpty()) {
       return fallback;
     }
-    Duration d = DurationParser.parse(text.get());
-    if (d == null || d.isZero() || d.isNegative()) {
-      throw values.get(key).invalid(d == null ? "not a duration" : "not positive", DurationParser.ACCEPTED);
+    DurationParser.Parsed parsed = DurationParser.parse(text.get());
+    if (parsed instanceof DurationParser.Invalid invalid) {
+      throw values.get(key).invalid(invalid.problem(), invalid.accepted());
     }
-    return d;
+    return ((DurationParser.Valid) parsed).duration();
   }
 
   private URI uri(String key) {
@@ -202,6 +273,11 @@ public final class ConfigLoader {
   }
 
   private URI uri(String key, String text) {
+    if (UrlRedaction.hasUserinfo(text)) {
+      throw new ConfigException(key + ": '" + text + "' from " + values.get(key).origin() + " carries credentials "
+          + "in the URL, which would be printed wherever the URL is; remove them and use prometheus.bearerTokenFile, "
+          + "prometheus.bearerTokenEnv or prometheus.basicAuth.username with passwordEnv");
+    }
     try {
       URI uri = new URI(text);
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {

@@ -19,11 +19,17 @@ import java.util.stream.StreamSupport;
 /**
  * Reads the YAML configuration file into {@link ConfigValue}s keyed by dotted key, remembering the
  * line of every key so errors can say {@code tokenlabs-chaos.yaml:7}. Unknown keys are errors: a
- * typo in a safety setting must not pass silently.
+ * typo in a safety setting must not pass silently. So are duplicate keys: YAML parsers keep the
+ * last one, and {@code dryRun: true} followed further down by {@code dryRun: false} would arm a run
+ * its author believes is dry.
  */
 final class YamlConfigReader {
-  private static final YAMLFactory YAML = new YAMLFactory();
+  // Strict duplicate detection backs up the check in lineNumbers(), which names both lines.
+  private static final YAMLFactory YAML = YAMLFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
+  /** For the line scan, which reports duplicates itself with both lines. */
+  private static final YAMLFactory YAML_LENIENT = new YAMLFactory();
 
   private YamlConfigReader() {
   }
@@ -79,7 +85,9 @@ final class YamlConfigReader {
 
   private static String asText(JsonNode node) {
     if (node.isArray()) {
-      return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).collect(Collectors.joining(","));
+      // a nested item keeps its shape, so an error about it shows what was written
+      return StreamSupport.stream(node.spliterator(), false).map(n -> n.isValueNode() ? n.asText() : n.toString())
+          .collect(Collectors.joining(","));
     }
     return node.isValueNode() ? node.asText() : node.toString();
   }
@@ -87,12 +95,16 @@ final class YamlConfigReader {
   /** Dotted key to the line its name is on, from the streaming parser (the tree keeps no locations). */
   private static Map<String, Integer> lineNumbers(Path file, String text) {
     Map<String, Integer> lines = new HashMap<>();
-    try (JsonParser parser = YAML.createParser(text)) {
+    try (JsonParser parser = YAML_LENIENT.createParser(text)) {
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         if (token == JsonToken.FIELD_NAME) {
-          String pointer = parser.getParsingContext().pathAsPointer().toString();
-          lines.put(pointer.substring(1).replace('/', '.'), parser.currentTokenLocation().getLineNr());
+          String key = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
+          int line = parser.currentTokenLocation().getLineNr();
+          Integer first = lines.putIfAbsent(key, line);
+          if (first != null) {
+            throw duplicate(file, key, first, line);
+          }
         }
       }
     } catch (JsonProcessingException e) {
@@ -101,6 +113,11 @@ final class YamlConfigReader {
       throw new ConfigException("cannot read '" + file + "': " + e, e);
     }
     return lines;
+  }
+
+  private static ConfigException duplicate(Path file, String key, int first, int again) {
+    return new ConfigException("duplicate key '" + key + "' at " + file.getFileName() + ":" + again + " (first at line "
+        + first + "); a YAML reader would silently keep only the last value, so the file is refused: keep one of them");
   }
 
   private static ConfigException syntaxError(Path file, JsonProcessingException e) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,10 @@ class ConfigLoaderTest {
   Path dir;
   final Map<String, String> props = new HashMap<>();
 
+  final Properties system = new Properties();
+
   ChaosConfig load() {
-    return ConfigLoader.load(k -> Optional.ofNullable(props.get(k)));
+    return ConfigLoader.load(k -> Optional.ofNullable(props.get(k)), system);
   }
 
   Path yaml(String text) throws IOException {
@@ -234,7 +237,7 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("A token variable that is not set fails when the client is built, naming the variable; the value never prints")
   void tokenEnvMissing() {
-    props.put("tokenlabs.chaos.prometheus.url", "http://p:9090");
+    props.put("tokenlabs.chaos.prometheus.url", "https://p:9090");
     props.put("tokenlabs.chaos.prometheus.bearerTokenEnv", "TOKENLABS_TEST_UNSET_VARIABLE");
 
     assertThatThrownBy(() -> load().prometheusEndpoint()).hasMessage("prometheus.bearerTokenEnv: environment variable "
@@ -245,7 +248,7 @@ class ConfigLoaderTest {
   @DisplayName("A token read from a file is a Secret that prints as ****")
   void tokenFromFileIsSecret() throws IOException {
     Path token = Files.writeString(dir.resolve("token"), "s3cr3t-token\n");
-    props.put("tokenlabs.chaos.prometheus.url", "http://p:9090");
+    props.put("tokenlabs.chaos.prometheus.url", "https://p:9090");
     props.put("tokenlabs.chaos.prometheus.bearerTokenFile", token.toString());
 
     var endpoint = load().prometheusEndpoint().orElseThrow();
@@ -259,5 +262,221 @@ class ConfigLoaderTest {
   void keysAreDocumented() {
     assertThat(ConfigKeys.all()).containsAll(List.of("target", "prometheus.url", "kubernetes.allowedContexts",
         "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir"));
+  }
+
+  @Test
+  @DisplayName("A key given twice is refused with both lines, instead of silently keeping the last value")
+  void duplicateKey() throws IOException {
+    yaml("""
+        dryRun: true
+        target: lab
+        dryRun: false
+        """);
+
+    assertThatThrownBy(this::load).isInstanceOf(ChaosConfigException.class).hasMessage("duplicate key 'dryRun' at "
+        + "tokenlabs-chaos.yaml:3 (first at line 1); a YAML reader would silently keep only the last value, so the "
+        + "file is refused: keep one of them");
+  }
+
+  @Test
+  @DisplayName("A key given twice inside a section is refused with its dotted name")
+  void duplicateNestedKey() throws IOException {
+    yaml("prometheus:\n  url: https://a:9090\n  caFile: /ca.pem\n  url: https://b:9090\n");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("duplicate key 'prometheus.url' at tokenlabs-chaos.yaml:4 "
+        + "(first at line 2)");
+  }
+
+  @Test
+  @DisplayName("A duration whose digits overflow a long is refused with the accepted range, not a NumberFormatException")
+  void durationDigitsOverflow() throws IOException {
+    yaml("recoveryTimeout: 99999999999999999999s\n");
+
+    assertThatThrownBy(this::load).isInstanceOf(ChaosConfigException.class).hasMessage("recoveryTimeout: too long, "
+        + "above the longest accepted 24h (value '99999999999999999999s' from tokenlabs-chaos.yaml:1); use a duration "
+        + "from 1ms to 24h, like 90s, 2m, 500ms, 1h or ISO-8601 PT90S");
+  }
+
+  @Test
+  @DisplayName("A duration that fits a long but overflows milliseconds later is refused when read")
+  void durationTooLong() {
+    props.put("tokenlabs.chaos.probeTimeout", "100000000h");
+
+    assertThatThrownBy(this::load).hasMessage("probeTimeout: too long, above the longest accepted 24h (value "
+        + "'100000000h' from system property tokenlabs.chaos.probeTimeout); use a duration from 1ms to 24h, like 90s, "
+        + "2m, 500ms, 1h or ISO-8601 PT90S");
+  }
+
+  @Test
+  @DisplayName("An ISO duration too large for java.time is refused with the range; 24h is still accepted")
+  void isoDurationOverflow() {
+    props.put("tokenlabs.chaos.recoveryTimeout", "PT99999999999999999999S");
+    assertThatThrownBy(this::load).hasMessageStartingWith("recoveryTimeout: too long, above the longest accepted 24h");
+
+    props.put("tokenlabs.chaos.recoveryTimeout", "P1000000000000000D");
+    assertThatThrownBy(this::load).hasMessageStartingWith("recoveryTimeout: too long, above the longest accepted 24h");
+
+    props.put("tokenlabs.chaos.recoveryTimeout", "24h");
+    assertThat(load().recoveryTimeout()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
+  @DisplayName("A duration below a millisecond is refused; zero is not positive")
+  void durationTooShort() {
+    props.put("tokenlabs.chaos.probeTimeout", "PT0.0001S");
+    assertThatThrownBy(this::load).hasMessageStartingWith("probeTimeout: too short, below the shortest accepted 1ms");
+
+    props.put("tokenlabs.chaos.probeTimeout", "0s");
+    assertThatThrownBy(this::load).hasMessageStartingWith("probeTimeout: not positive");
+  }
+
+  @Test
+  @DisplayName("A nested list where a list of values is expected is refused, not silently dropped")
+  void nestedList() throws IOException {
+    yaml("""
+        namespaces:
+          allowed:
+            - token-labs
+            - [kube-system]
+        """);
+
+    assertThatThrownBy(this::load).hasMessage("namespaces.allowed: item 2 is a list, not a single value (value "
+        + "'token-labs,[\"kube-system\"]' from tokenlabs-chaos.yaml:2); write a flat list of values, e.g. [a, b]");
+  }
+
+  @Test
+  @DisplayName("A mapping inside a list of values is refused too")
+  void mappingInList() throws IOException {
+    yaml("endpoints:\n  dcgmExporters:\n    - url: http://spark-01:9400/metrics\n");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("endpoints.dcgmExporters: item 1 is a mapping, not a single value");
+  }
+
+  @Test
+  @DisplayName("A model mapped to a list instead of a URL is refused naming the model")
+  void modelNotAUrl() throws IOException {
+    yaml("endpoints:\n  models:\n    deepseek-r1-7b: [http://a:8000, http://b:8000]\n");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("endpoints.models: model 'deepseek-r1-7b' maps to a list, "
+        + "not a URL");
+  }
+
+  @Test
+  @DisplayName("Bearer token and basic auth together are refused instead of the bearer token silently winning")
+  void bearerAndBasicAuth() throws IOException {
+    yaml("""
+        prometheus:
+          url: https://prometheus.monitoring:9090
+          bearerTokenFile: /var/run/secrets/token
+          basicAuth:
+            username: sre
+            passwordEnv: PROM_PASSWORD
+        """);
+
+    assertThatThrownBy(this::load).hasMessage("prometheus.basicAuth.username: both a bearer token "
+        + "(prometheus.bearerTokenFile) and basic auth are set, and only one Authorization header can be sent (value "
+        + "'sre' from tokenlabs-chaos.yaml:5); keep either the bearer token or prometheus.basicAuth, not both");
+  }
+
+  @Test
+  @DisplayName("A bearer token over plain http is refused, naming https as the fix")
+  void bearerOverHttp() throws IOException {
+    yaml("prometheus:\n  url: http://prometheus.monitoring:9090\n  bearerTokenEnv: PROM_TOKEN\n");
+
+    assertThatThrownBy(this::load).hasMessage("prometheus.url: prometheus.bearerTokenEnv is set, and the URL is plain "
+        + "http, so the credential would cross the network unencrypted (value 'http://prometheus.monitoring:9090' from "
+        + "tokenlabs-chaos.yaml:2); use https:// (plain http with a credential is allowed only to a loopback address, "
+        + "with allowPlainHttpOnLoopback: true)");
+  }
+
+  @Test
+  @DisplayName("A basic-auth password over plain http is refused like a bearer token")
+  void passwordOverHttp() {
+    props.put("tokenlabs.chaos.prometheus.url", "http://prometheus.monitoring:9090");
+    props.put("tokenlabs.chaos.prometheus.basicAuth.username", "sre");
+    props.put("tokenlabs.chaos.prometheus.basicAuth.passwordEnv", "PROM_PASSWORD");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("prometheus.url: prometheus.basicAuth.passwordEnv is set, "
+        + "and the URL is plain http");
+  }
+
+  @Test
+  @DisplayName("Over a loopback port-forward, plain http with a token needs the documented opt-out, and only there")
+  void bearerOverLoopbackNeedsOptOut() {
+    props.put("tokenlabs.chaos.prometheus.url", "http://127.0.0.1:9090");
+    props.put("tokenlabs.chaos.prometheus.bearerTokenEnv", "PROM_TOKEN");
+    assertThatThrownBy(this::load).hasMessageEndingWith("use https://, or, for a port-forward to this machine, set "
+        + "allowPlainHttpOnLoopback: true");
+
+    props.put("tokenlabs.chaos.allowPlainHttpOnLoopback", "true");
+    assertThat(load().prometheus().url()).contains(URI.create("http://127.0.0.1:9090"));
+
+    props.put("tokenlabs.chaos.prometheus.url", "http://[::1]:9090");
+    assertThat(load().prometheus().url()).contains(URI.create("http://[::1]:9090"));
+
+    props.put("tokenlabs.chaos.prometheus.url", "http://localhost.attacker.example:9090");
+    assertThatThrownBy(this::load).as("a name is not resolved, so only 'localhost' itself counts")
+        .hasMessageContaining("plain http with a credential is allowed only to a loopback address");
+  }
+
+  @Test
+  @DisplayName("A URL with credentials is refused, and its password never appears in the error")
+  void userinfoRedactedInErrors() throws IOException {
+    yaml("prometheus:\n  url: https://sre:hunter2@prometheus.monitoring:9090\n");
+
+    assertThatThrownBy(this::load).hasMessage("prometheus.url: 'https://sre:****@prometheus.monitoring:9090' from "
+        + "tokenlabs-chaos.yaml:2 carries credentials in the URL, which would be printed wherever the URL is; remove "
+        + "them and use prometheus.bearerTokenFile, prometheus.bearerTokenEnv or prometheus.basicAuth.username with "
+        + "passwordEnv").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  @DisplayName("Every config error that echoes a URL hides its password, whatever else is wrong with the value")
+  void userinfoRedactedInOtherErrors() {
+    props.put("tokenlabs.chaos.kubernetes.context", "ftp://sre:hunter2@host/x");
+    props.put("tokenlabs.chaos.dryRun", "https://deploy-token@host maybe");
+
+    assertThatThrownBy(this::load).hasMessage("dryRun: not a boolean (value 'https://****@host maybe' from system "
+        + "property tokenlabs.chaos.dryRun); use true or false");
+    props.remove("tokenlabs.chaos.dryRun");
+    props.put("tokenlabs.chaos.endpoints.dcgmExporters", "http://a:9400/metrics,ftp://sre:p@ss@b/metrics");
+    assertThatThrownBy(this::load).hasMessageContaining("ftp://sre:****@b/metrics").hasMessageNotContaining("p@ss");
+  }
+
+  @Test
+  @DisplayName("A token given as a system property is refused naming the file and env forms, and removed from the properties")
+  void secretSystemPropertyRefusedAndRemoved() {
+    system.setProperty("tokenlabs.chaos.prometheus.bearerToken", "s3cr3t-value");
+    system.setProperty("tokenlabs.chaos.prometheus.bearerTokenFile", "/var/run/secrets/token");
+    system.setProperty("tokenlabs.failure1.maxTokens", "700");
+    system.setProperty("sun.java.command", "Launcher -Pchaos verify -Dtokenlabs.chaos.prometheus.bearerToken=s3cr3t-value");
+
+    assertThatThrownBy(this::load).isInstanceOf(ChaosConfigException.class)
+        .hasMessageStartingWith("tokenlabs.chaos.prometheus.bearerToken: a secret may not be given as a system property")
+        .hasMessageContaining("prometheus.bearerTokenFile or prometheus.bearerTokenEnv for a bearer token")
+        .hasMessageNotContaining("s3cr3t-value");
+    assertThat(system).as("what the test reports copy when a test class completes")
+        .doesNotContainKey("tokenlabs.chaos.prometheus.bearerToken")
+        .containsKeys("tokenlabs.chaos.prometheus.bearerTokenFile", "tokenlabs.failure1.maxTokens");
+    assertThat(system.getProperty("sun.java.command")).as("Maven's command line, when experiments run in its JVM")
+        .isEqualTo("Launcher -Pchaos verify -Dtokenlabs.chaos.prometheus.bearerToken=****");
+  }
+
+  @Test
+  @DisplayName("A password in a system property's URL is refused and removed, whichever key carries it")
+  void urlWithPasswordInSystemPropertyRemoved() {
+    system.setProperty("tokenlabs.chaos.prometheus.url", "https://sre:hunter2@prometheus:9090");
+
+    assertThatThrownBy(this::load).hasMessageStartingWith("tokenlabs.chaos.prometheus.url: a secret may not be given "
+        + "as a system property").hasMessageContaining("Remove the credentials from the URL").hasMessageNotContaining("hunter2");
+    assertThat(system).isEmpty();
+  }
+
+  @Test
+  @DisplayName("URL redaction keeps the user, hides the password, and leaves URLs without userinfo alone")
+  void redaction() {
+    assertThat(UrlRedaction.redact("see https://user:pw@host:1/p?q=a@b and http://tok@h, mail a@b.c"))
+        .isEqualTo("see https://user:****@host:1/p?q=a@b and http://****@h, mail a@b.c");
+    assertThat(UrlRedaction.redact("http://host:9090/api")).isEqualTo("http://host:9090/api");
   }
 }

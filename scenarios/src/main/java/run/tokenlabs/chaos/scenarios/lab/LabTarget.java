@@ -1,7 +1,9 @@
 package run.tokenlabs.chaos.scenarios.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,12 +14,21 @@ import run.tokenlabs.chaos.lab.api.Lab;
 /**
  * The embedded lab as the engine's {@link Target}. Endpoints are read from the lab on every call,
  * so a model whose pod was force-deleted is simply absent from {@link #models()}.
+ *
+ * <p>Its Kubernetes client is its own, on the lab's API server, and records every API call made
+ * through it ({@link #kubernetesApiCalls()}): the calls a cluster's RBAC must allow.
  */
 public final class LabTarget implements Target {
   private final Lab lab;
+  private final LabTargetApiCalls apiCalls;
+  private final KubernetesClient kubernetes;
 
-  LabTarget(Lab lab) {
+  LabTarget(Lab lab, Optional<Path> apiCallLog) {
     this.lab = lab;
+    this.apiCalls = new LabTargetApiCalls(apiCallLog);
+    this.kubernetes = new KubernetesClientBuilder().withConfig(lab.kubernetesClient().getConfiguration())
+        .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("tokenlabs-api-calls", apiCalls))
+        .build();
   }
 
   /** The lab itself, for experiments that use its fault hooks (stream cuts, stalls, chunked prefill). */
@@ -41,7 +52,12 @@ public final class LabTarget implements Target {
 
   @Override
   public KubernetesClient kubernetes() {
-    return lab.kubernetesClient();
+    return kubernetes;
+  }
+
+  /** The Kubernetes API calls made through {@link #kubernetes()} so far. */
+  public LabTargetApiCalls kubernetesApiCalls() {
+    return apiCalls;
   }
 
   @Override
@@ -66,6 +82,10 @@ public final class LabTarget implements Target {
 
   @Override
   public void close() {
-    lab.close();
+    try {
+      kubernetes.close();
+    } finally {
+      lab.close();
+    }
   }
 }

@@ -21,6 +21,11 @@ import run.tokenlabs.chaos.lab.api.LabProfile;
 public final class LabTargetProvider implements TargetProvider {
   /** System property naming the directory of PrometheusRule manifests the lab loads. */
   public static final String RULES_DIR_PROPERTY = "tokenlabs.rules.dir";
+  /**
+   * System property naming a file to which the target appends every distinct Kubernetes API call
+   * its client makes (see {@link LabTargetApiCalls}); unset, the calls are only kept in memory.
+   */
+  public static final String API_CALL_LOG_PROPERTY = "tokenlabs.lab.kubernetesApiCallLog";
   private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(60);
 
   @Override
@@ -51,11 +56,15 @@ public final class LabTargetProvider implements TargetProvider {
       // Experiments read Prometheus from their first steady-state check: hand the lab over only once
       // every target has been scraped, so "no data" never means "not scraped yet".
       lab.awaitTargetsScraped(SCRAPE_TIMEOUT);
+      return new LabTarget(lab, apiCallLog());
     } catch (RuntimeException e) {
       lab.close();
       throw e;
     }
-    return new LabTarget(lab);
+  }
+
+  private static Optional<Path> apiCallLog() {
+    return Optional.ofNullable(System.getProperty(API_CALL_LOG_PROPERTY)).filter(p -> !p.isBlank()).map(Path::of);
   }
 
   static Optional<Path> rulesDirectory() {

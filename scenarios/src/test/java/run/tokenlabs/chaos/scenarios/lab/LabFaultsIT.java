@@ -92,7 +92,7 @@ class LabFaultsIT {
   private LabTarget target(Lab lab) {
     this.lab = lab;
     this.chunkedBefore = lab.chunkedPrefill(MODEL);
-    return new LabTarget(lab); // not closed: the lab belongs to @LabTest
+    return new LabTarget(lab, java.util.Optional.empty()); // not closed: the lab belongs to @LabTest
   }
 
   /** What the engine does on inject, without the engine: the fault acts on the rollback it prepared. */

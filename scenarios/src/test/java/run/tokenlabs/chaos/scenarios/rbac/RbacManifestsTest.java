@@ -1,23 +1,30 @@
 package run.tokenlabs.chaos.scenarios.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,27 +33,15 @@ import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
 /** The in-cluster manifests grant what the faults need and no more, and carry a configuration the engine accepts. */
 class RbacManifestsTest {
-  static List<HasMetadata> objects;
+  static K8sRbacManifests manifests;
 
   @BeforeAll
   static void load() throws IOException {
-    Path dir = Path.of("").toAbsolutePath().getParent().resolve("k8s-rbac");
-    try (Stream<Path> files = Files.list(dir)) {
-      objects = files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted()
-          .flatMap(RbacManifestsTest::documents).map(doc -> (HasMetadata) Serialization.unmarshal(doc)).toList();
-    }
-  }
-
-  private static Stream<String> documents(Path file) {
-    try {
-      return Arrays.stream(Files.readString(file).split("(?m)^---$")).filter(d -> !d.isBlank());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    manifests = K8sRbacManifests.load();
   }
 
   private static <T extends HasMetadata> T one(Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    return manifests.one(type);
   }
 
   @Test
@@ -105,5 +100,126 @@ class RbacManifestsTest {
     assertThat(config.allowedNamespaces()).containsExactly("token-labs");
     assertThat(config.journalDir()).isEqualTo(Path.of("/var/lib/tokenlabs-chaos"));
     Files.delete(file);
+  }
+
+  private static PodSpec cronJobPod() {
+    return one(CronJob.class).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+  }
+
+  private static Container gameday() {
+    return cronJobPod().getContainers().stream().filter(c -> c.getName().equals("gameday")).findFirst().orElseThrow();
+  }
+
+  @Test
+  @DisplayName("The runner's namespace enforces the restricted Pod Security standard")
+  void namespaceEnforcesRestricted() {
+    Namespace namespace = manifests.all(Namespace.class).stream()
+        .filter(n -> n.getMetadata().getName().equals("tokenlabs-chaos")).findFirst().orElseThrow();
+
+    assertThat(namespace.getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+        .containsEntry("pod-security.kubernetes.io/enforce-version", "latest");
+  }
+
+  @Test
+  @DisplayName("The CronJob's pod meets restricted: non-root, RuntimeDefault seccomp, no escalation, no capabilities")
+  void cronJobSecurityContext() {
+    PodSpec pod = cronJobPod();
+    var container = gameday().getSecurityContext();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getRunAsNonRoot()).isTrue();
+    assertThat(container.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(container.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
+  }
+
+  @Test
+  @DisplayName("With a read-only root filesystem, /tmp and the build's work directory are emptyDirs of bounded size")
+  void writableDirectoriesAreBoundedEmptyDirs() {
+    Map<String, Volume> volumes = cronJobPod().getVolumes().stream()
+        .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
+    Map<String, String> mounts = gameday().getVolumeMounts().stream()
+        .collect(java.util.stream.Collectors.toMap(m -> m.getMountPath(), m -> m.getName()));
+    String workdir = gameday().getEnv().stream().filter(e -> e.getName().equals("GAMEDAY_WORKDIR")).findFirst()
+        .orElseThrow().getValue();
+
+    for (String path : List.of("/tmp", "/workspace")) {
+      assertThat(mounts).as("a volume at %s", path).containsKey(path);
+      Volume volume = volumes.get(mounts.get(path));
+      assertThat(volume.getEmptyDir()).as("%s is an emptyDir", path).isNotNull();
+      assertThat(volume.getEmptyDir().getSizeLimit()).as("%s is bounded", path).isNotNull();
+    }
+    assertThat(workdir).as("bin/gameday copies the checkout into a writable volume").startsWith("/workspace/");
+    assertThat(cronJobPod().getVolumes()).as("restricted allows no hostPath")
+        .allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+  }
+
+  @Test
+  @DisplayName("The CronJob requests and limits CPU, memory and ephemeral storage, requests within limits")
+  void resourcesRequestedAndLimited() {
+    Map<String, Quantity> requests = gameday().getResources().getRequests();
+    Map<String, Quantity> limits = gameday().getResources().getLimits();
+
+    for (String resource : List.of("cpu", "memory", "ephemeral-storage")) {
+      assertThat(requests).as("requests").containsKey(resource);
+      assertThat(limits).as("limits").containsKey(resource);
+      assertThat(Quantity.getAmountInBytes(requests.get(resource)))
+          .as("%s request within its limit", resource).isLessThanOrEqualTo(Quantity.getAmountInBytes(limits.get(resource)));
+    }
+  }
+
+  @Test
+  @DisplayName("The entrypoint is exec form: bin/gameday itself, no shell in between that would swallow SIGTERM")
+  void entrypointIsExecForm() {
+    List<String> command = gameday().getCommand();
+
+    assertThat(command).as("an explicit command").isNotEmpty();
+    assertThat(Path.of(command.get(0)).getFileName().toString()).isEqualTo("gameday");
+    assertThat(command).noneMatch(a -> List.of("sh", "bash", "/bin/sh", "/bin/bash", "-c").contains(a));
+    assertThat(gameday().getArgs()).noneMatch(a -> a.equals("-c"));
+  }
+
+  @Test
+  @DisplayName("The image is pinned by digest in kustomization.yaml, never by tag")
+  void imageByDigest() throws IOException {
+    JsonNode kustomization = new ObjectMapper(new YAMLFactory())
+        .readTree(K8sRbacManifests.directory().resolve("kustomization.yaml").toFile());
+    JsonNode image = kustomization.path("images").get(0);
+
+    assertThat(gameday().getImage()).isEqualTo(image.path("name").asText());
+    assertThat(image.path("digest").asText()).matches("sha256:[0-9a-f]{64}");
+    assertThat(image.has("newTag")).as("no tag beside the digest").isFalse();
+  }
+
+  @Test
+  @DisplayName("kubectl kustomize renders the CronJob's image as name@sha256:digest")
+  void kustomizeRendersDigest() throws Exception {
+    Optional<String> rendered = kustomize();
+    assumeThat(rendered).as("kubectl is not installed, so the kustomization cannot be rendered here").isPresent();
+
+    assertThat(rendered.get()).containsPattern("image: \\S+@sha256:[0-9a-f]{64}\\n");
+  }
+
+  private static Optional<String> kustomize() throws Exception {
+    Process kubectl;
+    try {
+      kubectl = new ProcessBuilder("kubectl", "kustomize", K8sRbacManifests.directory().toString())
+          .redirectErrorStream(true).start();
+    } catch (IOException notInstalled) {
+      return Optional.empty();
+    }
+    String output = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finished").isTrue();
+    assertThat(kubectl.exitValue()).as("kubectl kustomize: %s", output).isZero();
+    return Optional.of(output);
   }
 }

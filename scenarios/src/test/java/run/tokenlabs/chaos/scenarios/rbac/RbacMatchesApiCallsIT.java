@@ -1,0 +1,175 @@
+package run.tokenlabs.chaos.scenarios.rbac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import run.tokenlabs.chaos.scenarios.lab.LabTargetApiCall;
+import run.tokenlabs.chaos.scenarios.lab.LabTargetProvider;
+
+/**
+ * The runner's RBAC in {@code k8s-rbac/} is exactly what the code calls: the game day's experiments
+ * that touch Kubernetes run on the lab through the real engine, the lab target records every API
+ * call made through its client (engine safety checks, capability checks, faults, rollbacks, probes,
+ * the experiments' own reads), and every call must be granted by the Role or the ClusterRole while
+ * every granted verb must have been used by some call.
+ */
+class RbacMatchesApiCallsIT {
+  /** The game day's experiments that use the Kubernetes API; {@link #everyKubernetesExperimentIsRun()} keeps it whole. */
+  static final List<String> KUBERNETES_EXPERIMENTS = List.of(
+      // in the game day's order: each leaves the lab as the next one's steady state expects it
+      "run.tokenlabs.chaos.scenarios.experiments.Failure3SilentTruncationIT",
+      "run.tokenlabs.chaos.scenarios.experiments.Llmd3DeploymentPodForceDeleteIT",
+      "run.tokenlabs.chaos.scenarios.experiments.Llmd3PodForceDeleteIT");
+  private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
+      .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
+  private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
+  /** The built-in Kubernetes faults' entry point, not the lab's SimulatorFaults. */
+  private static final java.util.regex.Pattern BUILT_IN_FAULTS = java.util.regex.Pattern.compile("(?<![A-Za-z])Faults\\.");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static Set<LabTargetApiCall> calls;
+  static List<JsonNode> verdicts;
+
+  @BeforeAll
+  static void playTheKubernetesExperiments() throws IOException {
+    deleteRecursively(WORK);
+    Path log = Files.createDirectories(WORK).resolve("kubernetes-api-calls.tsv");
+    Path journal = WORK.resolve("journal");
+    String previous = System.setProperty(LabTargetProvider.API_CALL_LOG_PROPERTY, log.toString());
+    try {
+      EngineTestKit.engine("junit-jupiter")
+          .configurationParameter("tokenlabs.chaos.target", "lab")
+          .configurationParameter("tokenlabs.chaos.lab.profile", "gb10")
+          .configurationParameter("tokenlabs.chaos.journal.dir", journal.toString())
+          .selectors(KUBERNETES_EXPERIMENTS.stream().map(c -> selectClass(c)).toArray(DiscoverySelector[]::new))
+          .execute();
+    } finally {
+      if (previous == null) {
+        System.clearProperty(LabTargetProvider.API_CALL_LOG_PROPERTY);
+      } else {
+        System.setProperty(LabTargetProvider.API_CALL_LOG_PROPERTY, previous);
+      }
+    }
+    calls = Files.exists(log) ? Files.readAllLines(log).stream().map(LabTargetApiCall::fromLine)
+        .collect(Collectors.toCollection(TreeSet::new)) : new TreeSet<>();
+    verdicts = journalEvents(journal).stream().filter(e -> "VERDICT".equals(e.path("type").asText())).toList();
+  }
+
+  @Test
+  @DisplayName("Every experiment injected and observed (HELD or DEVIATED), so all its calls are recorded")
+  void everyExperimentRan() {
+    for (String experiment : KUBERNETES_EXPERIMENTS) {
+      String simpleName = experiment.substring(experiment.lastIndexOf('.') + 1);
+      assertThat(verdicts).as("verdicts of %s", simpleName)
+          .filteredOn(v -> v.path("experiment").asText().contains(" " + simpleName + "#")).isNotEmpty();
+    }
+    // BLOCKED, ABORTED and ERROR stop before or during the fault: the calls after it would be missing
+    assertThat(verdicts).allSatisfy(v -> assertThat(v.path("data").path("verdict").asText())
+        .as("%s: %s", v.path("experiment").asText(), v.path("data").path("message").asText())
+        .isIn("HELD", "DEVIATED"));
+  }
+
+  @Test
+  @DisplayName("The recorder saw the fault, the rollback and the engine's namespace check")
+  void recorderSawTheRun() {
+    assertThat(calls).extracting(LabTargetApiCall::toString)
+        .contains("delete pods in token-labs", "create pods in token-labs", "get namespaces (cluster-scoped)");
+  }
+
+  @Test
+  @DisplayName("Every Kubernetes API call of the run is granted by k8s-rbac's Role or ClusterRole")
+  void everyCallIsGranted() throws IOException {
+    RbacGrants grants = grants();
+
+    assertThat(grants.denied(calls)).as("calls the runner's ServiceAccount would be refused (403) on a cluster; "
+        + "grant them in k8s-rbac/ or stop making them. All calls: %s", calls).isEmpty();
+  }
+
+  @Test
+  @DisplayName("No rule of k8s-rbac grants a verb that nothing calls")
+  void noUnusedPermission() throws IOException {
+    RbacGrants grants = grants();
+
+    assertThat(grants.unused(calls)).as("permissions no call of the run used: remove them from k8s-rbac/, a "
+        + "runner should hold only what it uses. All calls: %s", calls).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Every experiment whose source uses the Kubernetes API or a built-in fault is in this test's list")
+  void everyKubernetesExperimentIsRun() throws IOException {
+    try (Stream<Path> files = Files.list(EXPERIMENT_SOURCES)) {
+      List<String> touching = files.filter(f -> f.toString().endsWith("IT.java")).filter(RbacMatchesApiCallsIT::usesKubernetes)
+          .map(f -> "run.tokenlabs.chaos.scenarios.experiments." + f.getFileName().toString().replace(".java", ""))
+          .sorted().toList();
+
+      assertThat(KUBERNETES_EXPERIMENTS).as("experiments to run here, found by their sources in %s", EXPERIMENT_SOURCES)
+          .containsExactlyInAnyOrderElementsOf(touching);
+    }
+  }
+
+  private static boolean usesKubernetes(Path source) {
+    try {
+      String text = Files.readString(source);
+      return text.contains(".kubernetes()") || BUILT_IN_FAULTS.matcher(text).find();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static RbacGrants grants() throws IOException {
+    K8sRbacManifests manifests = K8sRbacManifests.load();
+    return RbacGrants.of(manifests.one(Role.class), manifests.one(ClusterRole.class));
+  }
+
+  private static List<JsonNode> journalEvents(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted()
+          .flatMap(RbacMatchesApiCallsIT::lines).toList();
+    }
+  }
+
+  private static Stream<JsonNode> lines(Path file) {
+    try {
+      return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> {
+        try {
+          return JSON.readTree(l);
+        } catch (IOException e) {
+          throw new UncheckedIOException("journal line is not JSON: " + l, e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
