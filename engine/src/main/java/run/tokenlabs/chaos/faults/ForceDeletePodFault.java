@@ -115,6 +115,7 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
    * @param readyBefore how many matching pods were Ready before the delete
    * @param manifest a bare pod's manifest, stripped of server-set fields; {@code null} for a managed pod
    */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record RestorePod(String namespace, String name, String selector, String controller, long readyBefore,
       Pod manifest) implements Rollback {
 
