@@ -7,17 +7,29 @@ import java.util.Map;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.BoundedKubernetesClients;
 import run.tokenlabs.chaos.lab.api.Lab;
 
 /**
  * The embedded lab as the engine's {@link Target}. Endpoints are read from the lab on every call,
  * so a model whose pod was force-deleted is simply absent from {@link #models()}.
+ *
+ * <p>Experiments get their own client of the lab's API server, bounded as a cluster target's is
+ * ({@code kubernetes.maxResponseBytes}), so the lab exercises the same limits; the lab keeps its
+ * own client for its controllers.
  */
 public final class LabTarget implements Target {
   private final Lab lab;
+  private final KubernetesClient kubernetes;
 
-  LabTarget(Lab lab) {
+  LabTarget(Lab lab, long maxResponseBytes) {
     this.lab = lab;
+    this.kubernetes = boundedClient(lab.kubernetesClient(), maxResponseBytes);
+  }
+
+  /** A client of the same API server as {@code labClient}, reading no response longer than the bound. */
+  static KubernetesClient boundedClient(KubernetesClient labClient, long maxResponseBytes) {
+    return BoundedKubernetesClients.build(labClient.getConfiguration(), maxResponseBytes);
   }
 
   /** The lab itself, for experiments that use its fault hooks (stream cuts, stalls, chunked prefill). */
@@ -41,7 +53,7 @@ public final class LabTarget implements Target {
 
   @Override
   public KubernetesClient kubernetes() {
-    return lab.kubernetesClient();
+    return kubernetes;
   }
 
   @Override
@@ -66,6 +78,10 @@ public final class LabTarget implements Target {
 
   @Override
   public void close() {
-    lab.close();
+    try {
+      kubernetes.close();
+    } finally {
+      lab.close();
+    }
   }
 }

@@ -51,11 +51,11 @@ public final class LabTargetProvider implements TargetProvider {
       // Experiments read Prometheus from their first steady-state check: hand the lab over only once
       // every target has been scraped, so "no data" never means "not scraped yet".
       lab.awaitTargetsScraped(SCRAPE_TIMEOUT);
+      return new LabTarget(lab, config.kubernetes().maxResponseBytes());
     } catch (RuntimeException e) {
       lab.close();
       throw e;
     }
-    return new LabTarget(lab);
   }
 
   static Optional<Path> rulesDirectory() {
