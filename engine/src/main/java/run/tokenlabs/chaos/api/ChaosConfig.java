@@ -67,7 +67,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
   public Optional<PrometheusEndpoint> prometheusEndpoint() {
     return prometheus.url().map(url -> new PrometheusEndpoint(url,
         prometheus.readBearerToken(), prometheus.basicAuthUser(), prometheus.readBasicPassword(),
-        prometheus.caFile()));
+        prometheus.caFile(), prometheus.maxResponseBytes()));
   }
 
   /**
@@ -79,11 +79,26 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param basicAuthUser basic-auth user
    * @param basicAuthPasswordEnv environment variable holding the basic-auth password
    * @param caFile PEM CA to trust
+   * @param maxResponseBytes the most the client reads of one answer; a larger one is an ERROR naming this bound
    */
   @API(status = EXPERIMENTAL, since = "0.1")
   public record PrometheusSettings(Optional<URI> url, Optional<Path> bearerTokenFile, Optional<String> bearerTokenEnv,
                                    Optional<String> basicAuthUser, Optional<String> basicAuthPasswordEnv,
-                                   Optional<Path> caFile) {
+                                   Optional<Path> caFile, long maxResponseBytes) {
+
+    public PrometheusSettings {
+      if (maxResponseBytes < 1) {
+        throw new IllegalArgumentException("prometheus.maxResponseBytes must be >= 1, was " + maxResponseBytes);
+      }
+    }
+
+    /** Settings with the default bound on answers. */
+    public PrometheusSettings(Optional<URI> url, Optional<Path> bearerTokenFile, Optional<String> bearerTokenEnv,
+                              Optional<String> basicAuthUser, Optional<String> basicAuthPasswordEnv,
+                              Optional<Path> caFile) {
+      this(url, bearerTokenFile, bearerTokenEnv, basicAuthUser, basicAuthPasswordEnv, caFile,
+          PrometheusEndpoint.DEFAULT_MAX_RESPONSE_BYTES);
+    }
 
     public static PrometheusSettings none() {
       return new PrometheusSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -122,12 +137,25 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    *
    * @param context the kube context to use on a cluster (empty: the kubeconfig's current context)
    * @param allowedContexts the contexts a cluster run may use; the one in use must be listed
+   * @param maxResponseBytes the most the Kubernetes client reads of one response, or of one event of a
+   *     watch; a larger one is an error naming this bound
    */
   @API(status = EXPERIMENTAL, since = "0.1")
-  public record KubernetesSettings(Optional<String> context, List<String> allowedContexts) {
+  public record KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes) {
+    /** The bound on one Kubernetes response when none is configured: 32 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L << 20;
+
     public KubernetesSettings {
       Objects.requireNonNull(context, "context");
       allowedContexts = List.copyOf(allowedContexts);
+      if (maxResponseBytes < 1) {
+        throw new IllegalArgumentException("kubernetes.maxResponseBytes must be >= 1, was " + maxResponseBytes);
+      }
+    }
+
+    /** Settings with the default bound on responses. */
+    public KubernetesSettings(Optional<String> context, List<String> allowedContexts) {
+      this(context, allowedContexts, DEFAULT_MAX_RESPONSE_BYTES);
     }
   }
 

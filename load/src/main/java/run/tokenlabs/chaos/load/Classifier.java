@@ -49,6 +49,20 @@ final class Classifier {
     return Verdict.of(Outcome.CONNECTION_ERROR, e.getClass().getSimpleName(), message(e));
   }
 
+  /**
+   * A line or event over its byte bound: the server broke the stream's framing, so the answer is
+   * malformed whatever came before; the detail names the bound.
+   */
+  static Verdict overBound(SseBoundException e) {
+    return Verdict.of(Outcome.MALFORMED, e.errorClass(), e.getMessage());
+  }
+
+  /** The client saw the request's deadline pass while the server was still streaming. */
+  static Verdict deadlineReached(Exchange ex) {
+    return Verdict.of(Outcome.TIMEOUT, "RequestTimeout", "request timeout reached (from intended start) while the "
+        + "server was still streaming, after " + ex.chunks + " chunks");
+  }
+
   static Verdict malformedChunk(String data, Exception e) {
     String head = data.length() > 120 ? data.substring(0, 120) + "..." : data;
     return Verdict.of(Outcome.MALFORMED, "MalformedChunk", "data event is not a JSON chunk (" + message(e) + "): " + head);

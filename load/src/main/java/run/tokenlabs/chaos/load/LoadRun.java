@@ -76,7 +76,7 @@ final class LoadRun {
     this.client = client;
     this.prompts = prompts;
     this.picker = new BucketPicker(prompts, spec.workload().seed());
-    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage());
+    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage(), spec.bounds().maxEventBytes());
     this.maxInFlight = HttpClients.maxInFlight(spec);
     this.url = HttpUrl.get(spec.endpoint().baseUrl() + spec.endpoint().api().path());
     this.durationNanos = spec.bounds().duration().toNanos();

@@ -1,7 +1,6 @@
 package run.tokenlabs.chaos.load;
 
 import java.io.IOException;
-import java.net.ProtocolException;
 import okio.BufferedSource;
 
 /**
@@ -13,22 +12,40 @@ import okio.BufferedSource;
  *
  * <p>At end of stream an event without its closing blank line is discarded (the specification's rule,
  * and the right one for a truncation checker: a cut {@code data: [DONE]} must not count).
- * {@link #endedMidEvent()} then says so. A line longer than {@code maxLineBytes} is a protocol error:
- * memory stays bounded whatever the server sends.
+ * {@link #endedMidEvent()} then says so.
+ *
+ * <p>Memory stays bounded whatever the server sends: a line longer than {@code maxLineBytes}, or an
+ * event longer than {@code maxEventBytes}, is a protocol error ({@link SseBoundException}) raised as
+ * soon as the bound is passed, without buffering more. An event's bytes are every line from the end
+ * of the previous event to its own closing blank line, terminators included (comments and other
+ * fields too: a server that never sends the blank line cannot grow an event by other means).
  */
 final class SseEventReader {
   private final BufferedSource source;
   private final long maxLineBytes;
+  private final long maxEventBytes;
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
   private boolean endedMidEvent;
   private int commentLines;
   private int otherLines;
   private int events;
+  private long eventBytes;
+  private int eventLines;
 
+  /** A reader whose events may be as long as its lines: only the line bound applies. */
   SseEventReader(BufferedSource source, long maxLineBytes) {
+    this(source, maxLineBytes, Long.MAX_VALUE);
+  }
+
+  SseEventReader(BufferedSource source, long maxLineBytes, long maxEventBytes) {
+    if (maxLineBytes < 1 || maxEventBytes < 1) {
+      throw new IllegalArgumentException("SSE bounds must be >= 1 byte, were line " + maxLineBytes + ", event "
+          + maxEventBytes);
+    }
     this.source = source;
     this.maxLineBytes = maxLineBytes;
+    this.maxEventBytes = maxEventBytes;
   }
 
   /** The data of the next event, or {@code null} at end of stream. Blocks until a whole event is read. */
@@ -40,6 +57,8 @@ final class SseEventReader {
         return null;
       }
       if (line.isEmpty()) {
+        eventBytes = 0;
+        eventLines = 0;
         if (hasData) {
           return dispatch();
         }
@@ -79,12 +98,18 @@ final class SseEventReader {
     hasData = true;
   }
 
-  /** A line without its terminator, or null at end of stream (a partial last line marks the end mid-event). */
+  /**
+   * A line without its terminator, or null at end of stream (a partial last line marks the end
+   * mid-event). Scans no further than the line bound or what is left of the event's bound.
+   */
   private String readLine() throws IOException {
-    long newline = source.indexOf((byte) '\n', 0, maxLineBytes);
+    long eventLeft = maxEventBytes - eventBytes;
+    boolean eventBinds = eventLeft <= maxLineBytes;
+    long scan = eventBinds ? eventLeft : maxLineBytes;
+    long newline = source.indexOf((byte) '\n', 0, scan);
     if (newline < 0) {
-      if (source.request(maxLineBytes)) {
-        throw new ProtocolException("SSE line longer than " + maxLineBytes + " bytes: not an event stream");
+      if (source.request(scan)) {
+        throw eventBinds ? eventTooLarge() : lineTooLong();
       }
       if (!source.exhausted()) {
         source.skip(source.getBuffer().size());
@@ -92,9 +117,23 @@ final class SseEventReader {
       }
       return null;
     }
+    eventBytes += newline + 1;
+    eventLines++;
     String line = source.readUtf8(newline);
     source.skip(1);
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  private SseBoundException lineTooLong() {
+    return new SseBoundException(SseBoundException.Kind.LINE, maxLineBytes,
+        "SSE line longer than " + maxLineBytes + " bytes: not an event stream");
+  }
+
+  private SseBoundException eventTooLarge() {
+    return new SseBoundException(SseBoundException.Kind.EVENT, maxEventBytes,
+        "SSE event longer than " + maxEventBytes + " bytes (the load's per-event bound, Bounds.maxEventBytes): "
+            + eventLines + " lines came without the blank line that ends an event, and the client stopped reading; "
+            + "if this server's events are really that large, raise it with Bounds.withMaxEventBytes");
   }
 
   /** True if the stream ended inside an event or a line: that event was discarded. */

@@ -12,16 +12,24 @@ import run.tokenlabs.chaos.load.api.Outcome;
  * Reads one response into its {@link Exchange} and classifies it: non-200 bodies are kept as a short
  * detail; a 200 body is read event by event, each chunk timed on arrival, paced for slow readers, to
  * the end of the stream (past {@code [DONE]}, so the connection can be reused).
+ *
+ * <p>A hostile or broken server cannot hold the request past its deadline nor grow it without bound:
+ * the deadline is checked on every event and caps every pause of a slow reader (the reaper's cancel
+ * ends a read that blocks), and a line or event over its byte bound ends the request at once as a
+ * protocol error, the call cancelled rather than drained.
  */
 final class StreamConsumer {
+  /** No SSE line may be longer, whatever the per-event bound. */
   static final long MAX_LINE_BYTES = 4L << 20;
   private static final int ERROR_BODY_BYTES = 2048;
   private final LongSupplier clock;
   private final boolean usageRequested;
+  private final long maxEventBytes;
 
-  StreamConsumer(LongSupplier clock, boolean usageRequested) {
+  StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes) {
     this.clock = clock;
     this.usageRequested = usageRequested;
+    this.maxEventBytes = maxEventBytes;
   }
 
   Verdict consume(Exchange ex, Response response) {
@@ -31,7 +39,7 @@ final class StreamConsumer {
     if (response.code() != 200) {
       return Verdict.of(Outcome.HTTP_ERROR, "HTTP " + response.code(), errorBody(response));
     }
-    var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES);
+    var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES, maxEventBytes);
     var chunk = new Chunk();
     var decoder = new ChunkDecoder();
     long pace = ex.prompt.bucket().slowReaderPace().map(java.time.Duration::toNanos).orElse(0L);
@@ -39,6 +47,10 @@ final class StreamConsumer {
       String data;
       while ((data = reader.next()) != null) {
         long now = clock.getAsLong();
+        if (now >= ex.deadlineNanos) {
+          cancel(ex);
+          return Classifier.deadlineReached(ex);
+        }
         if (ex.done) {
           ex.eventsAfterDone++;
           continue;
@@ -54,15 +66,27 @@ final class StreamConsumer {
         }
         ex.onChunk(chunk, now);
         if (pace > 0 && ex.chunks > 0) {
-          parkUntil(ex.firstChunkNanos + ex.chunks * pace);
-          if (ex.timedOutByReaper) {
-            throw new java.io.InterruptedIOException("timeout");
+          parkUntil(Math.min(ex.firstChunkNanos + ex.chunks * pace, ex.deadlineNanos));
+          if (ex.timedOutByReaper || clock.getAsLong() >= ex.deadlineNanos) {
+            cancel(ex);
+            return Classifier.deadlineReached(ex);
           }
         }
       }
       return Classifier.afterStream(ex, usageRequested, response.header("Content-Type"), reader);
+    } catch (SseBoundException e) {
+      cancel(ex);
+      return Classifier.overBound(e);
     } catch (IOException e) {
       return Classifier.afterReadFailure(ex, usageRequested, e);
+    }
+  }
+
+  /** Drops the connection: draining what a misbehaving server still sends would take time and read junk. */
+  private static void cancel(Exchange ex) {
+    var call = ex.call;
+    if (call != null) {
+      call.cancel();
     }
   }
 

@@ -79,7 +79,8 @@ public final class LoadBench {
     long best = Long.MAX_VALUE;
     for (int round = 0; round < 15; round++) {
       long t0 = System.nanoTime();
-      var reader = new SseEventReader(new Buffer().write(bytes), StreamConsumer.MAX_LINE_BYTES);
+      var reader = new SseEventReader(new Buffer().write(bytes), StreamConsumer.MAX_LINE_BYTES,
+          Bounds.DEFAULT_MAX_EVENT_BYTES);
       var decoder = new ChunkDecoder();
       var chunk = new Chunk();
       String data;

@@ -75,6 +75,67 @@ class SseEventReaderTest {
     assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class).hasMessageContaining("longer than 64 bytes");
   }
 
+  @Test
+  @DisplayName("an event longer than the event bound is a protocol error naming the bound, even if every line is short")
+  void overlongEventIsAProtocolError() {
+    String line = "data: " + "x".repeat(33) + "\n";
+    var reader = new SseEventReader(buffered(line.repeat(4) + "\n"), 64, 100);
+
+    assertThatThrownBy(reader::next).isInstanceOfSatisfying(SseBoundException.class, e -> {
+      assertThat(e.kind()).isEqualTo(SseBoundException.Kind.EVENT);
+      assertThat(e.bound()).isEqualTo(100);
+    }).hasMessageContaining("SSE event longer than 100 bytes").hasMessageContaining("Bounds.withMaxEventBytes");
+  }
+
+  @Test
+  @DisplayName("the event bound counts each event from the last blank line, so many small events pass")
+  void eventBoundIsPerEvent() throws IOException {
+    String event = "data: " + "x".repeat(40) + "\n: note\n\n";
+    var reader = new SseEventReader(buffered(event.repeat(50)), 64, event.length());
+
+    assertThat(all(reader)).hasSize(50);
+  }
+
+  @Test
+  @DisplayName("comments and other fields count towards the event: endless lines without a blank line hit the bound")
+  void commentsCountTowardsTheEvent() {
+    var reader = new SseEventReader(buffered(": ping\nid: 1\n".repeat(100)), 64, 200);
+
+    assertThatThrownBy(reader::next).isInstanceOf(SseBoundException.class).hasMessageContaining("200 bytes");
+  }
+
+  @Test
+  @DisplayName("an endless event is refused after reading about the bound, not buffered to the end")
+  void endlessEventReadsOnlyUpToTheBound() {
+    long[] produced = new long[1];
+    Source endless = new Source() {
+      @Override
+      public long read(Buffer sink, long byteCount) {
+        sink.writeUtf8("data: " + "z".repeat(1000) + "\n");
+        produced[0] += 1007;
+        return 1007;
+      }
+
+      @Override
+      public Timeout timeout() {
+        return Timeout.NONE;
+      }
+
+      @Override
+      public void close() {}
+    };
+    var reader = new SseEventReader(Okio.buffer(endless), 4096, 64 << 10);
+
+    assertThatThrownBy(reader::next).isInstanceOf(SseBoundException.class);
+    assertThat(produced[0]).isLessThan((64 << 10) + 2 * 8192);
+  }
+
+  @Test
+  void boundsMustBePositive() {
+    assertThatThrownBy(() -> new SseEventReader(buffered(""), 64, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("event 0");
+  }
+
   private static SseEventReader reader(String text, long maxLine) {
     return new SseEventReader(new Buffer().writeUtf8(text), maxLine);
   }

@@ -28,8 +28,21 @@ import java.util.function.Function;
  * no [DONE], no usage, wrong usage, early {@code length}, HTTP errors, slow headers, stalls, a JSON
  * body instead of SSE). It records when it sent each request's first token, on the same
  * {@code System.nanoTime()} clock as the client, so client overhead can be measured.
+ *
+ * <p>{@link #streaming(RawStream)} makes a hostile server instead: every completion is a 200 event
+ * stream whose body is whatever the given writer sends, for as long as it likes.
  */
 final class SseTestServer implements AutoCloseable {
+
+  /** Writes the body of a hostile stream, as raw SSE text; an IOException means the client went away. */
+  interface RawStream {
+    void write(RawSink sink) throws IOException;
+  }
+
+  /** Sends SSE text as one HTTP chunk, flushed. */
+  interface RawSink {
+    void send(String text) throws IOException;
+  }
 
   /** What the server does with one completion request. */
   record Behaviour(int status, Duration headersDelay, int reasoningTokens, int tokens, Duration tokenInterval,
@@ -115,22 +128,35 @@ final class SseTestServer implements AutoCloseable {
   private final AtomicInteger maxConcurrent = new AtomicInteger();
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger connectionCount = new AtomicInteger();
+  private final RawStream raw;
+  private final AtomicInteger rawStreamsFinished = new AtomicInteger();
 
-  private SseTestServer(Function<Seen, Behaviour> script, boolean tokenize) throws IOException {
+  private SseTestServer(Function<Seen, Behaviour> script, boolean tokenize, RawStream raw) throws IOException {
     this.socket = new ServerSocket(0, 1024, InetAddress.getByName("127.0.0.1"));
     this.script = script;
     this.tokenize = tokenize;
+    this.raw = raw;
     var acceptor = new Thread(this::acceptLoop, "sse-test-server-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   static SseTestServer start(Function<Seen, Behaviour> script) throws IOException {
-    return new SseTestServer(script, true);
+    return new SseTestServer(script, true, null);
   }
 
   static SseTestServer startWithoutTokenize(Function<Seen, Behaviour> script) throws IOException {
-    return new SseTestServer(script, false);
+    return new SseTestServer(script, false, null);
+  }
+
+  /** A server that answers every completion with a 200 event stream written by {@code body}. */
+  static SseTestServer streaming(RawStream body) throws IOException {
+    return new SseTestServer(seen -> Behaviour.normal(), true, body);
+  }
+
+  /** How many hostile streams the server wrote to their end (the client read them whole). */
+  int rawStreamsFinished() {
+    return rawStreamsFinished.get();
   }
 
   String baseUrl() {
@@ -243,6 +269,15 @@ final class SseTestServer implements AutoCloseable {
   }
 
   private boolean stream(Seen seen, Behaviour b, OutputStream out) throws IOException {
+    if (raw != null) {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      raw.write(text -> chunk(out, text));
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      rawStreamsFinished.incrementAndGet();
+      return true;
+    }
     if (!b.headersDelay().isZero()) {
       LockSupport.parkNanos(b.headersDelay().toNanos());
     }

@@ -16,6 +16,7 @@ import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
 
 /**
  * Builds the {@link ChaosConfig}: defaults, then the YAML file named by {@code tokenlabs.chaos.config},
@@ -79,7 +80,8 @@ public final class ConfigLoader {
         target,
         word("lab.profile", "gb10", "use a lab profile name such as gb10 or h200"),
         prometheus(),
-        new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts")),
+        new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts"),
+            bytes("kubernetes.maxResponseBytes", KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES)),
         namespaces,
         bool("dryRun", false),
         duration("recoveryTimeout", Duration.ofSeconds(90)),
@@ -103,7 +105,8 @@ public final class ConfigLoader {
       requireSafeTransport(url.get(), credential.get(), plainHttpOnLoopback);
     }
     return new PrometheusSettings(url, tokenFile.map(Path::of), tokenEnv, user, passwordEnv,
-        text("prometheus.caFile").map(Path::of));
+        text("prometheus.caFile").map(Path::of),
+        bytes("prometheus.maxResponseBytes", PrometheusEndpoint.DEFAULT_MAX_RESPONSE_BYTES));
   }
 
   /**
@@ -266,6 +269,21 @@ public final class ConfigLoader {
       throw values.get(key).invalid(invalid.problem(), invalid.accepted());
     }
     return ((DurationParser.Valid) parsed).duration();
+  }
+
+  private long bytes(String key, long fallback) {
+    Optional<String> text = text(key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    long bytes = ByteSizeParser.parse(text.get());
+    if (bytes < 0) {
+      throw values.get(key).invalid("not a size", ByteSizeParser.ACCEPTED);
+    }
+    if (bytes == 0 || bytes > ByteSizeParser.MAX_BYTES) {
+      throw values.get(key).invalid(bytes == 0 ? "not positive" : "too large", ByteSizeParser.ACCEPTED);
+    }
+    return bytes;
   }
 
   private URI uri(String key) {

@@ -2,7 +2,6 @@ package run.tokenlabs.chaos.engine.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +10,14 @@ import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.BoundedKubernetesClients;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 
 /**
  * The {@code cluster} target: a real cluster through the kubeconfig (or in-cluster ServiceAccount),
  * with endpoints from the configuration. The kube context in use must be listed in
- * {@code kubernetes.allowedContexts}; the engine has already refused it without {@code -Pchaos}.
+ * {@code kubernetes.allowedContexts}; the engine has already refused it without {@code -Pchaos}. The
+ * client reads no response, nor watch event, longer than {@code kubernetes.maxResponseBytes}.
  */
 public final class ClusterTargetProvider implements TargetProvider {
 
@@ -35,7 +36,7 @@ public final class ClusterTargetProvider implements TargetProvider {
           + "', which is not allowed " + allowed + "; add it to kubernetes.allowedContexts if this cluster is meant"
           + " to be a chaos target");
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(kube).build();
+    KubernetesClient client = BoundedKubernetesClients.build(kube, config.kubernetes().maxResponseBytes());
     return new ClusterTarget("cluster (context " + context + ")", client, config.prometheusEndpoint(),
         config.endpoints().gateway(), config.endpoints().models(), config.endpoints().dcgmExporters());
   }

@@ -51,6 +51,38 @@ class ConfigLoaderTest {
     assertThat(config.dryRun()).isFalse();
     assertThat(config.chaosProfileActive()).isFalse();
     assertThat(config.source()).isEmpty();
+    assertThat(config.prometheus().maxResponseBytes()).isEqualTo(32L << 20);
+    assertThat(config.kubernetes().maxResponseBytes()).isEqualTo(32L << 20);
+  }
+
+  @Test
+  @DisplayName("Response bounds read as bytes or with a binary unit, and reach the Prometheus endpoint")
+  void responseBounds() throws IOException {
+    yaml("""
+        prometheus:
+          url: http://127.0.0.1:9090
+          maxResponseBytes: 64MiB
+        """);
+    props.put("tokenlabs.chaos.kubernetes.maxResponseBytes", "1048576");
+
+    ChaosConfig config = load();
+
+    assertThat(config.prometheusEndpoint().orElseThrow().maxResponseBytes()).isEqualTo(64L << 20);
+    assertThat(config.kubernetes().maxResponseBytes()).isEqualTo(1L << 20);
+  }
+
+  @Test
+  @DisplayName("A bad response bound names the key, the value and the accepted form")
+  void badResponseBound() {
+    props.put("tokenlabs.chaos.prometheus.maxResponseBytes", "32MB");
+    assertThatThrownBy(this::load).hasMessage("prometheus.maxResponseBytes: not a size (value '32MB' from system "
+        + "property tokenlabs.chaos.prometheus.maxResponseBytes); " + ByteSizeParser.ACCEPTED);
+
+    props.put("tokenlabs.chaos.prometheus.maxResponseBytes", "0");
+    assertThatThrownBy(this::load).hasMessageStartingWith("prometheus.maxResponseBytes: not positive");
+
+    props.put("tokenlabs.chaos.prometheus.maxResponseBytes", "99999999999999999GiB");
+    assertThatThrownBy(this::load).hasMessageStartingWith("prometheus.maxResponseBytes: too large");
   }
 
   @Test
@@ -109,7 +141,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(this::load).isInstanceOf(ChaosConfigException.class)
         .hasMessage("unknown key 'prometheus.urll' at tokenlabs-chaos.yaml:3; known keys under 'prometheus': "
-            + "basicAuth, bearerTokenEnv, bearerTokenFile, caFile, url");
+            + "basicAuth, bearerTokenEnv, bearerTokenFile, caFile, maxResponseBytes, url");
   }
 
   @Test
@@ -261,7 +293,8 @@ class ConfigLoaderTest {
   @DisplayName("Every documented key is known to the loader")
   void keysAreDocumented() {
     assertThat(ConfigKeys.all()).containsAll(List.of("target", "prometheus.url", "kubernetes.allowedContexts",
-        "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir"));
+        "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir", "prometheus.maxResponseBytes",
+        "kubernetes.maxResponseBytes"));
   }
 
   @Test

@@ -13,8 +13,18 @@ import java.util.Objects;
  * queue that long after its intended start is {@link Outcome#REJECTED}, because sending it later would
  * apply a different load than the one asked for (and, under a starved pool, each late request would
  * take a slot just before its own deadline and time out, cascading). Default 1 s.
+ *
+ * <p>{@code maxEventBytes} bounds the memory one streamed answer may take: a Server-Sent Event (all its
+ * lines up to the blank line that ends it) longer than this is a protocol error, booked
+ * {@link Outcome#MALFORMED} with the bound named, and the client stops reading that stream; whatever
+ * this bound, no single line may be longer than 4 MiB. Default {@value #DEFAULT_MAX_EVENT_BYTES} bytes
+ * (4 MiB): a model server's chunk is a few hundred bytes.
  */
-public record Bounds(Duration duration, long maxRequests, Duration requestTimeout, Duration maxDispatchDelay) {
+public record Bounds(Duration duration, long maxRequests, Duration requestTimeout, Duration maxDispatchDelay,
+                     long maxEventBytes) {
+
+  /** The per-event bound when none is given: 4 MiB. */
+  public static final long DEFAULT_MAX_EVENT_BYTES = 4L << 20;
 
   public Bounds {
     Objects.requireNonNull(duration, "duration");
@@ -32,6 +42,15 @@ public record Bounds(Duration duration, long maxRequests, Duration requestTimeou
     if (maxDispatchDelay.isNegative() || maxDispatchDelay.isZero()) {
       throw new IllegalArgumentException("Load maxDispatchDelay must be > 0, was " + maxDispatchDelay);
     }
+    if (maxEventBytes < 1) {
+      throw new IllegalArgumentException("Load maxEventBytes must be >= 1, was " + maxEventBytes
+          + "; give the largest Server-Sent Event a response may carry, e.g. " + DEFAULT_MAX_EVENT_BYTES);
+    }
+  }
+
+  /** All four limits, with the default per-event bound. */
+  public Bounds(Duration duration, long maxRequests, Duration requestTimeout, Duration maxDispatchDelay) {
+    this(duration, maxRequests, requestTimeout, maxDispatchDelay, DEFAULT_MAX_EVENT_BYTES);
   }
 
   /** Both limits and a request timeout; requests may be sent at most 1 s late. */
@@ -45,10 +64,15 @@ public record Bounds(Duration duration, long maxRequests, Duration requestTimeou
   }
 
   public Bounds withRequestTimeout(Duration timeout) {
-    return new Bounds(duration, maxRequests, timeout, maxDispatchDelay);
+    return new Bounds(duration, maxRequests, timeout, maxDispatchDelay, maxEventBytes);
   }
 
   public Bounds withMaxDispatchDelay(Duration delay) {
-    return new Bounds(duration, maxRequests, requestTimeout, delay);
+    return new Bounds(duration, maxRequests, requestTimeout, delay, maxEventBytes);
+  }
+
+  /** The same bounds with another per-event byte bound (see the class description). */
+  public Bounds withMaxEventBytes(long bytes) {
+    return new Bounds(duration, maxRequests, requestTimeout, maxDispatchDelay, bytes);
   }
 }

@@ -8,9 +8,12 @@ public enum Outcome {
   TRUNCATED,
   /** The server answered with a status other than 200. */
   HTTP_ERROR,
-  /** HTTP 200 with a body that is not an SSE stream of JSON chunks. */
+  /**
+   * HTTP 200 with a body that is not an SSE stream of JSON chunks, or one with a line or event over
+   * the load's byte bound ({@link Bounds#maxEventBytes()}).
+   */
   MALFORMED,
-  /** Sent, but not finished within the request timeout (or the stream stalled past it). */
+  /** Sent, but not finished within the request timeout (the stream stalled, or was still streaming, past it). */
   TIMEOUT,
   /** Sent, but the connection failed before a response (refused, reset before headers). */
   CONNECTION_ERROR,

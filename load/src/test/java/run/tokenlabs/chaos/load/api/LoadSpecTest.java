@@ -25,6 +25,7 @@ class LoadSpecTest {
 
     assertThat(spec.bounds().duration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(spec.bounds().maxRequests()).isEqualTo(1000);
+    assertThat(spec.bounds().maxEventBytes()).isEqualTo(4L << 20);
     assertThat(spec.pool().sizing()).isEqualTo(ClientPool.Sizing.FROM_LOAD);
   }
 
@@ -33,6 +34,8 @@ class LoadSpecTest {
     assertThatThrownBy(() -> Arrivals.poisson(0)).hasMessageContaining("rate").hasMessageContaining("0.0");
     assertThatThrownBy(() -> new Bounds(Duration.ZERO, 10, Duration.ofSeconds(1))).hasMessageContaining("duration");
     assertThatThrownBy(() -> Bounds.of(Duration.ofSeconds(1), 0)).hasMessageContaining("maxRequests");
+    assertThatThrownBy(() -> Bounds.of(Duration.ofSeconds(1), 1).withMaxEventBytes(0))
+        .hasMessageContaining("maxEventBytes").hasMessageContaining("was 0");
     assertThatThrownBy(() -> Endpoint.completions("ftp://x", "m")).hasMessageContaining("http or https");
     assertThatThrownBy(() -> Workload.of(Bucket.interactive(), Bucket.interactive())).hasMessageContaining("'A'");
     assertThatThrownBy(() -> Load.closedLoop(Endpoint.completions("http://h", "m"), 0)).hasMessageContaining("concurrency");

@@ -10,7 +10,7 @@ import run.tokenlabs.chaos.api.Secret;
 import run.tokenlabs.chaos.probes.api.PrometheusClient;
 import run.tokenlabs.chaos.probes.http.OkHttpClients;
 
-/** Builds {@link PrometheusClient}s from an endpoint: authentication, CA and retries. */
+/** Builds {@link PrometheusClient}s from an endpoint: authentication, CA, retries and the bound on an answer. */
 public final class PrometheusClients {
   private PrometheusClients() {
   }
@@ -37,7 +37,8 @@ public final class PrometheusClients {
       builder.addInterceptor(chain -> chain.proceed(
           chain.request().newBuilder().header("Authorization", authorization).build()));
     }
-    return new HttpPrometheusClient(new PrometheusTransport(base, builder.build(), retry, sleeper, System::nanoTime));
+    return new HttpPrometheusClient(new PrometheusTransport(base, builder.build(), retry, sleeper, System::nanoTime,
+        endpoint.maxResponseBytes()));
   }
 
   private static String authorization(PrometheusEndpoint endpoint) {

@@ -18,12 +18,17 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import run.tokenlabs.chaos.api.ProbeException;
+import run.tokenlabs.chaos.probes.http.BoundedBodies;
 
 /**
  * Asks Prometheus one question over HTTP and unwraps the API envelope: retries what may pass
  * (connection failures, timeouts, 5xx, {@code timeout}/{@code unavailable}/{@code internal}) within
  * the {@link RetryPolicy}, fails at once on what will not ({@code bad_data}, {@code execution},
  * non-JSON answers, authentication), and always throws {@link ProbeException} with what was asked.
+ *
+ * <p>No answer is read past {@code maxResponseBytes}: a larger one (a query that selects far more
+ * series than a probe needs) fails at once, naming the bound, the URL and the question, without
+ * being retried: asking again would bring the same answer.
  */
 final class PrometheusTransport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,17 +38,20 @@ final class PrometheusTransport {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
+  private final long maxResponseBytes;
 
   /** A successful answer: the envelope's {@code data} and its warnings. */
   record Answer(JsonNode data, List<String> warnings) {
   }
 
-  PrometheusTransport(HttpUrl base, OkHttpClient client, RetryPolicy retry, Sleeper sleeper, LongSupplier nanoTime) {
+  PrometheusTransport(HttpUrl base, OkHttpClient client, RetryPolicy retry, Sleeper sleeper, LongSupplier nanoTime,
+      long maxResponseBytes) {
     this.base = base;
     this.client = client;
     this.retry = retry;
     this.sleeper = sleeper;
     this.nanoTime = nanoTime;
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   String url() {
@@ -93,13 +101,23 @@ final class PrometheusTransport {
     Call call = client.newCall(request);
     call.timeout().timeout(timeoutNanos, TimeUnit.NANOSECONDS);
     try (Response response = call.execute()) {
-      String body = response.body().string();
+      String body = BoundedBodies.readUtf8(response.body(), maxResponseBytes);
       return interpret(response.code(), response.header("Content-Type", ""), body, question);
+    } catch (BoundedBodies.BodyTooLargeException e) {
+      throw tooLarge(request, question, e);
     } catch (InterruptedIOException e) {
       throw new Retryable("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", e);
     } catch (IOException e) {
       throw new Retryable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
+  }
+
+  private ProbeException tooLarge(Request request, String question, BoundedBodies.BodyTooLargeException e) {
+    HttpUrl asked = request.url().newBuilder().query(null).build();
+    return new ProbeException("Prometheus at " + asked + " answered " + question + " with more than " + e.bound()
+        + " bytes (prometheus.maxResponseBytes), so the client stopped reading: " + e.getMessage()
+        + ". Narrow the query (more label matchers, an aggregation such as sum by (...), a shorter range or a "
+        + "larger step) or raise prometheus.maxResponseBytes", e);
   }
 
   private Answer interpret(int code, String contentType, String body, String question) throws Retryable {

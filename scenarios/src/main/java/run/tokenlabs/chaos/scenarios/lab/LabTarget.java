@@ -1,7 +1,7 @@
 package run.tokenlabs.chaos.scenarios.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,26 +9,33 @@ import java.util.Map;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.spi.BoundedKubernetesClients;
 import run.tokenlabs.chaos.lab.api.Lab;
 
 /**
  * The embedded lab as the engine's {@link Target}. Endpoints are read from the lab on every call,
  * so a model whose pod was force-deleted is simply absent from {@link #models()}.
  *
- * <p>Its Kubernetes client is its own, on the lab's API server, and records every API call made
- * through it ({@link #kubernetesApiCalls()}): the calls a cluster's RBAC must allow.
+ * <p>Its Kubernetes client is its own, on the lab's API server: bounded as a cluster target's is
+ * ({@code kubernetes.maxResponseBytes}), so the lab exercises the same limits, and recording every API
+ * call made through it ({@link #kubernetesApiCalls()}): the calls a cluster's RBAC must allow. The lab
+ * keeps its own client for its controllers.
  */
 public final class LabTarget implements Target {
   private final Lab lab;
   private final LabTargetApiCalls apiCalls;
   private final KubernetesClient kubernetes;
 
-  LabTarget(Lab lab, Optional<Path> apiCallLog) {
+  LabTarget(Lab lab, long maxResponseBytes, Optional<Path> apiCallLog) {
     this.lab = lab;
     this.apiCalls = new LabTargetApiCalls(apiCallLog);
-    this.kubernetes = new KubernetesClientBuilder().withConfig(lab.kubernetesClient().getConfiguration())
-        .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("tokenlabs-api-calls", apiCalls))
-        .build();
+    this.kubernetes = boundedClient(lab.kubernetesClient(), maxResponseBytes, Map.of("tokenlabs-api-calls", apiCalls));
+  }
+
+  /** A client of the same API server as {@code labClient}, reading no response longer than the bound. */
+  static KubernetesClient boundedClient(KubernetesClient labClient, long maxResponseBytes,
+                                        Map<String, Interceptor> interceptors) {
+    return BoundedKubernetesClients.build(labClient.getConfiguration(), maxResponseBytes, interceptors);
   }
 
   /** The lab itself, for experiments that use its fault hooks (stream cuts, stalls, chunked prefill). */

@@ -56,7 +56,7 @@ public final class LabTargetProvider implements TargetProvider {
       // Experiments read Prometheus from their first steady-state check: hand the lab over only once
       // every target has been scraped, so "no data" never means "not scraped yet".
       lab.awaitTargetsScraped(SCRAPE_TIMEOUT);
-      return new LabTarget(lab, apiCallLog());
+      return new LabTarget(lab, config.kubernetes().maxResponseBytes(), apiCallLog());
     } catch (RuntimeException e) {
       lab.close();
       throw e;

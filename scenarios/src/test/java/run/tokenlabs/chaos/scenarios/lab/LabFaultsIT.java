@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.lab.api.Lab;
@@ -92,7 +93,7 @@ class LabFaultsIT {
   private LabTarget target(Lab lab) {
     this.lab = lab;
     this.chunkedBefore = lab.chunkedPrefill(MODEL);
-    return new LabTarget(lab, java.util.Optional.empty()); // not closed: the lab belongs to @LabTest
+    return new LabTarget(lab, ChaosConfig.KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES, java.util.Optional.empty()); // not closed: the lab belongs to @LabTest
   }
 
   /** What the engine does on inject, without the engine: the fault acts on the rollback it prepared. */
