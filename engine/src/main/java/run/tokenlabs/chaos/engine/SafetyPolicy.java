@@ -10,7 +10,7 @@ import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.SafetyLabels;
 
 /**
- * The rules that make a chaos tool hard to misuse against production (DESIGN section 8): a
+ * The rules that make a chaos tool hard to misuse against production (docs/architecture.md, "Safety"): a
  * non-embedded target needs {@code mvn -Pchaos}; faults act only in allowed, labelled namespaces,
  * never in {@code kube-system}.
  */
