@@ -215,7 +215,9 @@ public final class Scheduler {
       metrics.ttft.observe(seconds(nowNanos - seq.arrivalNanos));
       metrics.prefillTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
     } else {
-      metrics.interTokenLatency.observe(seconds(nowNanos - seq.lastTokenNanos));
+      double gap = seconds(nowNanos - seq.lastTokenNanos);
+      metrics.interTokenLatency.observe(gap);
+      metrics.timePerOutputTokenDeprecated.observe(gap); // vLLM 0.10 still fills the old name alike
     }
     seq.lastTokenNanos = nowNanos;
     String finish = null;
@@ -231,6 +233,10 @@ public final class Scheduler {
     usedBlocks -= seq.blocks;
     seq.blocks = 0;
     metrics.finished(reason);
+    metrics.requestPromptTokens.observe(seq.promptTokens);
+    metrics.requestGenerationTokens.observe(seq.generated);
+    metrics.requestParamsN.observe(seq.paramN);
+    metrics.requestParamsMaxTokens.observe(seq.paramMaxTokens);
     metrics.e2e.observe(seconds(nowNanos - seq.arrivalNanos));
     metrics.inferenceTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
     metrics.decodeTime.observe(seconds(nowNanos - seq.firstTokenNanos));
