@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import run.tokenlabs.chaos.lab.metrics.Counter;
 import run.tokenlabs.chaos.lab.metrics.Histogram;
+import run.tokenlabs.chaos.lab.metrics.RecentValues;
 
 /**
  * The measurements of one model server, in the units vLLM reports (seconds, tokens, 0..1).
@@ -39,6 +40,8 @@ public final class EngineMetrics {
   final Map<String, Counter> success = new ConcurrentHashMap<>();
 
   final Histogram ttft = new Histogram(TTFT_BOUNDS);
+  /** The modelled TTFTs in nanoseconds, exactly, for the lab's overhead benchmark. */
+  final RecentValues ttftNanos = new RecentValues(1 << 16);
   final Histogram interTokenLatency = new Histogram(ITL_BOUNDS);
   /** The deprecated {@code vllm:time_per_output_token_seconds}: the same observations as the ITL. */
   final Histogram timePerOutputTokenDeprecated = new Histogram(ITL_BOUNDS);
@@ -124,5 +127,10 @@ public final class EngineMetrics {
   /** TTFT histogram (for the lab's own tests and benchmarks). */
   public Histogram ttft() {
     return ttft;
+  }
+
+  /** The last 65,536 modelled TTFTs (arrival in the scheduler to first token), in nanoseconds. */
+  public RecentValues ttftNanos() {
+    return ttftNanos;
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * vLLM V1's continuous-batching scheduler as the lab models it (see FACTS): each step has a token
+ * vLLM V1's continuous-batching scheduler as the lab models it: each step has a token
  * budget; running requests are served first (one token per decode, prefill chunks), then waiting
  * requests are admitted while budget, {@code max_num_seqs} and KV blocks allow. When a running
  * request cannot get blocks, the newest running request is preempted (RECOMPUTE).
@@ -213,6 +213,7 @@ public final class Scheduler {
       metrics.promptTokens.add(seq.promptTokens);
       metrics.prefixCacheQueries.add(seq.promptTokens);
       metrics.ttft.observe(seconds(nowNanos - seq.arrivalNanos));
+      metrics.ttftNanos.record(nowNanos - seq.arrivalNanos);
       metrics.prefillTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
     } else {
       double gap = seconds(nowNanos - seq.lastTokenNanos);
