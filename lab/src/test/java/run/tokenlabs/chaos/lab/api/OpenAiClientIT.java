@@ -38,7 +38,8 @@ class OpenAiClientIT {
     Run check = run(List.of("node", "openai-client-check.mjs", config(lab)), 240);
     System.out.println(check.output()); // one line per check, for the build log
 
-    assertThat(check.exitCode()).as("openai client checks (exit code); output:%n%s", check.output()).isZero();
+    assertThat(check.exitCode()).as("openai client checks (exit code) on node %s (the client supports Node.js 20+); "
+        + "output:%n%s", run(List.of("node", "--version"), 30).output().trim(), check.output()).isZero();
     assertThat(check.output()).contains("ok - gateway: an unknown model is 404 NotFoundError")
         .doesNotContain("not ok");
   }
