@@ -65,9 +65,11 @@ public final class TtftOverheadBenchmark {
       Run median = results.get(results.size() / 2);
       double timeScale = LabProfile.gb10().timeScale();
       System.out.printf("%8d %8d %6d %8.2f ms %8.2f ms %10.2f ms %11.3f s %10.2f ms %8.1f ms   (p50 overhead of each "
-          + "run: %s)%n", n, median.requests(), median.failed(), median.clientP50Millis(), median.serverP50Millis(),
-          median.overheadMillis(), median.overheadMillis() / 1000 / timeScale, median.meanOverheadMillis(),
-          median.maxLagMillis(), results.stream().map(r -> String.format("%.2f", r.overheadMillis())).toList());
+          + "run: %s; load average %.1f)%n", n, median.requests(), median.failed(), median.clientP50Millis(),
+          median.serverP50Millis(), median.overheadMillis(), median.overheadMillis() / 1000 / timeScale,
+          median.meanOverheadMillis(), median.maxLagMillis(),
+          results.stream().map(r -> String.format("%.2f", r.overheadMillis())).toList(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 
