@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param nvlink whether NVLink bandwidth and error-counter fields exist
  * @param fbFieldsExported whether {@code DCGM_FI_DEV_FB_USED} / {@code _FB_FREE} are exported
  * @param memoryTemperature whether {@code DCGM_FI_DEV_MEMORY_TEMP} is exported
+ * @param currentDefaultCounters whether the exporter runs dcgm-exporter's current
+ *     {@code default-counters.csv}, which adds PCIe throughput, vGPU licence status and row-remapping
+ *     fields to the older default list (the reference run's exporter had the older one)
  */
 public record GpuProfile(String modelName, long memoryMiB, double idlePowerWatts, double maxPowerWatts,
                          int idleSmClockMhz, int maxSmClockMhz, boolean nvlink, boolean fbFieldsExported,
-                         boolean memoryTemperature) {
+                         boolean memoryTemperature, boolean currentDefaultCounters) {
   public GpuProfile {
     Objects.requireNonNull(modelName, "modelName");
   }

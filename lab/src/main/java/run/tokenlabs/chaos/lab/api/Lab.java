@@ -264,6 +264,12 @@ public final class Lab implements AutoCloseable {
     return out;
   }
 
+  /** The simulators of the pods now running the model (for the lab's own benchmark). */
+  List<ModelServer> simulators(String model) {
+    return reconciler.targets().stream().filter(t -> t.model().equals(model))
+        .flatMap(t -> simulators.server(t.pod()).stream()).toList();
+  }
+
   /**
    * Waits until Prometheus has scraped every target it knows, at least once and successfully, and
    * knows all the lab's targets. Throws {@link IllegalStateException} naming what was missing.

@@ -53,7 +53,7 @@ public record LabProfile(String name, GpuProfile gpu, List<String> nodes, List<M
    * first with the whole budget and short prompts wait just as long (see the README).
    */
   public static LabProfile gb10() {
-    GpuProfile gpu = new GpuProfile("NVIDIA GB10", 128 * 1024, 8, 95, 208, 2418, false, false, false);
+    GpuProfile gpu = new GpuProfile("NVIDIA GB10", 128 * 1024, 8, 95, 208, 2418, false, false, false, false);
     ModelProfile deepseek = new ModelProfile(DEEPSEEK, ServingEngine.VLLM, true, DEEPSEEK_POD, "spark-01",
         ModelProfile.kvCapacityTokens(128, 15.2, 4, DEEPSEEK_KV_BYTES), 131072, 2048, 1024, false, 1024,
         0.110, 0.00015, 0.0025, 2000, 0.8, Duration.ofSeconds(1));
@@ -66,7 +66,7 @@ public record LabProfile(String name, GpuProfile gpu, List<String> nodes, List<M
 
   /** H200 SXM nodes with NVLink, chunked prefill on (vLLM V1's default). Same clocks as {@link #gb10()}. */
   public static LabProfile h200() {
-    GpuProfile gpu = new GpuProfile("NVIDIA H200", 141 * 1024, 75, 700, 345, 1980, true, true, true);
+    GpuProfile gpu = new GpuProfile("NVIDIA H200", 141 * 1024, 75, 700, 345, 1980, true, true, true, true);
     ModelProfile deepseek = new ModelProfile(DEEPSEEK, ServingEngine.VLLM, true, DEEPSEEK_POD, "h200-node-01",
         ModelProfile.kvCapacityTokens(141, 15.2, 4, DEEPSEEK_KV_BYTES), 131072, 8192, 1024, true, 5242,
         0.008, 0.00002, 0.0002, 2000, 0.8, Duration.ofSeconds(1));

@@ -13,9 +13,11 @@ import run.tokenlabs.chaos.lab.http.HttpServers;
 import run.tokenlabs.chaos.lab.metrics.TextFormat;
 
 /**
- * A simulated NVIDIA dcgm-exporter for one node with one GPU: field names and labels as the real
- * one (FACTS), values from {@link GpuState}, and only the fields the {@link GpuProfile} says exist
- * (GB10: no NVLink, no FB_USED/FB_FREE, no memory temperature; H200: all, plus NVLink error counters).
+ * A simulated NVIDIA dcgm-exporter for one node with one GPU: field names, types and labels as the
+ * real one, values from {@link GpuState}, and only the fields the {@link GpuProfile} says exist.
+ * GB10 runs the older default list of the reference run's exporter without NVLink, FB_USED/FB_FREE
+ * and memory temperature (11 families); H200 runs the current {@code default-counters.csv} (PCIe
+ * throughput, vGPU licence status, row remapping too) plus the NVLink error counters.
  */
 public final class DcgmExporter implements AutoCloseable {
   private final String node;
@@ -68,6 +70,12 @@ public final class DcgmExporter implements AutoCloseable {
     gauge(out, "DCGM_FI_DEV_POWER_USAGE", "Power draw (in W).", labels, round3(state.powerWatts));
     out.single("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter",
         "Total energy consumption since boot (in mJ).", labels, state.energyMillijoules());
+    if (gpu.currentDefaultCounters()) {
+      out.single("DCGM_FI_DEV_PCIE_TX_THROUGHPUT", "counter",
+          "Total number of bytes transmitted through PCIe TX (in KB) via NVML.", labels, state.pcieTxKilobytes());
+      out.single("DCGM_FI_DEV_PCIE_RX_THROUGHPUT", "counter",
+          "Total number of bytes received through PCIe RX (in KB) via NVML.", labels, state.pcieRxKilobytes());
+    }
     out.single("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "counter", "Total number of PCIe retries.", labels, 0);
     gauge(out, "DCGM_FI_DEV_GPU_UTIL", "GPU utilization (in %).", labels, Math.round(state.utilisation * 100));
     gauge(out, "DCGM_FI_DEV_MEM_COPY_UTIL", "Memory utilization (in %).", labels,
@@ -89,6 +97,14 @@ public final class DcgmExporter implements AutoCloseable {
         out.single("DCGM_FI_DEV_NVLINK_" + kind + "_ERROR_COUNT_TOTAL", "counter",
             "Total number of NVLink " + kind.toLowerCase(java.util.Locale.ROOT) + " errors.", labels, 0);
       }
+    }
+    if (gpu.currentDefaultCounters()) {
+      gauge(out, "DCGM_FI_DEV_VGPU_LICENSE_STATUS", "vGPU License status", labels, 0);
+      out.single("DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "counter",
+          "Number of remapped rows for uncorrectable errors", labels, 0);
+      out.single("DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", "counter",
+          "Number of remapped rows for correctable errors", labels, 0);
+      gauge(out, "DCGM_FI_DEV_ROW_REMAP_FAILURE", "Whether remapping of rows has failed", labels, 0);
     }
     return out.toString();
   }

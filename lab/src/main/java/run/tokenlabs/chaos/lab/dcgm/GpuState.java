@@ -16,6 +16,9 @@ import run.tokenlabs.chaos.lab.api.GpuProfile;
  */
 final class GpuState {
   private static final long WINDOW_NANOS = 1_000_000_000L;
+  /** PCIe traffic at full utilisation, KB/s: inputs and outputs cross the bus, the weights stay on the GPU. */
+  private static final double PCIE_RX_KB_PER_SECOND = 400_000;
+  private static final double PCIE_TX_KB_PER_SECOND = 100_000;
 
   private final GpuProfile gpu;
   private final Random noise;
@@ -24,6 +27,8 @@ final class GpuState {
   private long busyTotal;
   private long lastSampleNanos = -1;
   private double energyMillijoules;
+  private double pcieRxKilobytes;
+  private double pcieTxKilobytes;
   double utilisation;
   double powerWatts;
   double smClockMhz;
@@ -63,12 +68,23 @@ final class GpuState {
     double target = 30 + 45 * (powerWatts / gpu.maxPowerWatts());
     temperatureC += (target - temperatureC) * 0.05;
     if (lastSampleNanos >= 0) {
-      energyMillijoules += powerWatts * (nowNanos - lastSampleNanos) / 1e6;
+      double seconds = (nowNanos - lastSampleNanos) / 1e9;
+      energyMillijoules += powerWatts * seconds * 1e3;
+      pcieRxKilobytes += PCIE_RX_KB_PER_SECOND * utilisation * seconds;
+      pcieTxKilobytes += PCIE_TX_KB_PER_SECOND * utilisation * seconds;
     }
     lastSampleNanos = nowNanos;
   }
 
   long energyMillijoules() {
     return (long) energyMillijoules;
+  }
+
+  long pcieRxKilobytes() {
+    return (long) pcieRxKilobytes;
+  }
+
+  long pcieTxKilobytes() {
+    return (long) pcieTxKilobytes;
   }
 }

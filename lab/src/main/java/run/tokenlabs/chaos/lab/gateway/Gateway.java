@@ -21,14 +21,25 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
 import run.tokenlabs.chaos.lab.http.HttpServers;
+import run.tokenlabs.chaos.lab.http.OpenAiErrors;
 
 /**
  * An Envoy-like reverse proxy in front of the model Services: routes a request by its JSON
  * {@code model} to a ready endpoint of the Service of that name, streams the answer through as it
- * arrives (no buffering), answers {@code 503 no healthy upstream} when there is none, passes
- * {@code traceparent} on, and counts like Envoy ({@link GatewayStats}, served on the admin port).
+ * arrives (no buffering), passes {@code traceparent} on, and counts like Envoy ({@link GatewayStats},
+ * served on the admin port).
+ *
+ * <p>What Envoy itself answers stays Envoy's plain text: {@code 503 no healthy upstream} when the
+ * Service has no ready endpoint, {@code 503 upstream connect error ...} when the connection fails.
+ * What an AI gateway answers for the OpenAI API is OpenAI-shaped, as Envoy AI Gateway does: an
+ * unknown model is a 404 with the nested error body ({@link OpenAiErrors}), and
+ * {@code GET /v1/models} lists the routed models ({@code owned_by: "Envoy AI Gateway"}, created
+ * when the routes were), with {@code GET /v1/models/{id}} for one of them.
  */
 public final class Gateway implements AutoCloseable {
+  private static final String MODELS = "/v1/models";
+  /** What Envoy AI Gateway writes as the owner of the models it routes. */
+  static final String OWNED_BY = "Envoy AI Gateway";
   private static final Set<String> FORWARDED = Set.of("content-type", "accept", "authorization", "traceparent",
       "tracestate", "x-request-id");
 
@@ -40,6 +51,7 @@ public final class Gateway implements AutoCloseable {
   private final OkHttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong roundRobin = new AtomicLong();
+  private final long routesCreatedEpochSeconds = System.currentTimeMillis() / 1000;
 
   /**
    * @param upstreams ready endpoints of a model's Service, looked up per request
@@ -49,11 +61,14 @@ public final class Gateway implements AutoCloseable {
     this.upstreams = upstreams;
     this.models = Set.copyOf(models);
     this.stats = new GatewayStats(models, m -> upstreams.apply(m).size());
-    // Pool limits are set for the lab's loads, never left at library defaults (DESIGN section 7).
-    this.http = new OkHttpClient.Builder().connectionPool(new ConnectionPool(256, 1, TimeUnit.MINUTES))
+    // Pool limits are set for the lab's loads, never left at library defaults: an idle connection per
+    // stream the gateway carries, kept 20 s, under the 30 s after which the pods' JDK servers close idle
+    // ones (a reused connection the pod had closed would fail the request).
+    this.http = new OkHttpClient.Builder()
+        .connectionPool(new ConnectionPool(HttpServers.MAX_STREAMS, 20, TimeUnit.SECONDS))
         .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ZERO).writeTimeout(Duration.ofSeconds(30))
         .retryOnConnectionFailure(false).build();
-    this.server = HttpServers.create(InetAddress.getLoopbackAddress(), "lab-gateway", 512);
+    this.server = HttpServers.create(InetAddress.getLoopbackAddress(), "lab-gateway", HttpServers.MAX_STREAMS);
     server.createContext("/", this::route);
     this.admin = HttpServers.create(InetAddress.getLoopbackAddress(), "lab-gateway-admin", 4);
     admin.createContext("/stats/prometheus", ex -> HttpServers.send(ex, 200,
@@ -74,24 +89,28 @@ public final class Gateway implements AutoCloseable {
 
   private void route(HttpExchange ex) throws IOException {
     byte[] body = HttpServers.readBody(ex);
-    String path = ex.getRequestURI().toString();
-    if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/v1/models")) {
-      modelList(ex);
+    String path = ex.getRequestURI().getPath();
+    if ("GET".equals(ex.getRequestMethod()) && (path.equals(MODELS) || path.startsWith(MODELS + "/"))) {
+      models(ex, path);
       return;
     }
     String model = modelOf(body);
-    if (model == null || !models.contains(model)) {
-      stats.downstream(404);
-      HttpServers.send(ex, 404, "text/plain", "");
+    if (model == null) {
+      reply(ex, 400, OpenAiErrors.body("The request names no model: send a JSON body with a 'model' field",
+          OpenAiErrors.BAD_REQUEST, "model", 400));
+      return;
+    }
+    if (!models.contains(model)) {
+      reply(ex, 404, OpenAiErrors.unknownModel(model));
       return;
     }
     List<URI> ready = upstreams.apply(model);
     if (ready.isEmpty()) {
-      reply(ex, model, 503, "no healthy upstream", false);
+      envoyReply(ex, model, 503, "no healthy upstream", false);
       return;
     }
     URI target = ready.get((int) (roundRobin.getAndIncrement() % ready.size()));
-    proxy(ex, model, target.resolve(path), body);
+    proxy(ex, model, target.resolve(ex.getRequestURI().toString()), body);
   }
 
   private void proxy(HttpExchange ex, String model, URI target, byte[] body) throws IOException {
@@ -109,7 +128,7 @@ public final class Gateway implements AutoCloseable {
     try {
       upstream = http.newCall(req.build()).execute();
     } catch (IOException e) {
-      reply(ex, model, 503, "upstream connect error or disconnect/reset before headers. reset reason: "
+      envoyReply(ex, model, 503, "upstream connect error or disconnect/reset before headers. reset reason: "
           + "connection failure", true);
       return;
     }
@@ -145,22 +164,42 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void reply(HttpExchange ex, String model, int status, String text, boolean upstreamTried)
+  /** A local reply of Envoy's own, plain text. */
+  private void envoyReply(HttpExchange ex, String model, int status, String text, boolean upstreamTried)
       throws IOException {
     if (upstreamTried) {
       stats.upstream(model, status);
     }
     stats.downstream(status);
-    HttpServers.send(ex, status, "text/plain", text);
+    HttpServers.text(ex, status, text);
   }
 
-  private void modelList(HttpExchange ex) throws IOException {
-    StringBuilder data = new StringBuilder();
-    for (String m : models) {
-      data.append(data.length() == 0 ? "" : ",").append("{\"id\":\"").append(m).append("\",\"object\":\"model\"}");
+  /** A reply of the gateway's OpenAI layer, JSON. */
+  private void reply(HttpExchange ex, int status, String json) throws IOException {
+    stats.downstream(status);
+    HttpServers.json(ex, status, json);
+  }
+
+  private void models(HttpExchange ex, String path) throws IOException {
+    if (path.equals(MODELS) || path.equals(MODELS + "/")) {
+      StringBuilder data = new StringBuilder();
+      for (String m : new java.util.TreeSet<>(models)) {
+        data.append(data.length() == 0 ? "" : ",").append(card(m));
+      }
+      reply(ex, 200, "{\"object\":\"list\",\"data\":[" + data + "]}");
+      return;
     }
-    stats.downstream(200);
-    HttpServers.json(ex, 200, "{\"object\":\"list\",\"data\":[" + data + "]}");
+    String id = path.substring(MODELS.length() + 1);
+    if (models.contains(id)) {
+      reply(ex, 200, card(id));
+    } else {
+      reply(ex, 404, OpenAiErrors.unknownModel(id));
+    }
+  }
+
+  private String card(String model) {
+    return "{\"id\":\"" + OpenAiErrors.escape(model) + "\",\"object\":\"model\",\"created\":"
+        + routesCreatedEpochSeconds + ",\"owned_by\":\"" + OWNED_BY + "\"}";
   }
 
   private String modelOf(byte[] body) {

@@ -9,7 +9,7 @@ import run.tokenlabs.chaos.lab.metrics.Counter;
 import run.tokenlabs.chaos.lab.metrics.TextFormat;
 
 /**
- * The gateway's counters under Envoy's Prometheus stat names (FACTS): {@code
+ * The gateway's counters under Envoy's Prometheus stat names: {@code
  * envoy_cluster_upstream_rq_xx}, {@code envoy_http_downstream_rq_xx}, {@code
  * envoy_cluster_membership_healthy}. One Envoy cluster per model route.
  */

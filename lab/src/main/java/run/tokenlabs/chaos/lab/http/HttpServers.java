@@ -10,22 +10,32 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Small helpers around the JDK's {@link HttpServer}: loopback servers on a free port with a bounded
- * pool of daemon threads, and the few response shapes the lab needs.
+ * Small helpers around the JDK's {@link HttpServer}: loopback servers on a free port, tuned as the
+ * servers the lab imitates (no Nagle delay, every keep-alive connection kept; see
+ * {@link JdkServerTuning}), with a growing pool of daemon handler threads, and the few response
+ * shapes the lab needs.
  */
 public final class HttpServers {
+  /**
+   * Concurrent streams a server that carries completions (a model pod, the gateway) is sized for:
+   * each open stream holds one handler thread. Twice the 1,024 sessions the lab is tested with.
+   */
+  public static final int MAX_STREAMS = 2048;
+  /** Pending connections the OS queues before the server accepts them: a whole session burst. */
+  static final int ACCEPT_BACKLOG = MAX_STREAMS;
+
+  static {
+    JdkServerTuning.apply();
+  }
+
   private HttpServers() {}
 
   /** A server on {@code host}, port chosen by the OS, with at most {@code maxThreads} handler threads. */
   public static HttpServer create(InetAddress host, String name, int maxThreads) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, 0), 256);
-    server.setExecutor(pool(name, maxThreads));
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, 0), ACCEPT_BACKLOG);
+    server.setExecutor(HandlerPool.create(name, maxThreads));
     return server;
   }
 
@@ -40,22 +50,6 @@ public final class HttpServers {
   public static URI baseUri(HttpServer server) {
     InetSocketAddress a = server.getAddress();
     return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort());
-  }
-
-  /**
-   * A fixed pool whose threads are created on demand and die when idle. Requests beyond
-   * {@code maxThreads} queue rather than fail, as a real server's accept backlog would.
-   */
-  static ExecutorService pool(String name, int maxThreads) {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 10, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   public static byte[] readBody(HttpExchange exchange) throws IOException {

@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * A Prometheus histogram with fixed upper bounds: cumulative bucket counts, sum and count.
  * Thread-safe; observations are in the unit of the bounds (seconds for latency, tokens for sizes).
+ * It remembers when it was created, which the Python client exposes as {@code <name>_created}.
  */
 public final class Histogram {
+  private final double createdEpochSeconds = Created.now();
   private final double[] bounds;
   private final long[] counts;
   private double sum;
@@ -39,6 +41,11 @@ public final class Histogram {
 
   public synchronized double sum() {
     return sum;
+  }
+
+  /** When this histogram was created, in seconds since the epoch. */
+  public double createdEpochSeconds() {
+    return createdEpochSeconds;
   }
 
   /** Upper bounds without +Inf, as configured. */

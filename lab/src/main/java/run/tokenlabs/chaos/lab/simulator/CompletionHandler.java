@@ -3,15 +3,19 @@ package run.tokenlabs.chaos.lab.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import run.tokenlabs.chaos.lab.http.HttpServers;
+import run.tokenlabs.chaos.lab.http.OpenAiErrors;
 
 /**
- * Serves completions and chat completions: validates, queues a {@link Sequence}, then streams its
- * tokens as SSE (or answers once, non-streaming). Faults armed in {@link FaultState} act here.
+ * Serves completions and chat completions: validates as vLLM does, queues one {@link Sequence} per
+ * choice ({@code n}), then has a {@link ResponseWriter} stream their tokens as SSE or answer once.
+ * Every refusal is an OpenAI-shaped error ({@link OpenAiErrors}). Faults armed in
+ * {@link FaultState} act here.
  */
 final class CompletionHandler {
   private final SimulatorConfig config;
@@ -31,9 +35,9 @@ final class CompletionHandler {
   }
 
   void handle(HttpExchange ex, boolean chat) throws IOException {
-    String handler = chat ? "/v1/chat/completions" : "/v1/completions";
+    long received = System.nanoTime();
     if (!"POST".equals(ex.getRequestMethod())) {
-      error(ex, handler, 405, "Method Not Allowed: use POST", "MethodNotAllowed");
+      HttpServers.json(ex, 405, OpenAiErrors.framework(405));
       return;
     }
     byte[] body = HttpServers.readBody(ex);
@@ -42,45 +46,68 @@ final class CompletionHandler {
     }
     int injected = faults.drawError();
     if (injected != 0) {
-      error(ex, handler, injected, "Injected fault: internal server error", "InternalServerError");
+      HttpServers.json(ex, injected, OpenAiErrors.body("Injected fault: the engine failed this request (HTTP "
+          + injected + ")", OpenAiErrors.serverErrorType(injected), injected));
       return;
     }
     CompletionRequest req;
     try {
       req = CompletionRequest.parse(json, body, chat);
     } catch (CompletionRequest.BadRequest e) {
-      error(ex, handler, 400, e.getMessage(), "BadRequestError");
+      HttpServers.json(ex, 400, OpenAiErrors.body(e.getMessage(), OpenAiErrors.BAD_REQUEST, e.param(), 400));
       return;
     }
     if (!config.modelName().equals(req.model())) {
-      error(ex, handler, 404, "The model `" + req.model() + "` does not exist.", "NotFoundError");
+      HttpServers.json(ex, 404, OpenAiErrors.unknownModel(req.model()));
       return;
     }
-    int maxLen = config.scheduler().maxModelLen();
-    int requested = req.promptTokens() + (req.maxTokens() == null ? 0 : req.maxTokens());
-    if (req.promptTokens() >= maxLen || requested > maxLen) {
-      error(ex, handler, 400, "This model's maximum context length is " + maxLen + " tokens. However, you requested "
-          + requested + " tokens (" + req.promptTokens() + " in the messages, "
-          + (req.maxTokens() == null ? 0 : req.maxTokens()) + " in the completion). Please reduce the length of the"
-          + " messages or completion.", "BadRequestError");
+    String tooLong = contextTooLong(req);
+    if (tooLong != null) {
+      HttpServers.json(ex, 400, OpenAiErrors.body(tooLong, OpenAiErrors.BAD_REQUEST, 400));
       return;
     }
-    long id = ids.incrementAndGet();
+    metrics.requests.increment();
     TokenStream stream = new TokenStream();
-    Sequence seq = newSequence(id, req, stream);
-    metrics.http(handler, "POST", 200);
-    loop.submit(seq);
-    String responseId = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
-    SseChunks chunks = new SseChunks(chat, responseId, config.modelName(), reasoningTokens(seq));
-    try {
-      if (req.stream()) {
-        stream(ex, req, seq, stream, chunks);
-      } else {
-        whole(ex, req, seq, stream, chunks);
-      }
-    } catch (IOException e) {
-      seq.abort(); // the client went away
-      throw e;
+    List<Sequence> choices = submit(req, stream, received);
+    respond(ex, req, choices, stream);
+  }
+
+  /** vLLM's refusal of a request that does not fit the context, or null when it fits. */
+  private String contextTooLong(CompletionRequest req) {
+    int maxLen = config.scheduler().maxModelLen();
+    if (req.maxTokens() == null) {
+      return req.promptTokens() < maxLen ? null : "This model's maximum context length is " + maxLen + " tokens. "
+          + "However, you requested " + req.promptTokens() + " tokens in the messages, Please reduce the length of "
+          + "the messages.";
+    }
+    int requested = req.promptTokens() + req.maxTokens();
+    return req.promptTokens() < maxLen && requested <= maxLen ? null : "This model's maximum context length is "
+        + maxLen + " tokens. However, you requested " + requested + " tokens (" + req.promptTokens() + " in the "
+        + "messages, " + req.maxTokens() + " in the completion). Please reduce the length of the messages or "
+        + "completion.";
+  }
+
+  private List<Sequence> submit(CompletionRequest req, TokenStream stream, long received) {
+    List<Sequence> choices = new ArrayList<>();
+    for (int choice = 0; choice < req.n(); choice++) {
+      choices.add(newSequence(ids.incrementAndGet(), req, stream.listener(choice)));
+    }
+    // SGLang's func_latency times generate_request up to handing the request on, not the generation.
+    metrics.funcLatency.observe((System.nanoTime() - received) / 1e9);
+    choices.forEach(loop::submit);
+    return choices;
+  }
+
+  private void respond(HttpExchange ex, CompletionRequest req, List<Sequence> choices, TokenStream stream)
+      throws IOException {
+    String responseId = (req.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+    int[] reasoning = choices.stream().mapToInt(s -> (int) Math.floor(s.outputTarget * config.reasoningShare()))
+        .toArray();
+    SseChunks chunks = new SseChunks(req.chat(), responseId, config.modelName(), reasoning);
+    ResponseWriter writer = new ResponseWriter(ex, req, choices, stream, chunks);
+    boolean complete = req.stream() ? writer.stream(faults.cutAfterTokens()) : writer.whole();
+    if (complete) {
+      metrics.requestMaxNumGenerationTokens.observe(choices.stream().mapToInt(Sequence::generated).max().orElse(0));
     }
   }
 
@@ -93,17 +120,16 @@ final class CompletionHandler {
       for (int i = 0; i < n; i++) {
         tokens.append(i == 0 ? "" : ",").append(1000 + i % 30000);
       }
-      metrics.http("/tokenize", "POST", 200);
       HttpServers.json(ex, 200, "{\"count\":" + n + ",\"max_model_len\":" + config.scheduler().maxModelLen()
           + ",\"tokens\":[" + tokens + "],\"token_strs\":null}");
     } catch (CompletionRequest.BadRequest e) {
-      error(ex, "/tokenize", 400, e.getMessage(), "BadRequestError");
+      HttpServers.json(ex, 400, OpenAiErrors.body(e.getMessage(), OpenAiErrors.BAD_REQUEST, e.param(), 400));
     } catch (IOException e) {
-      error(ex, "/tokenize", 400, "Request body is not valid JSON", "BadRequestError");
+      HttpServers.json(ex, 400, OpenAiErrors.body("Request body is not valid JSON", OpenAiErrors.BAD_REQUEST, 400));
     }
   }
 
-  private Sequence newSequence(long id, CompletionRequest req, TokenStream stream) {
+  private Sequence newSequence(long id, CompletionRequest req, Sequence.Listener listener) {
     int room = config.scheduler().maxModelLen() - req.promptTokens();
     int natural = Math.min(naturalLength(id), room);
     int target;
@@ -115,114 +141,15 @@ final class CompletionHandler {
       target = natural;
       limit = natural == room;
     }
-    return new Sequence(id, req.promptTokens(), Math.max(1, target), limit, stream, System.nanoTime());
+    return new Sequence(id, req.promptTokens(), Math.max(1, target), limit, listener, System.nanoTime(), req.n(),
+        req.maxTokens() == null ? room : req.maxTokens());
   }
 
-  /** Log-normal around the model's mean, seeded per request so a run repeats. */
+  /** Log-normal around the model's mean, seeded per sequence so a run repeats. */
   private int naturalLength(long id) {
     Random r = new Random(config.seed() * 31 + id);
     double sigma = 0.5;
     double mu = Math.log(config.meanOutputTokens()) - sigma * sigma / 2;
     return Math.max(1, (int) Math.round(Math.exp(mu + sigma * r.nextGaussian())));
-  }
-
-  private int reasoningTokens(Sequence seq) {
-    return (int) Math.floor(seq.outputTarget * config.reasoningShare());
-  }
-
-  private void stream(HttpExchange ex, CompletionRequest req, Sequence seq, TokenStream stream, SseChunks chunks)
-      throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    ex.sendResponseHeaders(200, 0);
-    OutputStream out = ex.getResponseBody();
-    // vLLM sends the chat role chunk with the first engine output, i.e. after prefill: sending it
-    // earlier would let a client's TTFT ("first chunk with choices") skip the prefill entirely.
-    boolean rolePending = req.chat();
-    int cutAfter = faults.cutAfterTokens();
-    int sent = 0;
-    while (true) {
-      TokenStream.Event ev = await(stream);
-      if (ev.isAbort()) {
-        throw HttpServers.resetConnection("stream aborted: " + ev.abortReason());
-      }
-      if (cutAfter >= 0 && sent >= cutAfter) {
-        seq.abort(); // fault: end the body cleanly, but with no finish_reason, usage or [DONE]
-        out.close();
-        ex.close();
-        return;
-      }
-      // Batch what is already there into one flush; the client sees the same events either way.
-      StringBuilder batch = new StringBuilder(rolePending ? chunks.roleChunk() : "");
-      rolePending = false;
-      batch.append(chunks.tokenChunk(ev.index(), ev.finishReason()));
-      sent++;
-      boolean last = ev.finishReason() != null;
-      while (!last && (cutAfter < 0 || sent < cutAfter)) {
-        TokenStream.Event more = stream.poll();
-        if (more == null || more.isAbort()) {
-          if (more != null) {
-            write(out, batch.toString());
-            throw HttpServers.resetConnection("stream aborted: " + more.abortReason());
-          }
-          break;
-        }
-        batch.append(chunks.tokenChunk(more.index(), more.finishReason()));
-        sent++;
-        last = more.finishReason() != null;
-      }
-      if (last) {
-        if (req.includeUsage()) {
-          batch.append(chunks.usageChunk(req.promptTokens(), sent));
-        }
-        batch.append("data: [DONE]\n\n");
-        write(out, batch.toString());
-        out.close();
-        ex.close();
-        return;
-      }
-      write(out, batch.toString());
-    }
-  }
-
-  private void whole(HttpExchange ex, CompletionRequest req, Sequence seq, TokenStream stream, SseChunks chunks)
-      throws IOException {
-    int count = 0;
-    String finish;
-    while (true) {
-      TokenStream.Event ev = await(stream);
-      if (ev.isAbort()) {
-        throw HttpServers.resetConnection("request aborted: " + ev.abortReason());
-      }
-      count++;
-      if (ev.finishReason() != null) {
-        finish = ev.finishReason();
-        break;
-      }
-    }
-    HttpServers.json(ex, 200, chunks.whole(req.promptTokens(), count, finish));
-  }
-
-  private static TokenStream.Event await(TokenStream stream) throws IOException {
-    try {
-      TokenStream.Event ev;
-      do {
-        ev = stream.next(1000);
-      } while (ev == null);
-      return ev;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HttpServers.resetConnection("server stopping");
-    }
-  }
-
-  private static void write(OutputStream out, String data) throws IOException {
-    out.write(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  private void error(HttpExchange ex, String handler, int status, String message, String type) throws IOException {
-    metrics.http(handler, ex.getRequestMethod(), status);
-    HttpServers.json(ex, status, OpenAiErrors.body(message, type, status));
   }
 }

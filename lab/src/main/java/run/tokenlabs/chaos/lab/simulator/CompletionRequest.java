@@ -8,15 +8,30 @@ import java.util.List;
 
 /**
  * The parts of an OpenAI completions / chat completions request the simulator honours, with the
- * prompt already counted by {@link TokenRule}.
+ * prompt already counted by {@link TokenRule}. Parameters are checked as vLLM 0.10 checks them, with
+ * its messages: {@code n} at least 1, {@code max_tokens} at least 1, and {@code best_of} above 1
+ * refused, since the V1 engine does not support it.
+ *
+ * @param n choices to generate, each an independent sequence (vLLM V1's parallel sampling)
  */
 record CompletionRequest(String model, boolean chat, int promptTokens, Integer maxTokens, boolean stream,
-                         boolean includeUsage, boolean ignoreEos) {
+                         boolean includeUsage, boolean ignoreEos, int n) {
 
-  /** A request the server must refuse with 400 and this message. */
+  /** A request the server must refuse with 400 and this message; {@code param} names the field, if one. */
   static final class BadRequest extends Exception {
+    private final String param;
+
     BadRequest(String message) {
+      this(message, null);
+    }
+
+    BadRequest(String message, String param) {
       super(message, null, false, false);
+      this.param = param;
+    }
+
+    String param() {
+      return param;
     }
   }
 
@@ -32,24 +47,38 @@ record CompletionRequest(String model, boolean chat, int promptTokens, Integer m
     }
     String model = root.path("model").asText(null);
     if (model == null) {
-      throw new BadRequest("Field 'model' is required");
+      throw new BadRequest("Field 'model' is required", "model");
     }
     int prompt = chat ? chatTokens(root.get("messages")) : promptTokens(root.get("prompt"));
-    JsonNode max = root.has("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
-    Integer maxTokens = null;
-    if (max != null && !max.isNull()) {
-      if (!max.canConvertToInt() || max.asInt() < 1) {
-        throw new BadRequest("max_tokens must be at least 1, got " + max);
-      }
-      maxTokens = max.asInt();
+    String maxField = root.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+    Integer maxTokens = positiveOrNull(root.get(maxField), "max_tokens");
+    Integer n = positiveOrNull(root.get("n"), "n");
+    Integer bestOf = positiveOrNull(root.get("best_of"), "best_of");
+    if (bestOf != null && bestOf > 1) {
+      throw new BadRequest("vLLM V1 does not yet support best_of.", "best_of");
     }
     return new CompletionRequest(model, chat, prompt, maxTokens, root.path("stream").asBoolean(false),
-        root.path("stream_options").path("include_usage").asBoolean(false), root.path("ignore_eos").asBoolean(false));
+        root.path("stream_options").path("include_usage").asBoolean(false), root.path("ignore_eos").asBoolean(false),
+        n == null ? 1 : n);
+  }
+
+  /** An integer parameter of at least 1, or null when absent; vLLM's messages otherwise. */
+  private static Integer positiveOrNull(JsonNode value, String name) throws BadRequest {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new BadRequest(name + " must be an int, but is " + value, name);
+    }
+    if (value.asInt() < 1) {
+      throw new BadRequest(name + " must be at least 1, got " + value.asInt() + ".", name);
+    }
+    return value.asInt();
   }
 
   static int promptTokens(JsonNode prompt) throws BadRequest {
     if (prompt == null || prompt.isNull()) {
-      throw new BadRequest("Field 'prompt' is required");
+      throw new BadRequest("Field 'prompt' is required", "prompt");
     }
     if (prompt.isTextual()) {
       return nonEmpty(TokenRule.count(prompt.asText()));
@@ -66,12 +95,12 @@ record CompletionRequest(String model, boolean chat, int promptTokens, Integer m
         return nonEmpty(first.size());
       }
     }
-    throw new BadRequest("'prompt' must be a string, a list of strings or a list of token ids");
+    throw new BadRequest("'prompt' must be a string, a list of strings or a list of token ids", "prompt");
   }
 
   static int chatTokens(JsonNode messages) throws BadRequest {
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new BadRequest("Field 'messages' must be a non-empty list");
+      throw new BadRequest("Field 'messages' must be a non-empty list", "messages");
     }
     List<String> contents = new ArrayList<>();
     for (JsonNode m : messages) {
@@ -87,7 +116,7 @@ record CompletionRequest(String model, boolean chat, int promptTokens, Integer m
         }
         contents.add(text.toString());
       } else {
-        throw new BadRequest("message content must be a string or a list of parts");
+        throw new BadRequest("message content must be a string or a list of parts", "messages");
       }
     }
     return TokenRule.countChat(contents);
@@ -95,7 +124,7 @@ record CompletionRequest(String model, boolean chat, int promptTokens, Integer m
 
   private static int nonEmpty(int tokens) throws BadRequest {
     if (tokens < 1) {
-      throw new BadRequest("The prompt is empty: it must have at least one token");
+      throw new BadRequest("The prompt is empty: it must have at least one token", "prompt");
     }
     return tokens;
   }

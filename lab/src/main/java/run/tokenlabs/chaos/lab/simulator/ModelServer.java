@@ -9,18 +9,19 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import run.tokenlabs.chaos.lab.http.HttpServers;
+import run.tokenlabs.chaos.lab.http.OpenAiErrors;
 import run.tokenlabs.chaos.lab.metrics.TextFormat;
 
 /**
  * One simulated model-server pod: a real HTTP server speaking the OpenAI API as vLLM serves it
- * ({@code /v1/completions}, {@code /v1/chat/completions}, {@code /v1/models}, {@code /tokenize},
- * {@code /health}, {@code /metrics}), backed by a {@link Scheduler} running on a {@link StepLoop}.
- * Closing it is the pod dying: the listener goes away and every open stream is cut.
+ * ({@code /v1/completions}, {@code /v1/chat/completions}, {@code /v1/models}, {@code /v1/models/{id}},
+ * {@code /tokenize}, {@code /health}, {@code /metrics}), backed by a {@link Scheduler} running on a
+ * {@link StepLoop}. Closing it is the pod dying: the listener goes away and every open stream is cut.
  */
 public final class ModelServer implements AutoCloseable {
   private final SimulatorConfig config;
   private final FaultState faults;
-  private final EngineMetrics metrics = new EngineMetrics();
+  private final EngineMetrics metrics;
   private final MetricsExposition exposition;
   private final StepLoop loop;
   private final HttpServer server;
@@ -33,12 +34,13 @@ public final class ModelServer implements AutoCloseable {
   public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host) throws IOException {
     this.config = config;
     this.faults = faults;
-    this.exposition = new MetricsExposition(config.flavor(), config.modelName());
+    this.metrics = new EngineMetrics(config.scheduler().maxModelLen());
+    this.exposition = new MetricsExposition(config.flavor(), config.modelName(), config.scheduler().kvBlocks());
     Scheduler scheduler = new Scheduler(config.scheduler(), metrics);
     this.loop = new StepLoop(config.modelName(), scheduler, config.cost(), config.timeScale(), faults);
     ObjectMapper json = new ObjectMapper();
     this.completions = new CompletionHandler(config, faults, metrics, loop, json);
-    this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), 512);
+    this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), HttpServers.MAX_STREAMS);
     server.createContext("/v1/completions", ex -> guarded(ex, () -> {
       noteTraceContext(ex);
       completions.handle(ex, false);
@@ -47,13 +49,12 @@ public final class ModelServer implements AutoCloseable {
       noteTraceContext(ex);
       completions.handle(ex, true);
     }));
-    server.createContext("/v1/models", ex -> guarded(ex, () -> models(ex)));
+    server.createContext("/v1/models", ex -> guarded(ex, () -> new ModelCards(config).answer(ex)));
     server.createContext("/tokenize", ex -> guarded(ex, () -> completions.tokenize(ex)));
     server.createContext("/health", ex -> guarded(ex, () -> HttpServers.send(ex, 200, "application/json", "")));
     server.createContext("/metrics", ex -> guarded(ex, () ->
-        HttpServers.send(ex, 200, TextFormat.CONTENT_TYPE, exposition.render(metrics))));
-    server.createContext("/", ex -> guarded(ex, () -> HttpServers.json(ex, 404,
-        OpenAiErrors.body("Not Found: " + ex.getRequestURI().getPath(), "NotFoundError", 404))));
+        HttpServers.send(ex, 200, TextFormat.CONTENT_TYPE, exposition.render(metrics, open.size()))));
+    server.createContext("/", ex -> guarded(ex, () -> HttpServers.json(ex, 404, OpenAiErrors.framework(404))));
   }
 
   /**
@@ -125,23 +126,42 @@ public final class ModelServer implements AutoCloseable {
     HttpServers.stop(server);
   }
 
-  private void models(HttpExchange ex) throws IOException {
-    String m = config.modelName();
-    HttpServers.json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"" + m + "\",\"object\":\"model\",\"created\":"
-        + (System.currentTimeMillis() / 1000) + ",\"owned_by\":\"vllm\",\"root\":\"" + m + "\",\"parent\":null,"
-        + "\"max_model_len\":" + config.scheduler().maxModelLen() + "}]}");
-  }
-
-  /** Runs a handler; a dead pod refuses, and any failure still ends the exchange. */
+  /**
+   * Runs a handler; a dead pod refuses, and any failure still ends the exchange. Every answered
+   * request is counted as vLLM's HTTP instrumentation counts it, under its route.
+   */
   private void guarded(HttpExchange ex, IoAction action) throws IOException {
     if (closed) {
       throw HttpServers.resetConnection("pod is gone");
     }
+    long start = System.nanoTime();
     open.add(ex);
     try {
       action.run();
     } finally {
       open.remove(ex);
+      instrument(ex, start);
+    }
+  }
+
+  private void instrument(HttpExchange ex, long startNanos) {
+    int status = ex.getResponseCode();
+    if (status < 0) {
+      return; // reset before any answer: nothing for the instrumentation to see
+    }
+    String route = ex.getHttpContext().getPath();
+    String handler = route.equals("/") ? "none" : route.equals("/v1/models") && ex.getRequestURI().getPath()
+        .length() > route.length() ? "/v1/models/{model}" : route;
+    metrics.http.record(handler, ex.getRequestMethod(), status, contentLength(ex.getRequestHeaders()),
+        contentLength(ex.getResponseHeaders()), (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private static long contentLength(com.sun.net.httpserver.Headers headers) {
+    String value = headers.getFirst("Content-length");
+    try {
+      return value == null ? 0 : Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

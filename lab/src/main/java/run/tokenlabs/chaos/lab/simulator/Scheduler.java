@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * vLLM V1's continuous-batching scheduler as the lab models it (see FACTS): each step has a token
+ * vLLM V1's continuous-batching scheduler as the lab models it: each step has a token
  * budget; running requests are served first (one token per decode, prefill chunks), then waiting
  * requests are admitted while budget, {@code max_num_seqs} and KV blocks allow. When a running
  * request cannot get blocks, the newest running request is preempted (RECOMPUTE).
@@ -213,9 +213,12 @@ public final class Scheduler {
       metrics.promptTokens.add(seq.promptTokens);
       metrics.prefixCacheQueries.add(seq.promptTokens);
       metrics.ttft.observe(seconds(nowNanos - seq.arrivalNanos));
+      metrics.ttftNanos.record(nowNanos - seq.arrivalNanos);
       metrics.prefillTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
     } else {
-      metrics.interTokenLatency.observe(seconds(nowNanos - seq.lastTokenNanos));
+      double gap = seconds(nowNanos - seq.lastTokenNanos);
+      metrics.interTokenLatency.observe(gap);
+      metrics.timePerOutputTokenDeprecated.observe(gap); // vLLM 0.10 still fills the old name alike
     }
     seq.lastTokenNanos = nowNanos;
     String finish = null;
@@ -231,6 +234,10 @@ public final class Scheduler {
     usedBlocks -= seq.blocks;
     seq.blocks = 0;
     metrics.finished(reason);
+    metrics.requestPromptTokens.observe(seq.promptTokens);
+    metrics.requestGenerationTokens.observe(seq.generated);
+    metrics.requestParamsN.observe(seq.paramN);
+    metrics.requestParamsMaxTokens.observe(seq.paramMaxTokens);
     metrics.e2e.observe(seconds(nowNanos - seq.arrivalNanos));
     metrics.inferenceTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
     metrics.decodeTime.observe(seconds(nowNanos - seq.firstTokenNanos));

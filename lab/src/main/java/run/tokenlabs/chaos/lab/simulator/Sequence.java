@@ -24,6 +24,10 @@ public final class Sequence {
   final boolean targetIsLimit;
   final Listener listener;
   final long arrivalNanos;
+  /** The request's {@code n}: how many choices its parent request asked for. */
+  final int paramN;
+  /** The request's {@code max_tokens}, or the room left in the context when it gave none. */
+  final int paramMaxTokens;
   int computed;
   int generated;
   long blocks;
@@ -40,6 +44,15 @@ public final class Sequence {
    */
   public Sequence(long id, int promptTokens, int outputTarget, boolean targetIsLimit, Listener listener,
                   long arrivalNanos) {
+    this(id, promptTokens, outputTarget, targetIsLimit, listener, arrivalNanos, 1, outputTarget);
+  }
+
+  /**
+   * A sequence of a request that asked for {@code paramN} choices and {@code paramMaxTokens} tokens
+   * (what vLLM's {@code vllm:request_params_*} histograms record).
+   */
+  Sequence(long id, int promptTokens, int outputTarget, boolean targetIsLimit, Listener listener, long arrivalNanos,
+           int paramN, int paramMaxTokens) {
     if (promptTokens < 1 || outputTarget < 1) {
       throw new IllegalArgumentException("a sequence needs >= 1 prompt and output token; saw prompt="
           + promptTokens + " output=" + outputTarget);
@@ -50,6 +63,8 @@ public final class Sequence {
     this.targetIsLimit = targetIsLimit;
     this.listener = listener;
     this.arrivalNanos = arrivalNanos;
+    this.paramN = paramN;
+    this.paramMaxTokens = paramMaxTokens;
   }
 
   int totalTokens() {

@@ -4,12 +4,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands a sequence's tokens from the scheduler thread to the HTTP thread that streams them: the
- * scheduler never blocks on a slow client, and the client never polls.
+ * Hands the tokens of a request's sequences (one per choice, {@code n} of them) from the scheduler
+ * thread to the HTTP thread that writes them: the scheduler never blocks on a slow client, and the
+ * client never polls.
  */
-final class TokenStream implements Sequence.Listener {
-  /** One thing that happened: a token (with its finish reason on the last), or an abort. */
-  record Event(int index, String finishReason, String abortReason) {
+final class TokenStream {
+  /** One thing that happened to a choice: a token (with its finish reason on the last), or an abort. */
+  record Event(int choice, int index, String finishReason, String abortReason) {
     boolean isAbort() {
       return abortReason != null;
     }
@@ -17,14 +18,19 @@ final class TokenStream implements Sequence.Listener {
 
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
-  @Override
-  public void onToken(int index, String finishReason) {
-    events.add(new Event(index, finishReason, null));
-  }
+  /** The listener of the sequence that generates choice {@code choice}. */
+  Sequence.Listener listener(int choice) {
+    return new Sequence.Listener() {
+      @Override
+      public void onToken(int index, String finishReason) {
+        events.add(new Event(choice, index, finishReason, null));
+      }
 
-  @Override
-  public void onAbort(String reason) {
-    events.add(new Event(-1, null, reason));
+      @Override
+      public void onAbort(String reason) {
+        events.add(new Event(choice, -1, null, reason));
+      }
+    };
   }
 
   /** The next event, or null after {@code timeoutMillis}. */

@@ -59,8 +59,8 @@ class KvCacheFidelityIT {
     try {
       pool.submit(() -> {
         while (running.get()) {
-          double kv = OpenAiCalls.metric(OpenAiCalls.get(metrics), "vllm:kv_cache_usage_perc{model_name=\"" + MODEL
-              + "\"}");
+          double kv = OpenAiCalls.metric(OpenAiCalls.get(metrics), "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\""
+              + MODEL + "\"}");
           peak.accumulateAndGet(kv, Math::max);
           Thread.sleep(20);
         }

@@ -76,31 +76,125 @@ class ModelServerTest {
   }
 
   @Test
-  @DisplayName("a prompt over max_model_len gets 400 with an OpenAI error body, an unknown model 404, both counted")
+  @DisplayName("a prompt over max_model_len gets 400 with vLLM's nested error body, an unknown model 404, both counted")
   void errors() throws Exception {
     HttpResponse<String> tooLong = post("/v1/completions", "{\"model\":\"m\",\"prompt\":[" + "1,".repeat(4096)
         + "1],\"max_tokens\":1}");
     assertThat(tooLong.statusCode()).isEqualTo(400);
-    JsonNode error = JSON.readTree(tooLong.body());
-    assertThat(error.path("object").asText()).isEqualTo("error");
+    JsonNode error = JSON.readTree(tooLong.body()).path("error");
     assertThat(error.path("type").asText()).isEqualTo("BadRequestError");
-    assertThat(error.path("message").asText()).contains("maximum context length is 4096 tokens");
+    assertThat(error.path("code").asInt()).isEqualTo(400);
+    assertThat(error.has("param")).isTrue();
+    assertThat(error.path("message").asText()).contains("maximum context length is 4096 tokens")
+        .contains("(4097 in the messages, 1 in the completion)");
 
     HttpResponse<String> unknown = post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"x\"}");
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(unknown.body()).path("type").asText()).isEqualTo("NotFoundError");
+    assertThat(JSON.readTree(unknown.body()).at("/error/type").asText()).isEqualTo("NotFoundError");
+    assertThat(JSON.readTree(unknown.body()).at("/error/message").asText()).isEqualTo("The model `nope` does not exist.");
 
     String metrics = get("/metrics");
     assertThat(metrics).contains("http_requests_total{handler=\"/v1/completions\",method=\"POST\",status=\"4xx\"} 2");
   }
 
   @Test
-  @DisplayName("tokenize and /v1/models answer as vLLM does")
+  @DisplayName("bad parameters get vLLM's 400 and message, naming the parameter: n < 1, max_tokens < 1, best_of > 1")
+  void badParameters() throws Exception {
+    for (String[] c : new String[][] {{"\"n\":0", "n must be at least 1, got 0.", "n"},
+        {"\"max_tokens\":0", "max_tokens must be at least 1, got 0.", "max_tokens"},
+        {"\"best_of\":2", "vLLM V1 does not yet support best_of.", "best_of"}}) {
+      HttpResponse<String> r = post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"tok\"," + c[0] + "}");
+      JsonNode error = JSON.readTree(r.body()).path("error");
+      assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+      assertThat(error.path("message").asText()).as(c[0]).isEqualTo(c[1]);
+      assertThat(error.path("param").asText()).as(c[0]).isEqualTo(c[2]);
+      assertThat(error.path("type").asText()).as(c[0]).isEqualTo("BadRequestError");
+    }
+  }
+
+  @Test
+  @DisplayName("n choices, streamed: every choice index streams to its own finish_reason, usage counts them all")
+  void nChoicesStreamed() throws Exception {
+    String body = post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
+        + "\"hi\"}],\"max_tokens\":3,\"ignore_eos\":true,\"n\":3,\"stream\":true,\"stream_options\":"
+        + "{\"include_usage\":true}}").body();
+    int[] tokens = new int[3];
+    int[] roles = new int[3];
+    int[] finished = new int[3];
+    JsonNode usage = null;
+    for (String event : body.split("\n\n")) {
+      if (event.equals("data: [DONE]")) {
+        continue;
+      }
+      JsonNode chunk = JSON.readTree(event.substring(6));
+      if (chunk.path("choices").isEmpty()) {
+        usage = chunk.path("usage");
+        continue;
+      }
+      JsonNode choice = chunk.at("/choices/0");
+      int index = choice.path("index").asInt();
+      if (choice.at("/delta/role").asText("").equals("assistant")) {
+        roles[index]++;
+      } else {
+        tokens[index]++;
+      }
+      if (!choice.path("finish_reason").isNull()) {
+        finished[index]++;
+      }
+    }
+    assertThat(tokens).containsExactly(3, 3, 3);
+    assertThat(roles).containsExactly(1, 1, 1);
+    assertThat(finished).containsExactly(1, 1, 1);
+    assertThat(usage).isNotNull();
+    assertThat(usage.path("completion_tokens").asInt()).isEqualTo(9);
+    assertThat(body).endsWith("data: [DONE]\n\n");
+  }
+
+  @Test
+  @DisplayName("n choices, not streamed: one answer with n choices indexed 0..n-1, and vLLM's n histogram counts them")
+  void nChoicesWhole() throws Exception {
+    JsonNode answer = JSON.readTree(post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"tok\",\"max_tokens\":4,"
+        + "\"ignore_eos\":true,\"n\":2}").body());
+    assertThat(answer.path("choices")).hasSize(2);
+    assertThat(answer.at("/choices/0/index").asInt()).isEqualTo(0);
+    assertThat(answer.at("/choices/1/index").asInt()).isEqualTo(1);
+    assertThat(answer.at("/choices/1/text").asText()).isEqualTo("the kv gpu node ");
+    assertThat(answer.at("/usage/completion_tokens").asInt()).isEqualTo(8);
+    assertThat(answer.at("/usage/prompt_tokens").asInt()).isEqualTo(1);
+    assertThat(get("/metrics")).contains("vllm:request_params_n_bucket{engine=\"0\",model_name=\"m\",le=\"2\"} 2",
+        "vllm:request_params_n_bucket{engine=\"0\",model_name=\"m\",le=\"1\"} 0");
+  }
+
+  @Test
+  @DisplayName("tokenize, /v1/models and /v1/models/{id} answer as vLLM does; an unknown id is a nested 404")
   void tokenizeAndModels() throws Exception {
     JsonNode t = JSON.readTree(post("/tokenize", "{\"model\":\"m\",\"prompt\":\"tok tok hello\"}").body());
     assertThat(t.path("count").asInt()).isEqualTo(4);
     assertThat(t.path("tokens")).hasSize(4);
-    assertThat(JSON.readTree(get("/v1/models")).at("/data/0/id").asText()).isEqualTo("m");
+    long before = System.currentTimeMillis() / 1000;
+    JsonNode card = JSON.readTree(get("/v1/models")).at("/data/0");
+    assertThat(card.path("id").asText()).isEqualTo("m");
+    assertThat(card.path("owned_by").asText()).isEqualTo("vllm");
+    assertThat(card.path("created").asLong()).isBetween(before, System.currentTimeMillis() / 1000);
+    assertThat(card.path("max_model_len").asInt()).isEqualTo(4096);
+    assertThat(JSON.readTree(get("/v1/models/m")).path("id").asText()).isEqualTo("m");
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models/nope"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).at("/error/message").asText()).isEqualTo("The model `nope` does not exist.");
+  }
+
+  @Test
+  @DisplayName("an SGLang pod says owned_by sglang")
+  void sglangOwnsItsModel() throws Exception {
+    SimulatorConfig config = new SimulatorConfig("s", MetricsExposition.Flavor.SGLANG,
+        new SchedulerConfig(2048, 64, 4096, true, 0, 10_000), 2048, new CostModel(0.01, 0.0001, 0.001), 0.01, 20,
+        0, 1);
+    try (ModelServer sglang = new ModelServer(config, new FaultState(), InetAddress.getLoopbackAddress()).start()) {
+      String body = http.send(HttpRequest.newBuilder(URI.create(sglang.uri() + "/v1/models")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(JSON.readTree(body).at("/data/0/owned_by").asText()).isEqualTo("sglang");
+    }
   }
 
   @Test
@@ -130,10 +224,13 @@ class ModelServerTest {
   }
 
   @Test
-  @DisplayName("fault: 5xx at rate 1 and connection resets")
+  @DisplayName("fault: 5xx at rate 1 with a nested error body, and connection resets")
   void errorAndReset() throws Exception {
     faults.failRequests(1.0, 503);
-    assertThat(post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"tok\"}").statusCode()).isEqualTo(503);
+    HttpResponse<String> failed = post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"tok\"}");
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(JSON.readTree(failed.body()).at("/error/type").asText()).isEqualTo("Service Unavailable");
+    assertThat(JSON.readTree(failed.body()).at("/error/message").asText()).startsWith("Injected fault");
     faults.clear();
     faults.resetConnections(1.0);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"tok\"}"))

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
-  private final EngineMetrics metrics = new EngineMetrics();
+  private final EngineMetrics metrics = new EngineMetrics(4096);
   private long now;
 
   /** Records what the scheduler tells a sequence. */
