@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundariesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  /** Names of planning documents kept outside the repository (spelt with classes so this file does not match itself). */
+  private static final Pattern FOREIGN_DOCUMENTS = Pattern.compile("\\bD[E]SIGN\\b|\\bF[A]CTS\\b|share[d]/");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(run\\.tokenlabs\\.chaos\\.[\\w.]+);", Pattern.MULTILINE);
 
   @Test
@@ -72,7 +74,7 @@ class ModuleBoundariesTest {
     try (Stream<Path> files = Files.walk(ROOT)) {
       List<String> offending = files.filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/"))
           .filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> read(f).matches("(?s).*(\\bDESIGN\\b|\\bFACTS\\b|shared/).*"))
+          .filter(f -> FOREIGN_DOCUMENTS.matcher(read(f)).find())
           .map(f -> ROOT.relativize(f).toString()).toList();
       assertThat(offending).isEmpty();
     }
