@@ -1,10 +1,13 @@
 package run.tokenlabs.chaos.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Builds the Kubernetes client a {@link TargetProvider} hands to the engine, with a bound on what
@@ -13,6 +16,7 @@ import java.util.Map;
  * naming the bound, before it is held whole in memory. Watches still work: over HTTP the bound
  * applies to each event line, over a WebSocket to each message, never to the connection.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class BoundedKubernetesClients {
   private BoundedKubernetesClients() {
   }
