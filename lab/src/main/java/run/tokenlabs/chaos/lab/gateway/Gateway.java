@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -92,6 +93,10 @@ public final class Gateway implements AutoCloseable {
     String path = ex.getRequestURI().getPath();
     if ("GET".equals(ex.getRequestMethod()) && (path.equals(MODELS) || path.startsWith(MODELS + "/"))) {
       models(ex, path);
+      return;
+    }
+    if (!"POST".equals(ex.getRequestMethod())) {
+      reply(ex, 404, OpenAiErrors.framework(404)); // no route: only the OpenAI API's POSTs are routed
       return;
     }
     String model = modelOf(body);
@@ -183,7 +188,7 @@ public final class Gateway implements AutoCloseable {
   private void models(HttpExchange ex, String path) throws IOException {
     if (path.equals(MODELS) || path.equals(MODELS + "/")) {
       StringBuilder data = new StringBuilder();
-      for (String m : new java.util.TreeSet<>(models)) {
+      for (String m : new TreeSet<>(models)) {
         data.append(data.length() == 0 ? "" : ",").append(card(m));
       }
       reply(ex, 200, "{\"object\":\"list\",\"data\":[" + data + "]}");

@@ -149,11 +149,18 @@ public final class ModelServer implements AutoCloseable {
     if (status < 0) {
       return; // reset before any answer: nothing for the instrumentation to see
     }
-    String route = ex.getHttpContext().getPath();
-    String handler = route.equals("/") ? "none" : route.equals("/v1/models") && ex.getRequestURI().getPath()
-        .length() > route.length() ? "/v1/models/{model}" : route;
-    metrics.http.record(handler, ex.getRequestMethod(), status, contentLength(ex.getRequestHeaders()),
+    metrics.http.record(route(ex), ex.getRequestMethod(), status, contentLength(ex.getRequestHeaders()),
         contentLength(ex.getResponseHeaders()), (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** The route template the instrumentation labels a request with; {@code none} when no route matched. */
+  private static String route(HttpExchange ex) {
+    String context = ex.getHttpContext().getPath();
+    if (context.equals("/")) {
+      return "none";
+    }
+    boolean oneModel = context.equals("/v1/models") && ex.getRequestURI().getPath().length() > context.length() + 1;
+    return oneModel ? "/v1/models/{model}" : context;
   }
 
   private static long contentLength(com.sun.net.httpserver.Headers headers) {

@@ -71,7 +71,7 @@ class GatewayTest {
   }
 
   @Test
-  @DisplayName("an unknown model is a 404 with the nested OpenAI error; a body without model a 400")
+  @DisplayName("an unknown model is a 404 with the nested OpenAI error; a body without model a 400; no route a 404")
   void unknownModel() throws Exception {
     HttpResponse<String> unknown = post("{\"model\":\"nope\",\"prompt\":\"tok\"}");
     assertThat(unknown.statusCode()).isEqualTo(404);
@@ -84,6 +84,10 @@ class GatewayTest {
     HttpResponse<String> noModel = post("{\"prompt\":\"tok\"}");
     assertThat(noModel.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(noModel.body()).at("/error/param").asText()).isEqualTo("model");
+
+    HttpResponse<String> noRoute = get("/v1/something");
+    assertThat(noRoute.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(noRoute.body()).at("/error/type").asText()).isEqualTo("Not Found");
   }
 
   @Test
