@@ -25,6 +25,13 @@ import run.tokenlabs.chaos.api.PrometheusEndpoint;
  * accepted form in the message.
  */
 public final class ConfigLoader {
+  /**
+   * The module's build directory, set by the build: the default {@code journal.dir} is its
+   * {@code chaos-journal}, because under {@code -Pchaos} the experiments run inside Maven's own JVM,
+   * whose working directory is where Maven started, not the module. Only a default: a configured
+   * {@code journal.dir} always wins.
+   */
+  public static final String BUILD_DIRECTORY_PROPERTY = "tokenlabs.chaos.buildDirectory";
   /** Prefix of every configuration property. */
   public static final String PREFIX = "tokenlabs.chaos.";
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -36,10 +43,14 @@ public final class ConfigLoader {
   private final String mavenProfile;
   private final Optional<Path> source;
 
-  private ConfigLoader(Map<String, ConfigValue> values, String mavenProfile, Optional<Path> source) {
+  private final Path defaultJournalDir;
+
+  private ConfigLoader(Map<String, ConfigValue> values, String mavenProfile, Optional<Path> source,
+                       Path defaultJournalDir) {
     this.values = values;
     this.mavenProfile = mavenProfile;
     this.source = source;
+    this.defaultJournalDir = defaultJournalDir;
   }
 
   /**
@@ -70,7 +81,9 @@ public final class ConfigLoader {
           values.put(key, new ConfigValue(key, text, null, "system property " + PREFIX + key)));
     }
     String profile = properties.apply(PREFIX + "profile").orElse("none");
-    return new ConfigLoader(values, profile, file).bind();
+    Path defaultJournalDir = properties.apply(BUILD_DIRECTORY_PROPERTY).filter(d -> !d.isBlank())
+        .map(d -> Path.of(d, "chaos-journal")).orElse(Path.of("target", "chaos-journal"));
+    return new ConfigLoader(values, profile, file, defaultJournalDir).bind();
   }
 
   private ChaosConfig bind() {
@@ -86,7 +99,7 @@ public final class ConfigLoader {
         bool("dryRun", false),
         duration("recoveryTimeout", Duration.ofSeconds(90)),
         duration("probeTimeout", Duration.ofSeconds(30)),
-        text("journal.dir").map(Path::of).orElse(Path.of("target", "chaos-journal")),
+        text("journal.dir").map(Path::of).orElse(defaultJournalDir),
         new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
         mavenProfile,

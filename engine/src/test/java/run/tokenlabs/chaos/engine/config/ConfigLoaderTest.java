@@ -31,6 +31,18 @@ class ConfigLoaderTest {
     return ConfigLoader.load(k -> Optional.ofNullable(props.get(k)), system);
   }
 
+  @Test
+  @DisplayName("The default journal.dir is the build directory's chaos-journal when the build names it; a configured one wins")
+  void journalDirDefaultsToTheModulesBuildDirectory() {
+    assertThat(load().journalDir()).isEqualTo(Path.of("target", "chaos-journal"));
+
+    props.put(ConfigLoader.BUILD_DIRECTORY_PROPERTY, "/builds/scenarios/target");
+    assertThat(load().journalDir()).isEqualTo(Path.of("/builds/scenarios/target/chaos-journal"));
+
+    props.put(ConfigLoader.PREFIX + "journal.dir", "/var/lib/chaos");
+    assertThat(load().journalDir()).isEqualTo(Path.of("/var/lib/chaos"));
+  }
+
   Path yaml(String text) throws IOException {
     Path file = dir.resolve("tokenlabs-chaos.yaml");
     Files.writeString(file, text);
