@@ -23,7 +23,11 @@ public abstract class PodOwnership implements Capability {
 
   @Override
   public Availability check(Target target) {
-    List<PodOwners> pods = KubernetesProbes.using(target.kubernetes()).podOwners(namespace, "app=" + model);
+    return availability(KubernetesProbes.using(target.kubernetes()).podOwners(namespace, "app=" + model));
+  }
+
+  /** The answer for the model's pods as the API listed them. */
+  Availability availability(List<PodOwners> pods) {
     return pods.isEmpty() ? Availability.absent("no pod matches app=" + model + " in namespace " + namespace)
         : decide(pods);
   }
