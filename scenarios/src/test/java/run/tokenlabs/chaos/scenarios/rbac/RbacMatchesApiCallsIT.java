@@ -35,9 +35,9 @@ class RbacMatchesApiCallsIT {
   /** The game day's experiments that use the Kubernetes API; {@link #everyKubernetesExperimentIsRun()} keeps it whole. */
   static final List<String> KUBERNETES_EXPERIMENTS = List.of(
       // in the game day's order: each leaves the lab as the next one's steady state expects it
-      "run.tokenlabs.chaos.scenarios.experiments.Failure3SilentTruncationIT",
-      "run.tokenlabs.chaos.scenarios.experiments.Llmd3DeploymentPodForceDeleteIT",
-      "run.tokenlabs.chaos.scenarios.experiments.Llmd3PodForceDeleteIT");
+      "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
+      "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
+      "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT");
   private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
       .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
   private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
