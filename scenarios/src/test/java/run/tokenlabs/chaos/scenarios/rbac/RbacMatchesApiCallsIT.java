@@ -3,8 +3,6 @@ package run.tokenlabs.chaos.scenarios.rbac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.io.IOException;
@@ -21,8 +19,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.VerdictReached;
 import run.tokenlabs.chaos.scenarios.lab.LabTargetApiCall;
 import run.tokenlabs.chaos.scenarios.lab.LabTargetProvider;
+import run.tokenlabs.chaos.testkit.GameDayJournal;
 
 /**
  * The runner's RBAC in {@code k8s-rbac/} is exactly what the code calls: the game day's experiments
@@ -43,9 +44,8 @@ class RbacMatchesApiCallsIT {
   private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
   /** The built-in Kubernetes faults' entry point, not the lab's SimulatorFaults. */
   private static final java.util.regex.Pattern BUILT_IN_FAULTS = java.util.regex.Pattern.compile("(?<![A-Za-z])Faults\\.");
-  private static final ObjectMapper JSON = new ObjectMapper();
   static Set<LabTargetApiCall> calls;
-  static List<JsonNode> verdicts;
+  static List<VerdictReached> verdicts;
 
   @BeforeAll
   static void playTheKubernetesExperiments() throws IOException {
@@ -69,7 +69,7 @@ class RbacMatchesApiCallsIT {
     }
     calls = Files.exists(log) ? Files.readAllLines(log).stream().map(LabTargetApiCall::fromLine)
         .collect(Collectors.toCollection(TreeSet::new)) : new TreeSet<>();
-    verdicts = journalEvents(journal).stream().filter(e -> "VERDICT".equals(e.path("type").asText())).toList();
+    verdicts = Files.isDirectory(journal) ? GameDayJournal.newestIn(journal).events(VerdictReached.class) : List.of();
   }
 
   @Test
@@ -78,12 +78,12 @@ class RbacMatchesApiCallsIT {
     for (String experiment : KUBERNETES_EXPERIMENTS) {
       String simpleName = experiment.substring(experiment.lastIndexOf('.') + 1);
       assertThat(verdicts).as("verdicts of %s", simpleName)
-          .filteredOn(v -> v.path("experiment").asText().contains(" " + simpleName + "#")).isNotEmpty();
+          .filteredOn(v -> v.experiment().contains(" " + simpleName + "#")).isNotEmpty();
     }
     // BLOCKED, ABORTED and ERROR stop before or during the fault: the calls after it would be missing
-    assertThat(verdicts).allSatisfy(v -> assertThat(v.path("data").path("verdict").asText())
-        .as("%s: %s", v.path("experiment").asText(), v.path("data").path("message").asText())
-        .isIn("HELD", "DEVIATED"));
+    assertThat(verdicts).allSatisfy(v -> assertThat(v.verdict())
+        .as("%s: %s", v.experiment(), v.message())
+        .isIn(Verdict.HELD, Verdict.DEVIATED));
   }
 
   @Test
@@ -136,30 +136,6 @@ class RbacMatchesApiCallsIT {
   private static RbacGrants grants() throws IOException {
     K8sRbacManifests manifests = K8sRbacManifests.load();
     return RbacGrants.of(manifests.one(Role.class), manifests.one(ClusterRole.class));
-  }
-
-  private static List<JsonNode> journalEvents(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted()
-          .flatMap(RbacMatchesApiCallsIT::lines).toList();
-    }
-  }
-
-  private static Stream<JsonNode> lines(Path file) {
-    try {
-      return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> {
-        try {
-          return JSON.readTree(l);
-        } catch (IOException e) {
-          throw new UncheckedIOException("journal line is not JSON: " + l, e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
