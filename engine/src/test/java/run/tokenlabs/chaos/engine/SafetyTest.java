@@ -3,7 +3,6 @@ package run.tokenlabs.chaos.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +16,7 @@ import run.tokenlabs.chaos.api.event.RollbackDone;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.fixtures.ForceDeleteBarePod;
 import run.tokenlabs.chaos.engine.testing.EngineRun;
+import run.tokenlabs.chaos.engine.testing.TestKubeconfig;
 import run.tokenlabs.chaos.engine.testing.World;
 
 /** The safety rules at run level: a real cluster needs -Pchaos and an allowed context; the built-in fault end to end. */
@@ -24,36 +24,18 @@ class SafetyTest {
   @TempDir
   Path dir;
   EngineRun engine;
-  String previousKubeconfig;
+  TestKubeconfig kubeconfig;
 
   @BeforeEach
   void setUp() throws IOException {
     World.reset(dir.resolve("markers"));
     engine = new EngineRun(dir.resolve("journal"));
-    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: prod
-          cluster: {server: "https://127.0.0.1:1"}
-        users:
-        - name: sre
-          user: {token: not-a-real-token}
-        contexts:
-        - name: spark-prod
-          context: {cluster: prod, user: sre}
-        current-context: spark-prod
-        """);
-    previousKubeconfig = System.setProperty("kubeconfig", kubeconfig.toString());
+    kubeconfig = TestKubeconfig.install(dir, "prod", "https://127.0.0.1:1", "spark-prod");
   }
 
   @AfterEach
   void restore() {
-    if (previousKubeconfig == null) {
-      System.clearProperty("kubeconfig");
-    } else {
-      System.setProperty("kubeconfig", previousKubeconfig);
-    }
+    kubeconfig.close();
   }
 
   @Test

@@ -11,7 +11,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
+import run.tokenlabs.chaos.engine.testing.TestKubeconfig;
 
 /** The cluster target's client reads no response longer than {@code kubernetes.maxResponseBytes}. */
 class ClusterTargetBoundTest {
@@ -30,7 +30,7 @@ class ClusterTargetBoundTest {
   Path dir;
   private KubernetesMockServer server;
   private KubernetesClient seeder;
-  private String previousKubeconfig;
+  private TestKubeconfig kubeconfig;
 
   @BeforeEach
   void start() throws IOException {
@@ -38,30 +38,12 @@ class ClusterTargetBoundTest {
         new KubernetesCrudDispatcher(List.of()), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     seeder = server.createClient();
-    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        users:
-        - name: sre
-          user: {token: not-a-real-token}
-        contexts:
-        - name: mock-ctx
-          context: {cluster: mock, user: sre}
-        current-context: mock-ctx
-        """.formatted(seeder.getMasterUrl()));
-    previousKubeconfig = System.setProperty("kubeconfig", kubeconfig.toString());
+    kubeconfig = TestKubeconfig.install(dir, "mock", seeder.getMasterUrl().toString(), "mock-ctx");
   }
 
   @AfterEach
   void stop() {
-    if (previousKubeconfig == null) {
-      System.clearProperty("kubeconfig");
-    } else {
-      System.setProperty("kubeconfig", previousKubeconfig);
-    }
+    kubeconfig.close();
     seeder.close();
     server.destroy();
   }
