@@ -29,6 +29,8 @@ import org.apiguardian.api.API;
  * @param recoveryTimeout default time for the steady state to hold again after rollback
  * @param probeTimeout the longest one probe reading may take before it is an ERROR
  * @param journalDir where the journal and the pending-rollback files go
+ * @param journalKeyFile the key that authenticates the pending-rollback records, kept outside
+ *     {@code journalDir}; empty for the default under the user's state directory
  * @param endpoints model servers, gateway and DCGM exporters of a cluster
  * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
  * @param source the configuration file, if one was read
@@ -37,7 +39,7 @@ import org.apiguardian.api.API;
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
-                          EndpointSettings endpoints, String mavenProfile, Optional<Path> source) {
+                          Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile, Optional<Path> source) {
 
   public ChaosConfig {
     Objects.requireNonNull(target, "target");
@@ -48,6 +50,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(recoveryTimeout, "recoveryTimeout");
     Objects.requireNonNull(probeTimeout, "probeTimeout");
     Objects.requireNonNull(journalDir, "journalDir");
+    Objects.requireNonNull(journalKeyFile, "journalKeyFile");
     Objects.requireNonNull(endpoints, "endpoints");
     Objects.requireNonNull(mavenProfile, "mavenProfile");
     Objects.requireNonNull(source, "source");

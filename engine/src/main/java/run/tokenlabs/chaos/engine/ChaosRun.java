@@ -9,6 +9,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -17,9 +19,11 @@ import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.api.event.RollbackLeftPending;
 import run.tokenlabs.chaos.api.event.RollbackSource;
 import run.tokenlabs.chaos.api.event.RunFinished;
 import run.tokenlabs.chaos.api.event.RunStarted;
+import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
@@ -28,8 +32,10 @@ import run.tokenlabs.chaos.engine.config.ConfigLoader;
  * One game-day run: configuration, target, journal and rollback ledger, shared by every experiment
  * of a JUnit launch (kept in the root store and closed when the launch ends).
  *
- * <p>Start-up order matters: configuration and safety first, then the target, then the
- * rollbacks a crashed earlier run left pending, and only then experiments.
+ * <p>Start-up order matters: configuration and safety first, then the journal directory's lock
+ * (held until the run closes, so no second run completes this one's rollbacks), the key of the
+ * pending-rollback records, the target, then the rollbacks a crashed earlier run left pending, and
+ * only then experiments.
  */
 final class ChaosRun implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ChaosRun.class.getName());
@@ -43,15 +49,20 @@ final class ChaosRun implements AutoCloseable {
   final RollbackLedger ledger;
   final ProbeReader probeReader;
   private final PendingRollbackFile pendingFile;
+  private final JournalKey key;
+  private final JournalDirLock lock;
   private final Thread shutdownHook;
   private final Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
 
-  private ChaosRun(String runId, ChaosConfig config, Target target, Journal journal, PendingRollbackFile pendingFile) {
+  private ChaosRun(String runId, ChaosConfig config, Target target, Journal journal, JournalKey key,
+                   JournalDirLock lock) {
     this.runId = runId;
     this.config = config;
     this.target = target;
     this.journal = journal;
-    this.pendingFile = pendingFile;
+    this.key = key;
+    this.lock = lock;
+    this.pendingFile = PendingRollbackFile.create(config.journalDir(), runId, key);
     this.ledger = new RollbackLedger(pendingFile, journal, target);
     this.probeReader = new ProbeReader(config.probeTimeout());
     this.shutdownHook = new Thread(this::rollBackOnShutdown, "chaos-rollback-on-shutdown");
@@ -68,15 +79,14 @@ final class ChaosRun implements AutoCloseable {
     TargetProvider provider = provider(config.target());
     SafetyPolicy.requireArmedFor(config.target(), provider.isEmbedded(), config);
     String runId = newRunId();
-    Journal journal = Journal.open(config.journalDir(), runId, Clock.systemUTC());
-    Target target;
+    JournalDirLock lock = JournalDirLock.acquire(config.journalDir(), runId);
+    ChaosRun run;
     try {
-      target = provider.open(config);
-    } catch (Exception e) {
-      journal.close();
-      throw new ChaosConfigException("Cannot open target '" + config.target() + "': " + e.getMessage(), e);
+      run = open(config, provider, runId, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    ChaosRun run = new ChaosRun(runId, config, target, journal, PendingRollbackFile.create(config.journalDir(), runId));
     Runtime.getRuntime().addShutdownHook(run.shutdownHook);
     try {
       run.journalStart();
@@ -86,6 +96,26 @@ final class ChaosRun implements AutoCloseable {
       throw e;
     }
     return run;
+  }
+
+  /** Everything of a run but its start: key, journal, target and this run's pending file, under the held lock. */
+  private static ChaosRun open(ChaosConfig config, TargetProvider provider, String runId, JournalDirLock lock) {
+    JournalKey key = JournalKey.load(config.journalKeyFile(), config.journalDir());
+    Journal journal = Journal.open(config.journalDir(), runId, Clock.systemUTC());
+    Target target;
+    try {
+      target = provider.open(config);
+    } catch (Exception e) {
+      journal.close();
+      throw new ChaosConfigException("Cannot open target '" + config.target() + "': " + e.getMessage(), e);
+    }
+    try {
+      return new ChaosRun(runId, config, target, journal, key, lock);
+    } catch (RuntimeException e) {
+      journal.close();
+      target.close();
+      throw e;
+    }
   }
 
   private static TargetProvider provider(String kind) {
@@ -108,26 +138,59 @@ final class ChaosRun implements AutoCloseable {
         pendingFile.path().toAbsolutePath().toString()));
   }
 
-  /** Completes what a run killed earlier (SIGKILL, power loss) left pending, before any experiment. */
+  /**
+   * Completes what a run killed earlier (SIGKILL, power loss) left pending, before any experiment.
+   * Each rollback passes the checks a fresh fault passes (same target, namespaces allowed and
+   * labelled, never {@code kube-system}) before its undo runs; a dry run lists them and completes none.
+   */
   private void completeLeftoverRollbacks() {
-    for (PendingRollbackFile.Leftover leftover : PendingRollbackFile.leftovers(config.journalDir(), runId)) {
+    for (PendingRollbackFile.Leftover leftover : PendingRollbackFile.leftovers(config.journalDir(), runId, key)) {
+      Rollback rollback = leftover.rollback();
+      String recovery = "recovery of run " + leftover.runId();
       if (!leftover.target().equals(target.name())) {
-        LOG.warning("Pending rollback '" + leftover.rollback().description() + "' of run " + leftover.runId()
-            + " belongs to target '" + leftover.target() + "', not '" + target.name() + "'; it stays in "
-            + leftover.file() + " until a run against that target completes it");
+        leftPending(leftover, "it belongs to target '" + leftover.target() + "', not '" + target.name()
+            + "'; it stays until a run against that target completes it");
+        continue;
+      }
+      checkReplay(leftover);
+      if (config.dryRun()) {
+        leftPending(leftover, "dry run: would complete it (" + rollback.description() + "); nothing was done");
         continue;
       }
       try {
-        ledger.execute(leftover.rollback(), "recovery of run " + leftover.runId(), RollbackSource.RECOVERED_FROM_CRASH,
-            config.recoveryTimeout());
-        PendingRollbackFile.markDone(leftover);
+        ledger.execute(rollback, recovery, RollbackSource.RECOVERED_FROM_CRASH, config.recoveryTimeout());
+        PendingRollbackFile.markDone(leftover, key);
       } catch (Exception e) {
         throw new IllegalStateException("Run " + leftover.runId() + " was killed with a pending rollback ('"
-            + leftover.rollback().description() + "'), and completing it failed: " + e + ". Nothing was injected. "
+            + rollback.description() + "'), and completing it failed: " + e + ". Nothing was injected. "
             + "Restore it by hand, then delete " + leftover.file(), e);
       }
     }
-    PendingRollbackFile.deleteCompleted(config.journalDir(), runId);
+    if (!config.dryRun()) {
+      PendingRollbackFile.deleteCompleted(config.journalDir(), runId, key);
+    }
+  }
+
+  /** The safety policy of a fresh fault, applied to a rollback before it is replayed. */
+  private void checkReplay(PendingRollbackFile.Leftover leftover) {
+    Set<String> namespaces = new TreeSet<>(leftover.namespaces());
+    namespaces.addAll(leftover.rollback().namespaces());
+    try {
+      SafetyPolicy.checkNamespaces(namespaces, config, target.kubernetes(),
+          "pending rollback '" + leftover.rollback().description() + "'");
+    } catch (ChaosConfigException e) {
+      throw new ChaosConfigException("Pending rollback at " + leftover.where() + " (run " + leftover.runId()
+          + ") was not replayed: " + e.getMessage() + ". Nothing was replayed or injected; undo it by hand if its fault "
+          + "is still active, then delete " + leftover.file(), e);
+    }
+  }
+
+  private void leftPending(PendingRollbackFile.Leftover leftover, String reason) {
+    Rollback rollback = leftover.rollback();
+    LOG.warning((config.dryRun() ? "[chaos dry-run] " : "") + "Pending rollback '" + rollback.description()
+        + "' of run " + leftover.runId() + " at " + leftover.where() + " not completed: " + reason);
+    journal.record((at, id) -> new RollbackLeftPending(at, id, "recovery of run " + leftover.runId(),
+        rollback.description(), rollback.kind(), leftover.where(), reason));
   }
 
   void countVerdict(Verdict verdict) {
@@ -167,9 +230,13 @@ final class ChaosRun implements AutoCloseable {
         // the hook is running or has run: nothing to remove
       }
     } finally {
-      probeReader.close();
-      journal.close();
-      target.close();
+      try {
+        probeReader.close();
+        journal.close();
+        target.close();
+      } finally {
+        lock.close();
+      }
     }
   }
 

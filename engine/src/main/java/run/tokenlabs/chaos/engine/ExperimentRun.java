@@ -89,7 +89,7 @@ final class ExperimentRun implements Chaos {
           + "'); no action taken");
     }
     synchronized (rollbacks) {
-      rollbacks.add(run.ledger.register(rollback, name));
+      rollbacks.add(run.ledger.register(rollback, name, fault.namespaces()));
     }
     try {
       fault.act(run.target, rollback);

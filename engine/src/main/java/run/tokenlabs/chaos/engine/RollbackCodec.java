@@ -22,6 +22,9 @@ import run.tokenlabs.chaos.api.spi.Rollback;
  * implementing {@link Rollback}: the file names a class, and nothing else may be instantiated from
  * it. A rollback that cannot be read back becomes an {@link UnreadableRollback} whose undo fails with
  * the reason, so the run that finds it stops and says which file, line and kind.
+ *
+ * <p>Writing refuses a state that holds a literal secret ({@link SecretScan}): the file outlives a
+ * crash, and a redacted value would make the undo recreate something broken.
  */
 final class RollbackCodec {
   /** Strict on reading: a state written by another version of a fault must fail, not fill in defaults. */
@@ -49,6 +52,12 @@ final class RollbackCodec {
     for (RecordComponent component : type.getRecordComponents()) {
       state.set(component.getName(), JSON.valueToTree(valueOf(component, rollback)));
     }
+    SecretScan.find(state, "").ifPresent(where -> {
+      throw new IllegalArgumentException("Rollback " + type.getName() + " ('" + rollback.description() + "') holds a "
+          + "literal secret at " + where + ", which the pending-rollback file would keep on disk after a crash; it "
+          + "was refused before the fault acted, so nothing was injected. Take the value from a Secret "
+          + "(env valueFrom.secretKeyRef) so that only the reference is recorded");
+    });
     Object readBack = readBack(type, state, rollback);
     if (!rollback.equals(readBack)) {
       throw new IllegalArgumentException("Rollback " + type.getName() + " ('" + rollback.description()

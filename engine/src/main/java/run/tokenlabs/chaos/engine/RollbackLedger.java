@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.event.RollbackDone;
@@ -45,11 +47,24 @@ final class RollbackLedger {
     this.target = target;
   }
 
-  /** Records the rollback durably; refuses one the next run could not read back (see {@link RollbackCodec}). */
-  Entry register(Rollback rollback, String experiment) {
+  /**
+   * Records the rollback durably; refuses one the next run could not read back or that holds a secret
+   * (see {@link RollbackCodec}), and one whose undo would change a namespace its fault did not declare
+   * (the engine checked only those).
+   *
+   * @param namespaces the namespaces its fault declared, recorded so that a replay checks them again
+   */
+  Entry register(Rollback rollback, String experiment, Set<String> namespaces) {
+    Set<String> undeclared = new TreeSet<>(rollback.namespaces());
+    undeclared.removeAll(namespaces);
+    if (!undeclared.isEmpty()) {
+      throw new IllegalArgumentException("Rollback '" + rollback.description() + "' (" + rollback.kind() + ") would "
+          + "change namespaces " + undeclared + " that its fault does not declare " + new TreeSet<>(namespaces)
+          + ", so the engine has not checked them; nothing was injected. Declare them in the fault's namespaces()");
+    }
     Entry entry = new Entry(nextSeq.getAndIncrement(), rollback, experiment);
     synchronized (this) {
-      file.register(entry.seq, rollback, target.name());
+      file.register(entry.seq, rollback, target.name(), namespaces);
       entries.add(entry);
     }
     return entry;

@@ -128,15 +128,32 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
     }
 
     @Override
+    public Set<String> namespaces() {
+      return Set.of(namespace);
+    }
+
+    @Override
     public void undo(Target target, Duration timeout) {
       KubernetesClient client = target.kubernetes();
       if (controller != null) {
         awaitReplacement(client, timeout);
         return;
       }
+      requireManifestOfThisPod();
       awaitGone(client, timeout);
       if (client.pods().inNamespace(namespace).withName(name).get() == null) {
         client.pods().inNamespace(namespace).resource(manifest).create();
+      }
+    }
+
+    /** The undo creates exactly the pod it names: a manifest naming another pod or namespace is refused. */
+    private void requireManifestOfThisPod() {
+      ObjectMeta meta = manifest == null ? null : manifest.getMetadata();
+      if (meta == null || !name.equals(meta.getName()) || !namespace.equals(meta.getNamespace())) {
+        throw new IllegalStateException("Refused to recreate pod " + namespace + "/" + name + ": its recorded "
+            + "manifest names " + (meta == null ? "no pod" : meta.getNamespace() + "/" + meta.getName())
+            + ", not the pod the fault deleted; nothing was created. Recreate the pod by hand from its owner's "
+            + "manifest");
       }
     }
 

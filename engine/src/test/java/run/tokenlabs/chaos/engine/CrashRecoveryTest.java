@@ -80,15 +80,16 @@ class CrashRecoveryTest {
     List<RollbackDone> rollbacks = new EngineRun(journal).journal(RollbackDone.class);
     assertThat(rollbacks).singleElement()
         .satisfies(e -> assertThat(e.source()).isEqualTo(RollbackSource.SHUTDOWN_HOOK));
-    assertThat(PendingRollbackFile.leftovers(journal, "none")).as("the hook marked it done").isEmpty();
+    assertThat(PendingRollbackFile.leftovers(journal, "none", PendingLines.keyOf(journal))).as("the hook marked it done").isEmpty();
   }
 
   @Test
   @DisplayName("A pending rollback of an unknown kind stops the next run before any experiment, naming file, line and kind")
   void unknownKindStopsTheNextRun() throws Exception {
-    Path pending = Files.createDirectories(journal.resolve(PendingRollbackFile.DIR)).resolve("20260101-000000-dead.jsonl");
-    Files.writeString(pending, "{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"rollback\":{\"kind\":"
-        + "\"com.example.ScaleBack\",\"description\":\"scale web back to 3\",\"state\":{\"replicas\":3}}}\n");
+    Path pending = PendingLines.write(journal, "20260101-000000-dead", PendingLines.signed(PendingLines.keyOf(journal),
+        "20260101-000000-dead", "{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"namespaces\":[],"
+        + "\"rollback\":{\"kind\":\"com.example.ScaleBack\",\"description\":\"scale web back to 3\","
+        + "\"state\":{\"replicas\":3}}}") + "\n");
 
     EngineRun next = new EngineRun(journal);
     EngineExecutionResults results = next.execute(Experiments.Held.class);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
@@ -53,10 +54,13 @@ class FaultExampleTest {
   @Test
   @DisplayName("The pending-rollback line the README shows is the one the engine writes for the example")
   void readmePendingLineIsWhatTheEngineWrites() throws IOException {
-    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "run-1")) {
-      file.register(1, new ScaleBack(NS, "llama-3-1-8b", 1), "cluster (context spark-prod)");
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "run-1", PendingLines.KEY)) {
+      file.register(1, new ScaleBack(NS, "llama-3-1-8b", 1), "cluster (context spark-prod)", Set.of(NS));
 
-      assertThat(Files.readString(file.path()).strip()).isEqualTo(readme(PENDING_LINE));
+      String written = Files.readString(file.path()).strip();
+      assertThat(written).matches(".*,\"mac\":\"[0-9a-f]{64}\"}");
+      assertThat(written.replaceFirst("\"mac\":\"[0-9a-f]{64}\"", "\"mac\":\"<HMAC-SHA256, 64 hex digits>\""))
+          .isEqualTo(readme(PENDING_LINE));
     }
   }
 
@@ -68,13 +72,13 @@ class FaultExampleTest {
 
     ScaleBack rollback = fault.prepare(target());
     assertThat(replicas()).isEqualTo(3);
-    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run")) {
-      file.register(1, rollback, "crud-mock");
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run", PendingLines.KEY)) {
+      file.register(1, rollback, "crud-mock", Set.of(NS));
     }
     fault.act(target(), rollback);
     assertThat(replicas()).isZero();
 
-    List<PendingRollbackFile.Leftover> leftovers = PendingRollbackFile.leftovers(journalDir, "next-run");
+    List<PendingRollbackFile.Leftover> leftovers = PendingRollbackFile.leftovers(journalDir, "next-run", PendingLines.KEY);
     assertThat(leftovers).singleElement().extracting(PendingRollbackFile.Leftover::rollback).isEqualTo(rollback);
     Rollback recovered = leftovers.get(0).rollback();
     recovered.undo(target(), Duration.ofSeconds(5));

@@ -34,6 +34,7 @@ import run.tokenlabs.chaos.api.event.HypothesisChecked;
 import run.tokenlabs.chaos.api.event.KeyNumberRecorded;
 import run.tokenlabs.chaos.api.event.RollbackDone;
 import run.tokenlabs.chaos.api.event.RollbackFailed;
+import run.tokenlabs.chaos.api.event.RollbackLeftPending;
 import run.tokenlabs.chaos.api.event.RollbackSource;
 import run.tokenlabs.chaos.api.event.RunFinished;
 import run.tokenlabs.chaos.api.event.RunStarted;
@@ -69,6 +70,9 @@ class JournalFileTest {
             RollbackSource.GUARD_HALT),
         new RollbackFailed(AT, RUN, EXP, "recreate pod", "kubernetes.recreate-pod", List.of("manifest", "namespace"),
             RollbackSource.SHUTDOWN_HOOK, "KubernetesClientException: 409 Conflict"),
+        new RollbackLeftPending(AT, RUN, "recovery of run 20261127-180000-cd34", "recreate pod",
+            "kubernetes.recreate-pod", "/j/pending-rollbacks/20261127-180000-cd34.jsonl line 1",
+            "dry run: would complete it; nothing was done"),
         new VerdictReached(AT, RUN, EXP, Verdict.BLOCKED, "BLOCKED: NVLink metrics absent"),
         new RunFinished(AT, RUN, null, 2, Map.of(Verdict.ERROR, 1, Verdict.HELD, 1)));
   }

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +77,8 @@ class RollbackStateTest {
   @DisplayName("An unknown kind in the pending file: its undo fails naming the file, the line and the kind")
   void unknownKind() throws Exception {
     Path file = pendingFile(
-        "{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"rollback\":" + markerRollback("a") + "}",
-        "{\"op\":\"register\",\"seq\":2,\"target\":\"mock\",\"rollback\":{\"kind\":\"com.example.ScaleBack\","
+        "{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"namespaces\":[],\"rollback\":" + markerRollback("a") + "}",
+        "{\"op\":\"register\",\"seq\":2,\"target\":\"mock\",\"namespaces\":[],\"rollback\":{\"kind\":\"com.example.ScaleBack\","
             + "\"description\":\"scale web back to 3\",\"state\":{\"replicas\":3}}}",
         "{\"op\":\"done\",\"seq\":1}");
 
@@ -95,7 +98,7 @@ class RollbackStateTest {
   @Test
   @DisplayName("A kind naming a class that is not a rollback record is refused without instantiating it")
   void kindThatIsNotARollbackRecord() throws Exception {
-    Path file = pendingFile("{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"rollback\":{\"kind\":"
+    Path file = pendingFile("{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"namespaces\":[],\"rollback\":{\"kind\":"
         + "\"java.lang.ProcessBuilder\",\"description\":\"x\",\"state\":{\"command\":[\"rm\",\"-rf\",\"/\"]}}}");
 
     Rollback rollback = onlyLeftover().rollback();
@@ -109,7 +112,7 @@ class RollbackStateTest {
   @Test
   @DisplayName("A state that does not fit the record's components (another version of the fault) is named")
   void stateOfAnotherVersion() throws Exception {
-    Path file = pendingFile("{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"rollback\":{\"kind\":\""
+    Path file = pendingFile("{\"op\":\"register\",\"seq\":1,\"target\":\"mock\",\"namespaces\":[],\"rollback\":{\"kind\":\""
         + DeleteMarker.class.getName() + "\",\"description\":\"delete marker m\",\"state\":{\"file\":\"/tmp/m\"}}}");
 
     Rollback rollback = onlyLeftover().rollback();
@@ -123,10 +126,10 @@ class RollbackStateTest {
   @Test
   @DisplayName("A rollback that is not a record, or does not read back equal, is refused before anything is written")
   void unwritableRollbacksAreRefused() throws Exception {
-    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "run-1")) {
-      assertThatThrownBy(() -> file.register(1, new NotARecord(), "mock"))
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "run-1", PendingLines.KEY)) {
+      assertThatThrownBy(() -> file.register(1, new NotARecord(), "mock", Set.of()))
           .hasMessageContaining("is not a record").hasMessageContaining("Declare it as a record implementing Rollback");
-      assertThatThrownBy(() -> file.register(2, new WithArray(new String[] {"a"}), "mock"))
+      assertThatThrownBy(() -> file.register(2, new WithArray(new String[] {"a"}), "mock", Set.of()))
           .hasMessageContaining("does not read back equal").hasMessageContaining("no arrays");
       assertThat(Files.readString(file.path())).isEmpty();
     }
@@ -135,36 +138,36 @@ class RollbackStateTest {
   @Test
   @DisplayName("A thread with its interrupt flag set (a guard halt's test thread) can still write the file, and so can the next")
   void interruptedWriterDoesNotCloseTheFile() {
-    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run")) {
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run", PendingLines.KEY)) {
       Thread.currentThread().interrupt();
       try {
-        file.register(1, new DeleteMarker("/tmp/a"), "mock");
+        file.register(1, new DeleteMarker("/tmp/a"), "mock", Set.of());
         file.done(1);
       } finally {
         assertThat(Thread.interrupted()).as("the flag is left for its owner").isTrue();
       }
-      file.register(2, new DeleteMarker("/tmp/b"), "mock");
+      file.register(2, new DeleteMarker("/tmp/b"), "mock", Set.of());
     }
 
     assertThat(onlyLeftover().rollback()).isEqualTo(new DeleteMarker("/tmp/b"));
   }
 
   private void register(Rollback rollback) {
-    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run")) {
-      file.register(1, rollback, "crud-mock");
+    try (PendingRollbackFile file = PendingRollbackFile.create(journalDir, "crashed-run", PendingLines.KEY)) {
+      file.register(1, rollback, "crud-mock", rollback.namespaces());
     }
   }
 
   private Leftover onlyLeftover() {
-    List<Leftover> leftovers = PendingRollbackFile.leftovers(journalDir, "next-run");
+    List<Leftover> leftovers = PendingRollbackFile.leftovers(journalDir, "next-run", PendingLines.KEY);
     assertThat(leftovers).hasSize(1);
     return leftovers.get(0);
   }
 
+  /** The lines, signed with the test key, as the pending file of run "crashed-run". */
   private Path pendingFile(String... lines) throws Exception {
-    Path file = journalDir.resolve(PendingRollbackFile.DIR).resolve("crashed-run.jsonl");
-    Files.createDirectories(file.getParent());
-    return Files.write(file, List.of(lines));
+    return PendingLines.write(journalDir, "crashed-run", Stream.of(lines)
+        .map(line -> PendingLines.signed(PendingLines.KEY, "crashed-run", line) + "\n").collect(Collectors.joining()));
   }
 
   private static String markerRollback(String path) {

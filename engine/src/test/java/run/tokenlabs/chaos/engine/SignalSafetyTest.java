@@ -48,6 +48,7 @@ class SignalSafetyTest {
     Path marker = dir.resolve("fault-marker");
     GameDayFixture fixture = GameDayFixture.create(dir.resolve("checkout"), SlowRollbackExperiment.class, Map.of(
         "tokenlabs.chaos.target", "mock", "tokenlabs.chaos.journal.dir", journal.toString(),
+        "tokenlabs.chaos.journal.keyFile", EngineRun.keyFile(journal).toString(),
         "test.marker", marker.toString()));
     Path log = dir.resolve("gameday.log");
     ProcessBuilder builder = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc",

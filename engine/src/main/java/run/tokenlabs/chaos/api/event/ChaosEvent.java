@@ -11,7 +11,8 @@ import run.tokenlabs.chaos.api.spi.ChaosListener;
  *
  * <p>The events form a closed set of records, one per thing that happens in a run. A run's
  * journal starts with {@link RunStarted}, then any {@link RollbackDone} or {@link RollbackFailed}
- * completing what a killed earlier run left pending, then its experiments, and ends with
+ * completing what a killed earlier run left pending (or {@link RollbackLeftPending} for one it does
+ * not complete), then its experiments, and ends with
  * {@link RunFinished} unless the run was killed. An experiment's events come between its
  * {@link ExperimentStarted} and its {@link VerdictReached}: {@link CapabilityChecked} for each
  * capability it requires, {@link HypothesisChecked} before the fault, for each fault
@@ -44,8 +45,8 @@ import run.tokenlabs.chaos.api.spi.ChaosListener;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface ChaosEvent permits RunStarted, ExperimentStarted, CapabilityChecked, HypothesisChecked,
-    FaultPrepared, FaultActed, RollbackDone, RollbackFailed, GuardBreached, FindingRecorded, KeyNumberRecorded,
-    EvidenceRecorded, VerdictReached, RunFinished {
+    FaultPrepared, FaultActed, RollbackDone, RollbackFailed, RollbackLeftPending, GuardBreached, FindingRecorded,
+    KeyNumberRecorded, EvidenceRecorded, VerdictReached, RunFinished {
 
   /** The version of the journal line layout this engine writes and reads. */
   int SCHEMA = 2;

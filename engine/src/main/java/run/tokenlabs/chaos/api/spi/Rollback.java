@@ -3,6 +3,7 @@ package run.tokenlabs.chaos.api.spi;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Duration;
+import java.util.Set;
 import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Target;
 
@@ -20,7 +21,9 @@ import run.tokenlabs.chaos.api.Target;
  *
  * <p>The contract:
  * <ul>
- *   <li>Components hold no secrets: they are written to disk.</li>
+ *   <li>Components hold no secrets: they are written to disk. The engine refuses, before the fault
+ *       acts, a state with a literal value in an environment variable or field named like a secret
+ *       ({@code HF_TOKEN}, {@code password}).</li>
  *   <li>Components are of types Jackson writes and reads back equal: strings, numbers, booleans,
  *       enums, lists, maps, records, Kubernetes model objects. The engine reads every rollback back
  *       before its fault acts and refuses one that does not come back equal.</li>
@@ -43,6 +46,16 @@ public interface Rollback {
    * @param timeout how long it may wait for the target to come back
    */
   void undo(Target target, Duration timeout) throws Exception;
+
+  /**
+   * The Kubernetes namespaces its undo changes; each must be among its fault's {@link Fault#namespaces()}.
+   * Before a later run completes a rollback left by a killed one, the engine checks these and the
+   * fault's recorded namespaces as it checks a fresh fault's (allowed, labelled, never
+   * {@code kube-system}), and replays nothing when one fails. Default: none (an undo outside Kubernetes).
+   */
+  default Set<String> namespaces() {
+    return Set.of();
+  }
 
   /**
    * The kind of rollback, as journaled and written to the pending-rollback file: the record's binary

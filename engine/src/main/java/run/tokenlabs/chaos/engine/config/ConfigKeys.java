@@ -28,6 +28,7 @@ final class ConfigKeys {
       Map.entry("recoveryTimeout", Kind.TEXT),
       Map.entry("probeTimeout", Kind.TEXT),
       Map.entry("journal.dir", Kind.TEXT),
+      Map.entry("journal.keyFile", Kind.TEXT),
       Map.entry("endpoints.gateway", Kind.TEXT),
       Map.entry("endpoints.models", Kind.MAP),
       Map.entry("endpoints.dcgmExporters", Kind.LIST));

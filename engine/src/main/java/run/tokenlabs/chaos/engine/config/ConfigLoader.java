@@ -100,6 +100,7 @@ public final class ConfigLoader {
         duration("recoveryTimeout", Duration.ofSeconds(90)),
         duration("probeTimeout", Duration.ofSeconds(30)),
         text("journal.dir").map(Path::of).orElse(defaultJournalDir),
+        text("journal.keyFile").map(Path::of),
         new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
         mavenProfile,

@@ -38,6 +38,7 @@ public final class ChildJvm implements AutoCloseable {
         "-cp", classPath,
         "-Dtokenlabs.chaos.target=mock",
         "-Dtokenlabs.chaos.journal.dir=" + journalDir,
+        "-Dtokenlabs.chaos.journal.keyFile=" + EngineRun.keyFile(journalDir),
         "-Dtest.marker=" + marker,
         ChildJvm.class.getName(), experiment.getName());
     return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());

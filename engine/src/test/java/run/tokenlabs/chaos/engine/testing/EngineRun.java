@@ -27,8 +27,17 @@ public final class EngineRun {
     this.journalDir = journalDir;
     config.put("tokenlabs.chaos.target", "mock");
     config.put("tokenlabs.chaos.journal.dir", journalDir.toString());
+    config.put("tokenlabs.chaos.journal.keyFile", keyFile(journalDir).toString());
     config.put("tokenlabs.chaos.recoveryTimeout", "2s");
     config.put("tokenlabs.chaos.probeTimeout", "2s");
+  }
+
+  /**
+   * The key file runs on {@code journalDir} use in tests: beside the journal directory (outside it, as
+   * required), so that a test never touches the user's default key.
+   */
+  public static Path keyFile(Path journalDir) {
+    return journalDir.resolveSibling(journalDir.getFileName() + ".key");
   }
 
   public EngineRun with(String key, String value) {
