@@ -69,6 +69,10 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public void kill() throws InterruptedException {
     process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks run
     process.waitFor(30, TimeUnit.SECONDS);

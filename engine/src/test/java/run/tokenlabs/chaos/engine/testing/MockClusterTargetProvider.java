@@ -22,6 +22,8 @@ import run.tokenlabs.chaos.api.spi.TargetProvider;
 public final class MockClusterTargetProvider implements TargetProvider {
   /** The server of the most recent run, for tests that seed or inspect it. */
   public static volatile KubernetesClient lastClient;
+  /** The pods ({@code namespace/name}) on the most recent run's server when that run closed it. */
+  public static volatile List<String> podsAtClose = List.of();
 
   @Override
   public String kind() {
@@ -42,6 +44,8 @@ public final class MockClusterTargetProvider implements TargetProvider {
     seed(client);
     lastClient = client;
     return new KubeOnlyTarget("mock", client, () -> {
+      podsAtClose = client.pods().inAnyNamespace().list().getItems().stream()
+          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).sorted().toList();
       client.close();
       server.destroy();
     });
