@@ -39,7 +39,8 @@ import org.apiguardian.api.API;
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
-                          Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile, Optional<Path> source) {
+                          Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
+                          Optional<Path> source) {
 
   public ChaosConfig {
     Objects.requireNonNull(target, "target");

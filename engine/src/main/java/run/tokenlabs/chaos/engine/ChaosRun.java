@@ -180,8 +180,8 @@ final class ChaosRun implements AutoCloseable {
           "pending rollback '" + leftover.rollback().description() + "'");
     } catch (ChaosConfigException e) {
       throw new ChaosConfigException("Pending rollback at " + leftover.where() + " (run " + leftover.runId()
-          + ") was not replayed: " + e.getMessage() + ". Nothing was replayed or injected; undo it by hand if its fault "
-          + "is still active, then delete " + leftover.file(), e);
+          + ") was not replayed: " + e.getMessage() + ". Nothing was replayed or injected; undo it by hand if its "
+          + "fault is still active, then delete " + leftover.file(), e);
     }
   }
 

@@ -103,7 +103,8 @@ final class JournalKey {
 
   /** Whether {@code mac} is the MAC of {@code text}, compared in constant time. */
   boolean verifies(String text, String mac) {
-    return MessageDigest.isEqual(mac(text).getBytes(StandardCharsets.US_ASCII), mac.getBytes(StandardCharsets.US_ASCII));
+    return MessageDigest.isEqual(mac(text).getBytes(StandardCharsets.US_ASCII),
+        mac.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void refuseInside(Path file, Path journalDir) {
@@ -140,7 +141,8 @@ final class JournalKey {
     }
     try {
       Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-      if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+          || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
         throw new ChaosConfigException("journal.keyFile: '" + file + "' is writable by others ("
             + PosixFilePermissions.toString(permissions) + "); whoever can replace the key can forge a pending "
             + "rollback. Run 'chmod 600 " + file + "'");

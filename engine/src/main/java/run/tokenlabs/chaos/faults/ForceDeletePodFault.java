@@ -106,7 +106,9 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
    * terminating one is awaited before the new one is created; for a managed pod it only waits.
    *
    * <p>The manifest is the pod's spec as the API server returned it: values a pod takes from Secrets
-   * stay references ({@code secretKeyRef}), which is all that is written to disk.
+   * stay references ({@code secretKeyRef}), which is all that is written to disk; the engine refuses,
+   * before the delete, a manifest with a literal value in an env variable named like a secret. The
+   * undo creates only the pod it names.
    *
    * @param namespace the pod's namespace
    * @param name the deleted pod

@@ -80,7 +80,8 @@ class CrashRecoveryTest {
     List<RollbackDone> rollbacks = new EngineRun(journal).journal(RollbackDone.class);
     assertThat(rollbacks).singleElement()
         .satisfies(e -> assertThat(e.source()).isEqualTo(RollbackSource.SHUTDOWN_HOOK));
-    assertThat(PendingRollbackFile.leftovers(journal, "none", PendingLines.keyOf(journal))).as("the hook marked it done").isEmpty();
+    assertThat(PendingRollbackFile.leftovers(journal, "none", PendingLines.keyOf(journal)))
+        .as("the hook marked it done").isEmpty();
   }
 
   @Test

@@ -305,7 +305,7 @@ class ConfigLoaderTest {
   @DisplayName("Every documented key is known to the loader")
   void keysAreDocumented() {
     assertThat(ConfigKeys.all()).containsAll(List.of("target", "prometheus.url", "kubernetes.allowedContexts",
-        "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir", "prometheus.maxResponseBytes",
+        "namespaces.allowed", "dryRun", "recoveryTimeout", "journal.dir", "journal.keyFile", "prometheus.maxResponseBytes",
         "kubernetes.maxResponseBytes"));
   }
 
