@@ -222,4 +222,26 @@ class RbacManifestsTest {
     assertThat(kubectl.exitValue()).as("kubectl kustomize: %s", output).isZero();
     return Optional.of(output);
   }
+
+  @Test
+  @DisplayName("The key that signs pending rollbacks comes from a read-only Secret mount, outside the journal's volume")
+  void journalKeyFromReadOnlySecretOutsideJournal() throws IOException {
+    String yaml = one(ConfigMap.class).getData().get("cluster.yaml");
+    Path file = Files.createTempFile("cluster", ".yaml");
+    Files.writeString(file, yaml);
+    Map<String, String> props = Map.of("tokenlabs.chaos.config", file.toString());
+    ChaosConfig config = ConfigLoader.load(k -> Optional.ofNullable(props.get(k)));
+    Files.delete(file);
+    Path keyFile = config.journalKeyFile().orElseThrow(() -> new AssertionError("cluster.yaml sets no journal.keyFile"));
+
+    var mount = gameday().getVolumeMounts().stream().filter(m -> keyFile.startsWith(m.getMountPath())).findFirst()
+        .orElseThrow(() -> new AssertionError("no volume mounted above " + keyFile));
+    Volume volume = cronJobPod().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+        .orElseThrow();
+
+    assertThat(mount.getReadOnly()).as("key mount read-only").isTrue();
+    assertThat(volume.getSecret()).as("key volume is a Secret").isNotNull();
+    assertThat(volume.getSecret().getDefaultMode() & 0022).as("key writable by group or others").isZero();
+    assertThat(keyFile.startsWith(config.journalDir())).as("key inside journal.dir").isFalse();
+  }
 }
