@@ -56,7 +56,8 @@ final class SafetyPolicy {
 
   private static boolean insideMaven(ClassLoader systemLoader) {
     try {
-      return systemLoader.loadClass(MAVEN_LAUNCHER).getName().equals(MAVEN_LAUNCHER);
+      systemLoader.loadClass(MAVEN_LAUNCHER);
+      return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
