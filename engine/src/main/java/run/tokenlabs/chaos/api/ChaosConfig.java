@@ -53,7 +53,11 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(source, "source");
   }
 
-  /** Whether the run is armed for a real cluster ({@code mvn -Pchaos}). */
+  /**
+   * Whether the chaos profile's property says {@code chaos}. Necessary, not sufficient: the engine arms
+   * a cluster run only when the experiments also run inside Maven's own JVM, as {@code mvn -Pchaos}
+   * runs them, so a property set by other means arms nothing.
+   */
   public boolean chaosProfileActive() {
     return "chaos".equals(mavenProfile);
   }
