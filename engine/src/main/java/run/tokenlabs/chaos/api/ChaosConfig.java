@@ -57,7 +57,11 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(source, "source");
   }
 
-  /** Whether the run is armed for a real cluster ({@code mvn -Pchaos}). */
+  /**
+   * Whether the chaos profile's property says {@code chaos}. Necessary, not sufficient: the engine arms
+   * a cluster run only when the experiments also run inside Maven's own JVM, as {@code mvn -Pchaos}
+   * runs them, so a property set by other means arms nothing.
+   */
   public boolean chaosProfileActive() {
     return "chaos".equals(mavenProfile);
   }
@@ -143,18 +147,40 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param allowedContexts the contexts a cluster run may use; the one in use must be listed
    * @param maxResponseBytes the most the Kubernetes client reads of one response, or of one event of a
    *     watch; a larger one is an error naming this bound
+   * @param allowedServers API server URLs a cluster run may talk to; when set, the client's must be one
+   *     of them (required in-cluster, where there is no kubeconfig to name the server)
+   * @param allowedCaSha256 SHA-256 fingerprints (hex) of the CA certificates a cluster run may trust;
+   *     when set, the client's CA must be one of them (required in-cluster: cluster IPs repeat across
+   *     clusters, CAs do not)
+   * @param maxPodsPerRun the most distinct pods one run may delete or evict; the next is refused
    */
   @API(status = EXPERIMENTAL, since = "0.1")
-  public record KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes) {
+  public record KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes,
+                                   List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun) {
     /** The bound on one Kubernetes response when none is configured: 32 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L << 20;
+    /**
+     * Pods one run may disturb when none is configured: the game day disturbs four (three experiments
+     * and the README's example each force-delete one), and one spare.
+     */
+    public static final int DEFAULT_MAX_PODS_PER_RUN = 5;
 
     public KubernetesSettings {
       Objects.requireNonNull(context, "context");
       allowedContexts = List.copyOf(allowedContexts);
+      allowedServers = List.copyOf(allowedServers);
+      allowedCaSha256 = List.copyOf(allowedCaSha256);
       if (maxResponseBytes < 1) {
         throw new IllegalArgumentException("kubernetes.maxResponseBytes must be >= 1, was " + maxResponseBytes);
       }
+      if (maxPodsPerRun < 0) {
+        throw new IllegalArgumentException("kubernetes.maxPodsPerRun must be >= 0, was " + maxPodsPerRun);
+      }
+    }
+
+    /** Settings with no server or CA pinned and the default pod budget. */
+    public KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes) {
+      this(context, allowedContexts, maxResponseBytes, List.of(), List.of(), DEFAULT_MAX_PODS_PER_RUN);
     }
 
     /** Settings with the default bound on responses. */

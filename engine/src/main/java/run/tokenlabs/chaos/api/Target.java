@@ -23,7 +23,12 @@ public interface Target extends AutoCloseable {
   /** E.g. {@code lab (gb10)} or {@code cluster (context prod-gpu)}. */
   String name();
 
-  /** Kubernetes API client. Owned by the target: do not close it. */
+  /**
+   * Kubernetes API client. Owned by the target: do not close it. The target the engine hands to
+   * experiments, faults and rollbacks gives a client that refuses, before sending it, any change
+   * outside the allowed, labelled namespaces and any pod deletion over the run's budget
+   * ({@code kubernetes.maxPodsPerRun}).
+   */
   KubernetesClient kubernetes();
 
   /** Prometheus, if the target has one. */

@@ -78,6 +78,9 @@ public final class ChaosLifecycleExtension implements BeforeAllCallback, BeforeE
     if (breach != null && context.getExecutionException().isEmpty()) {
       exp.throwIfHalted();
     }
+    if (context.getExecutionException().isEmpty()) {
+      exp.throwIfRefused();
+    }
     Optional<Hypothesis> hypothesis = ExperimentStore.hypothesis(context);
     if (hypothesis.isPresent() && exp.injectedAnything() && exp.skipReason() == null) {
       new RecoveryCheck(exp, hypothesis.get()).awaitHeld();

@@ -27,6 +27,7 @@ import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
+import run.tokenlabs.chaos.engine.kubernetes.GuardedTarget;
 
 /**
  * One game-day run: configuration, target, journal and rollback ledger, shared by every experiment
@@ -104,7 +105,8 @@ final class ChaosRun implements AutoCloseable {
     Journal journal = Journal.open(config.journalDir(), runId, Clock.systemUTC());
     Target target;
     try {
-      target = provider.open(config);
+      // every target, the lab's included, behind the engine's blast radius (namespaces, labels, pod budget)
+      target = GuardedTarget.of(provider.open(config), config);
     } catch (Exception e) {
       journal.close();
       throw new ChaosConfigException("Cannot open target '" + config.target() + "': " + e.getMessage(), e);

@@ -35,6 +35,7 @@ import run.tokenlabs.chaos.api.spi.Fault;
 import run.tokenlabs.chaos.api.spi.Rollback;
 import run.tokenlabs.chaos.engine.HypothesisResult.CheckResult;
 import run.tokenlabs.chaos.engine.RollbackLedger.RollbackFailure;
+import run.tokenlabs.chaos.engine.kubernetes.GuardedTarget;
 
 /**
  * One experiment in progress: the {@link Chaos} handle its test body uses, and the state the
@@ -54,12 +55,26 @@ final class ExperimentRun implements Chaos {
   private String skipReason;
   private boolean blocked;
   private volatile ProbeException notStartable;
+  /** Blast-radius refusals of the run before this experiment started: later ones are this experiment's. */
+  private final int refusalsBefore;
 
   ExperimentRun(String name, ChaosRun run, Duration recoveryTimeout) {
     this.name = name;
     this.run = run;
     this.recoveryTimeout = recoveryTimeout;
     this.evaluator = new HypothesisEvaluator(run.probeReader);
+    this.refusalsBefore = run.target.unwrap(GuardedTarget.class).map(GuardedTarget::refusalCount).orElse(0);
+  }
+
+  /**
+   * Throws the first Kubernetes call the blast radius refused during this experiment, if any: an
+   * experiment that caught the refusal and went on must still end as ERROR, not HELD.
+   */
+  void throwIfRefused() {
+    run.target.unwrap(GuardedTarget.class).map(t -> t.refusalsSince(refusalsBefore)).filter(r -> !r.isEmpty())
+        .ifPresent(refused -> {
+          throw refused.get(0);
+        });
   }
 
   @Override

@@ -12,18 +12,54 @@ import run.tokenlabs.chaos.api.SafetyLabels;
 /**
  * The rules that make a chaos tool hard to misuse against production (docs/architecture.md, "Safety"): a
  * non-embedded target needs {@code mvn -Pchaos}; faults act only in allowed, labelled namespaces,
- * never in {@code kube-system}.
+ * never in {@code kube-system}. The namespaces a fault declares are checked here before it prepares;
+ * what its calls really do is checked again on every call by the blast radius of the target's client.
  */
 final class SafetyPolicy {
   private SafetyPolicy() {
   }
 
+  /**
+   * The class that starts Maven's own JVM. It is on the system class path only there, so finding it
+   * tells "the experiments run inside Maven's JVM", which under failsafe only the chaos profile does
+   * ({@code forkCount} 0 there, pinned to 1 outside it): no system property can fake it.
+   */
+  static final String MAVEN_LAUNCHER = "org.codehaus.plexus.classworlds.launcher.Launcher";
+
   /** Refuses a target outside the JVM unless the run was started with the chaos profile. */
   static void requireArmedFor(String targetKind, boolean embedded, ChaosConfig config) {
-    if (!embedded && !config.chaosProfileActive()) {
+    requireArmedFor(targetKind, embedded, config, ClassLoader.getSystemClassLoader());
+  }
+
+  /**
+   * Armed means both: the chaos profile's property ({@code tokenlabs.chaos.profile=chaos}) and the
+   * experiments running in Maven's own JVM, where only that profile puts them. The property alone is
+   * what a stray {@code -D} or IDE setting gives, so it arms nothing.
+   *
+   * @param systemLoader the JVM's system class loader, where Maven's launcher is found under Maven
+   */
+  static void requireArmedFor(String targetKind, boolean embedded, ChaosConfig config, ClassLoader systemLoader) {
+    if (embedded) {
+      return;
+    }
+    if (!config.chaosProfileActive()) {
       throw new ChaosConfigException("target '" + targetKind + "' acts on a real cluster, and this run is not armed "
           + "(tokenlabs.chaos.profile=" + config.mavenProfile() + "); run it with 'mvn -Pchaos verify', or use "
           + "target: lab. Tests can only reach the lab.");
+    }
+    if (!insideMaven(systemLoader)) {
+      throw new ChaosConfigException("target '" + targetKind + "' acts on a real cluster, and this run is not armed: "
+          + "tokenlabs.chaos.profile=chaos is set, but the experiments do not run inside Maven's JVM as the chaos "
+          + "profile runs them, and a property alone arms nothing; run 'mvn -Pchaos verify', or use target: lab");
+    }
+  }
+
+  private static boolean insideMaven(ClassLoader systemLoader) {
+    try {
+      systemLoader.loadClass(MAVEN_LAUNCHER);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

@@ -13,8 +13,9 @@ public final class Faults {
   }
 
   /**
-   * Force-deletes one pod matching {@code labelSelector} (equality terms, e.g.
-   * {@code app=deepseek-r1-7b}) in {@code namespace}, with grace period 0. Rollback: a bare pod is
+   * Force-deletes one pod matching {@code labelSelector} (a Kubernetes label selector, e.g.
+   * {@code app=deepseek-r1-7b} or {@code app in (a,b),tier!=batch}, read as the API server reads it;
+   * an invalid or empty one is refused) in {@code namespace}, with grace period 0. Rollback: a bare pod is
    * recreated from its captured manifest; a controller-managed pod is awaited until its controller
    * has replaced it and it is Ready.
    */

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +36,7 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
 
   private final String namespace;
   private final String selector;
-  private final Map<String, String> labels;
+  private final LabelSelectors.Selector labels;
   private volatile String victim;
 
   public ForceDeletePodFault(String namespace, String selector) {
@@ -59,7 +58,7 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
 
   @Override
   public RestorePod prepare(Target target) {
-    List<Pod> pods = target.kubernetes().pods().inNamespace(namespace).withLabels(labels).list().getItems();
+    List<Pod> pods = matching(target.kubernetes(), namespace, labels);
     List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     Pod pod = live.stream().min(Comparator.comparing(p -> p.getMetadata().getName()))
         .orElseThrow(() -> new IllegalStateException("no running pod matches '" + selector + "' in namespace '"
@@ -76,6 +75,16 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
   @Override
   public void act(Target target, RestorePod rollback) {
     target.kubernetes().pods().inNamespace(namespace).withName(rollback.name()).withGracePeriod(0).delete();
+  }
+
+  /**
+   * The pods of {@code namespace} that {@code selector} matches. The API server selects them, and the
+   * fault checks again with its own reading of the selector: a server that reads it more loosely (a
+   * test double, a proxy) can then never widen what the fault acts on.
+   */
+  static List<Pod> matching(KubernetesClient client, String namespace, LabelSelectors.Selector selector) {
+    return client.pods().inNamespace(namespace).withLabelSelector(selector.canonical()).list().getItems().stream()
+        .filter(p -> selector.matches(p.getMetadata().getLabels())).toList();
   }
 
   static Optional<OwnerReference> controllerOf(Pod pod) {
@@ -179,8 +188,7 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
         Awaitility.await("controller to replace pod " + namespace + "/" + name)
             .atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
             .until(() -> {
-              long ready = client.pods().inNamespace(namespace).withLabels(LabelSelectors.parse(selector)).list()
-                  .getItems().stream()
+              long ready = matching(client, namespace, LabelSelectors.parse(selector)).stream()
                   .filter(p -> !p.getMetadata().getName().equals(name))
                   .filter(PodReadiness::isReady).count();
               seen.set(ready);

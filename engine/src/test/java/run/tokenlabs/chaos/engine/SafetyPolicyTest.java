@@ -1,5 +1,6 @@
 package run.tokenlabs.chaos.engine;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -36,5 +38,34 @@ class SafetyPolicyTest {
           .hasMessageContaining("127.0.0.1:" + port)
           .hasMessageContaining("nothing was injected");
     }
+  }
+
+  @Test
+  @DisplayName("Arming: the chaos property without Maven's JVM is refused; with it, the run is armed")
+  void armingNeedsMavensJvm() {
+    ChaosConfig armedByProperty = ConfigLoader.load(k -> Optional.ofNullable(Map.of("tokenlabs.chaos.profile", "chaos",
+        "tokenlabs.chaos.target", "cluster", "tokenlabs.chaos.namespaces.allowed", "token-labs").get(k)));
+    ChaosConfig notArmed = ConfigLoader.load(k -> Optional.ofNullable(Map.of("tokenlabs.chaos.target", "cluster",
+        "tokenlabs.chaos.namespaces.allowed", "token-labs").get(k)));
+    ClassLoader plainJvm = ClassLoader.getPlatformClassLoader();
+    ClassLoader mavenJvm = new ClassLoader(null) {
+      /** Stands for Maven's system class loader: it has the launcher class (any class object will do here). */
+      @Override
+      public Class<?> loadClass(String name) throws ClassNotFoundException {
+        if (name.equals(SafetyPolicy.MAVEN_LAUNCHER)) {
+          return SafetyPolicyTest.class;
+        }
+        throw new ClassNotFoundException(name);
+      }
+    };
+
+    assertThatThrownBy(() -> SafetyPolicy.requireArmedFor("cluster", false, armedByProperty, plainJvm))
+        .isInstanceOf(ChaosConfigException.class)
+        .hasMessageContaining("a property alone arms nothing");
+    assertThatThrownBy(() -> SafetyPolicy.requireArmedFor("cluster", false, notArmed, mavenJvm))
+        .hasMessageContaining("(tokenlabs.chaos.profile=none)");
+    assertThatCode(() -> SafetyPolicy.requireArmedFor("cluster", false, armedByProperty, mavenJvm))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SafetyPolicy.requireArmedFor("lab", true, notArmed, plainJvm)).doesNotThrowAnyException();
   }
 }

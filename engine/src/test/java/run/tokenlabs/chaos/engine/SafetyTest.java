@@ -1,9 +1,12 @@
 package run.tokenlabs.chaos.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -11,10 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.api.event.RollbackDone;
+import run.tokenlabs.chaos.engine.config.ConfigLoader;
 import run.tokenlabs.chaos.engine.fixtures.Experiments;
 import run.tokenlabs.chaos.engine.fixtures.ForceDeleteBarePod;
+import run.tokenlabs.chaos.engine.kubernetes.ClusterTargetProvider;
 import run.tokenlabs.chaos.engine.testing.EngineRun;
 import run.tokenlabs.chaos.engine.testing.TestKubeconfig;
 import run.tokenlabs.chaos.engine.testing.World;
@@ -50,15 +56,28 @@ class SafetyTest {
   }
 
   @Test
-  @DisplayName("With the chaos profile, a kube context that is not allowed is refused")
-  void clusterNeedsAllowedContext() {
+  @DisplayName("The chaos profile's property alone (-Dtokenlabs.chaos.profile=chaos, outside -Pchaos) arms nothing")
+  void propertyAloneDoesNotArm() {
     EngineExecutionResults results = engine.with("target", "cluster").with("profile", "chaos")
-        .with("namespaces.allowed", "token-labs").with("kubernetes.allowedContexts", "spark-staging")
+        .with("namespaces.allowed", "token-labs").with("kubernetes.allowedContexts", "spark-prod")
         .execute(Experiments.Held.class);
 
-    assertThat(classFailure(results)).contains("kubernetes.allowedContexts: the kube context in use is 'spark-prod', "
-        + "which is not allowed [spark-staging]");
+    assertThat(classFailure(results)).startsWith("target 'cluster' acts on a real cluster, and this run is not armed: "
+        + "tokenlabs.chaos.profile=chaos is set, but the experiments do not run inside Maven's JVM");
     assertThat(World.marker("held")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("With the chaos profile, a kube context that is not allowed is refused")
+  void clusterNeedsAllowedContext() {
+    // a test cannot arm a run (only Maven's JVM under -Pchaos can), so this asks the cluster provider itself
+    Map<String, String> props = Map.of("tokenlabs.chaos.target", "cluster", "tokenlabs.chaos.profile", "chaos",
+        "tokenlabs.chaos.namespaces.allowed", "token-labs", "tokenlabs.chaos.kubernetes.allowedContexts", "spark-staging");
+    ChaosConfig config = ConfigLoader.load(k -> Optional.ofNullable(props.get(k)));
+
+    assertThatThrownBy(() -> new ClusterTargetProvider().open(config))
+        .hasMessageContaining("kubernetes.allowedContexts: the kube context in use is 'spark-prod', "
+        + "which is not allowed [spark-staging]");
   }
 
   @Test

@@ -131,10 +131,27 @@ class ForceDeletePodFaultTest {
   }
 
   @Test
-  @DisplayName("Set-based selectors are refused with the accepted form")
-  void setSelectorRefused() {
-    assertThatThrownBy(() -> new ForceDeletePodFault(NS, "app in (a,b)"))
-        .hasMessageContaining("faults take equality selectors only, e.g. app=deepseek-r1-7b");
+  @DisplayName("A key given twice must hold twice, as on the API server: app=llama,app=deepseek matches no pod")
+  void duplicateKeyMatchesNothing() {
+    client.pods().inNamespace(NS).resource(pod("deepseek-r1-7b-vllm-leader", "deepseek-r1-7b", false)).create();
+
+    assertThatThrownBy(() -> new ForceDeletePodFault(NS, "app=llama-3-1-8b,app=deepseek-r1-7b").prepare(target))
+        .hasMessageContaining("no running pod matches 'app=llama-3-1-8b,app=deepseek-r1-7b'");
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("Set-based selectors select as Kubernetes does; an invalid one is refused before anything is read")
+  void setSelectorsAndInvalidOnes() throws Exception {
+    client.pods().inNamespace(NS).resource(pod("deepseek-r1-7b-vllm-leader", "deepseek-r1-7b", false)).create();
+    client.pods().inNamespace(NS).resource(pod("llama-3-1-8b-vllm", "llama-3-1-8b", false)).create();
+
+    assertThat(new ForceDeletePodFault(NS, "app notin (deepseek-r1-7b)").prepare(target).name())
+        .isEqualTo("llama-3-1-8b-vllm");
+    assertThat(new ForceDeletePodFault(NS, "app in (deepseek-r1-7b, other)").prepare(target).name())
+        .isEqualTo("deepseek-r1-7b-vllm-leader");
+    assertThatThrownBy(() -> new ForceDeletePodFault(NS, "app=deepseek r1"))
+        .hasMessageContaining("label selector 'app=deepseek r1' is not valid as Kubernetes reads it");
   }
 
   /** Plays the ReplicaSet controller: a deleted owned pod gets a Ready replacement after a delay. */

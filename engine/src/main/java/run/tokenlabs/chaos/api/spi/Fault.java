@@ -39,7 +39,10 @@ public interface Fault<R extends Record & Rollback> {
   /**
    * The Kubernetes namespaces it acts in. The engine checks each against {@code namespaces.allowed},
    * refuses {@code kube-system}, and requires the namespace to carry the label
-   * {@value SafetyLabels#NAMESPACE_LABEL}{@code =}{@value SafetyLabels#NAMESPACE_LABEL_VALUE} before {@link #prepare}.
+   * {@value SafetyLabels#NAMESPACE_LABEL}{@code =}{@value SafetyLabels#NAMESPACE_LABEL_VALUE} before {@link #prepare},
+   * so that a fault aimed wrong stops before it reads anything. It is a courtesy, not the boundary:
+   * the client the target hands out refuses every change outside those namespaces whatever a fault
+   * declares here, checking the label again on each call.
    */
   default Set<String> namespaces() {
     return Set.of();

@@ -93,8 +93,7 @@ public final class ConfigLoader {
         target,
         word("lab.profile", "gb10", "use a lab profile name such as gb10 or h200"),
         prometheus(),
-        new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts"),
-            bytes("kubernetes.maxResponseBytes", KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES)),
+        kubernetes(),
         namespaces,
         bool("dryRun", false),
         duration("recoveryTimeout", Duration.ofSeconds(90)),
@@ -105,6 +104,39 @@ public final class ConfigLoader {
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
         mavenProfile,
         source);
+  }
+
+  private KubernetesSettings kubernetes() {
+    List<String> servers = list("kubernetes.allowedServers").stream().map(u -> uri("kubernetes.allowedServers", u))
+        .map(ApiServers::normalize).toList();
+    List<String> fingerprints = new java.util.ArrayList<>();
+    for (String text : list("kubernetes.allowedCaSha256")) {
+      String hex = ApiServers.fingerprint(text);
+      if (hex == null) {
+        throw values.get("kubernetes.allowedCaSha256").invalid("'" + text + "' is not a SHA-256 fingerprint",
+            "write 64 hex digits, colons allowed, e.g. the output of 'openssl x509 -noout -fingerprint -sha256 -in ca.crt'");
+      }
+      fingerprints.add(hex);
+    }
+    return new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts"),
+        bytes("kubernetes.maxResponseBytes", KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES), servers, fingerprints,
+        count("kubernetes.maxPodsPerRun", KubernetesSettings.DEFAULT_MAX_PODS_PER_RUN));
+  }
+
+  private int count(String key, int fallback) {
+    Optional<String> text = text(key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text.get());
+      if (value >= 0 && value <= 1000) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the accepted form
+    }
+    throw values.get(key).invalid("not a count from 0 to 1000", "write a whole number, e.g. 5");
   }
 
   private PrometheusSettings prometheus() {

@@ -302,6 +302,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("The blast-radius and server-pinning keys: defaults, normal forms, and refusals naming the key")
+  void blastRadiusAndPins() {
+    assertThat(load().kubernetes().maxPodsPerRun()).isEqualTo(5);
+    assertThat(load().kubernetes().allowedServers()).isEmpty();
+
+    props.put("tokenlabs.chaos.kubernetes.maxPodsPerRun", "2");
+    props.put("tokenlabs.chaos.kubernetes.allowedServers", "https://API.example/, https://10.96.0.1:443");
+    props.put("tokenlabs.chaos.kubernetes.allowedCaSha256",
+        "71:B2:4E:25:83:78:9F:25:A9:54:C3:30:EA:86:D5:9E:66:9F:A8:07:A5:D1:0E:F4:58:B9:2E:1E:BC:C0:B6:77");
+    ChaosConfig config = load();
+    assertThat(config.kubernetes().maxPodsPerRun()).isEqualTo(2);
+    assertThat(config.kubernetes().allowedServers()).containsExactly("https://api.example:443", "https://10.96.0.1:443");
+    assertThat(config.kubernetes().allowedCaSha256())
+        .containsExactly("71b24e2583789f25a954c330ea86d59e669fa807a5d10ef458b92e1ebcc0b677");
+
+    props.put("tokenlabs.chaos.kubernetes.maxPodsPerRun", "many");
+    assertThatThrownBy(this::load).hasMessageContaining("kubernetes.maxPodsPerRun").hasMessageContaining("not a count");
+    props.put("tokenlabs.chaos.kubernetes.maxPodsPerRun", "1");
+    props.put("tokenlabs.chaos.kubernetes.allowedCaSha256", "abc");
+    assertThatThrownBy(this::load).hasMessageContaining("'abc' is not a SHA-256 fingerprint");
+  }
+
+  @Test
   @DisplayName("Every documented key is known to the loader")
   void keysAreDocumented() {
     assertThat(ConfigKeys.all()).containsAll(List.of("target", "prometheus.url", "kubernetes.allowedContexts",

@@ -1,0 +1,111 @@
+package run.tokenlabs.chaos.engine.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import run.tokenlabs.chaos.api.ChaosConfig;
+import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.Target;
+
+/**
+ * The target a run hands to experiments, faults and rollbacks: the provider's target, with a
+ * Kubernetes client that goes through the engine's {@link BlastRadiusGuard}. The engine wraps every
+ * target, the lab's included, so no provider and no fault can opt out of the blast radius.
+ *
+ * <p>The guarded client shares the provider client's connections and keeps its interceptors (the
+ * response bound, the lab's call recorder); the provider's own client is used unguarded only to read
+ * namespace labels.
+ */
+public final class GuardedTarget implements Target {
+  private final Target delegate;
+  private final BlastRadiusGuard guard;
+  private final KubernetesClient kubernetes;
+
+  private GuardedTarget(Target delegate, BlastRadiusGuard guard) {
+    this.delegate = delegate;
+    this.guard = guard;
+    KubernetesClient raw = delegate.kubernetes();
+    HttpClient guarded = raw.getHttpClient().newBuilder().addOrReplaceInterceptor(BlastRadiusGuard.NAME, guard).build();
+    this.kubernetes = new KubernetesClientImpl(guarded, raw.getConfiguration());
+  }
+
+  /** {@code target} behind the blast radius of {@code config} ({@code namespaces.allowed}, {@code kubernetes.maxPodsPerRun}). */
+  public static GuardedTarget of(Target target, ChaosConfig config) {
+    if (target instanceof GuardedTarget guarded) {
+      return guarded;
+    }
+    return new GuardedTarget(target, new BlastRadiusGuard(config.allowedNamespaces(),
+        config.kubernetes().maxPodsPerRun(), target.kubernetes()));
+  }
+
+  /** Refusals of this run from index {@code from} on (0: all), oldest first. */
+  public List<KubernetesCallRefusedException> refusalsSince(int from) {
+    List<KubernetesCallRefusedException> all = guard.refusals();
+    return from >= all.size() ? List.of() : all.subList(from, all.size());
+  }
+
+  /** How many calls were refused so far: the {@code from} of a later {@link #refusalsSince(int)}. */
+  public int refusalCount() {
+    return guard.refusals().size();
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public KubernetesClient kubernetes() {
+    return kubernetes;
+  }
+
+  @Override
+  public Optional<PrometheusEndpoint> prometheus() {
+    return delegate.prometheus();
+  }
+
+  @Override
+  public Optional<URI> gateway() {
+    return delegate.gateway();
+  }
+
+  @Override
+  public Map<String, URI> models() {
+    return delegate.models();
+  }
+
+  @Override
+  public List<URI> dcgmExporters() {
+    return delegate.dcgmExporters();
+  }
+
+  /**
+   * This target, or the provider's extras (the lab handle). The provider's target itself is handed
+   * out only to code that names its class (its client is unguarded), never for an interface such as
+   * {@link Target} or {@link Record}.
+   */
+  @Override
+  public <T> Optional<T> unwrap(Class<T> type) {
+    if (type.isInstance(this)) {
+      return Optional.of(type.cast(this));
+    }
+    Optional<T> extra = delegate.unwrap(type);
+    if (extra.isPresent() && extra.get() == delegate && type != delegate.getClass()) {
+      return Optional.empty();
+    }
+    return extra;
+  }
+
+  @Override
+  public void close() {
+    try {
+      kubernetes.close();
+    } finally {
+      delegate.close();
+    }
+  }
+}
