@@ -100,12 +100,14 @@ public final class GuardedTarget implements Target {
     return extra;
   }
 
+  /**
+   * Closes the provider's target only. The guarded client is derived from the provider's client and
+   * shares its transport (the Vert.x instance): closing it would close the provider's client too,
+   * which a provider may still hold (a test's mock cluster serves several runs); the provider's close
+   * releases the shared transport.
+   */
   @Override
   public void close() {
-    try {
-      kubernetes.close();
-    } finally {
-      delegate.close();
-    }
+    delegate.close();
   }
 }
