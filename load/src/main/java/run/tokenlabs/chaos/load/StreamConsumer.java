@@ -7,6 +7,7 @@ import okhttp3.Response;
 import okio.BufferedSource;
 import run.tokenlabs.chaos.load.Exchange.Verdict;
 import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
  * Reads one response into its {@link Exchange} and classifies it: non-200 bodies are kept as a short
@@ -21,7 +22,8 @@ import run.tokenlabs.chaos.load.api.Outcome;
 final class StreamConsumer {
   /** No SSE line may be longer, whatever the per-event bound. */
   static final long MAX_LINE_BYTES = 4L << 20;
-  private static final int ERROR_BODY_BYTES = 2048;
+  /** The most of an error body read: the record keeps at most {@link RequestRecord#MAX_ERROR_TEXT} characters of it. */
+  private static final int ERROR_BODY_BYTES = RequestRecord.MAX_ERROR_TEXT;
   private final LongSupplier clock;
   private final boolean usageRequested;
   private final long maxEventBytes;

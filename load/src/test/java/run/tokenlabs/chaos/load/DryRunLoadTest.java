@@ -9,9 +9,18 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.KeyNumber;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.LoadResult;
+import run.tokenlabs.chaos.load.api.Progress;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,5 +99,26 @@ class DryRunLoadTest {
 
   private static List<JsonNode> ofType(List<JsonNode> events, String type) {
     return events.stream().filter(e -> type.equals(e.path("type").asText())).toList();
+  }
+
+  /**
+   * An experiment that only loads (no fault) and records a key number from the load, as several game
+   * day experiments do. Run through the engine by the tests above, never by Surefire on its own (nested).
+   */
+  @ChaosExperiment(id = "T-LOAD-ONLY", title = "a load through the gateway, no fault")
+  static class LoadOnlyExperiment {
+    /** What its load plans: two sessions, at most three requests. */
+    static final Bounds BOUNDS = new Bounds(Duration.ofSeconds(20), 3, Duration.ofSeconds(10));
+
+    @Test
+    void loadThroughTheGateway(Chaos chaos) {
+      Endpoint gateway = Endpoint.completions(chaos.target().gateway().orElseThrow().toString(), "m");
+      LoadResult result = Load.closedLoop(gateway, 2)
+          .withWorkload(LoadFixtures.tiny())
+          .withBounds(BOUNDS)
+          .withProgress(Progress.none())
+          .run();
+      chaos.record(new KeyNumber("requests booked", result.records().size(), "requests", "n=" + result.records().size()));
+    }
   }
 }

@@ -20,6 +20,19 @@ import java.util.Set;
  * @param tokensReceived chunks that carried text (answer or reasoning): one token each at stream interval 1
  * @param httpStatus the response status, 0 if there was no response
  * @param errorClass the exception or failure class, null for a clean stream
+ * @param errorDetail what failed, in words; the server's own text where it sent one (an HTTP error body,
+ *     the message of an error event inside a 200 stream), cut to its first {@value #MAX_ERROR_TEXT} characters
+ * @param tokenCount how {@link #outputTokens()} was counted: by the server ({@link TokenCount#USAGE}) or
+ *     by chunks ({@link TokenCount#CHUNKS})
+ * @param multiTokenChunksAtLeast the fewest text chunks that can have carried more than one token given
+ *     the server's count, or -1 when it is unknown (counted by chunks). The stream says how many tokens
+ *     in all, never per chunk: with {@code T} tokens over {@code C} text chunks (the end-of-sequence token
+ *     of a {@code stop} may come in a chunk without text and is not counted as extra) at least one chunk
+ *     carried more than one when {@code T > C}, none when {@code T = C}; a {@code stop} whose
+ *     end-of-sequence token came in a chunk without text counts one token less
+ * @param multiTokenChunksAtMost the most text chunks that can have carried more than one token, {@code
+ *     min(C, T - C)} (same correction), or -1 when unknown; equal to the fewest exactly when the split
+ *     is certain
  */
 public record RequestRecord(
     long id,
@@ -43,10 +56,40 @@ public record RequestRecord(
     Outcome outcome,
     Set<TruncationSignal> truncation,
     String errorClass,
-    String errorDetail) {
+    String errorDetail,
+    TokenCount tokenCount,
+    int multiTokenChunksAtLeast,
+    int multiTokenChunksAtMost) {
+
+  /** The most characters of a server's error text a record keeps. */
+  public static final int MAX_ERROR_TEXT = 2048;
 
   public RequestRecord {
     truncation = Set.copyOf(truncation);
+    java.util.Objects.requireNonNull(tokenCount, "tokenCount");
+  }
+
+  /**
+   * A record as the server's counts allow: {@link TokenCount#USAGE} with {@code usage}, else
+   * {@link TokenCount#CHUNKS}; the multi-token chunks bounded from {@code usage} and the text chunks.
+   */
+  public RequestRecord(long id, String bucket, int maxTokens, boolean slowReader, long intendedStartNanos,
+      long actualStartNanos, long responseHeadersNanos, long firstChunkNanos, long firstContentNanos,
+      long lastChunkNanos, long endNanos, InterChunkGaps gaps, int chunks, int tokensReceived, String finishReason,
+      Usage usage, boolean doneReceived, int httpStatus, Outcome outcome, Set<TruncationSignal> truncation,
+      String errorClass, String errorDetail) {
+    this(id, bucket, maxTokens, slowReader, intendedStartNanos, actualStartNanos, responseHeadersNanos,
+        firstChunkNanos, firstContentNanos, lastChunkNanos, endNanos, gaps, chunks, tokensReceived, finishReason,
+        usage, doneReceived, httpStatus, outcome, truncation, errorClass, errorDetail,
+        usage == null ? TokenCount.CHUNKS : TokenCount.USAGE,
+        usage == null ? -1 : MultiTokenChunks.atLeast(usage.completionTokens(), tokensReceived, chunks, finishReason),
+        usage == null ? -1 : MultiTokenChunks.atMost(usage.completionTokens(), tokensReceived, chunks, finishReason));
+  }
+
+  /** The text chunks that carried more than one token, when the server's count makes it certain. */
+  public java.util.OptionalInt multiTokenChunks() {
+    return multiTokenChunksAtLeast >= 0 && multiTokenChunksAtLeast == multiTokenChunksAtMost
+        ? java.util.OptionalInt.of(multiTokenChunksAtLeast) : java.util.OptionalInt.empty();
   }
 
   /** Actual minus intended start; empty if the request was never sent. */
@@ -69,18 +112,33 @@ public record RequestRecord(
     return since(lastChunkNanos);
   }
 
-  /** Output tokens: the server's {@code usage.completion_tokens} where given, else the chunks with text. */
+  /**
+   * Output tokens: the server's {@code usage.completion_tokens} where given, else the chunks with text
+   * ({@link #tokenCount()} says which).
+   */
   public int outputTokens() {
     return usage != null ? usage.completionTokens() : tokensReceived;
   }
 
-  /** Time per output token after the first: (E2E - TTFT) / (output tokens - 1); empty below two tokens. */
+  /**
+   * Time per output token after the first: (E2E - TTFT) / (output tokens - 1); empty below two tokens,
+   * and empty when the tokens were counted as chunks ({@link TokenCount#CHUNKS}): that quotient is the
+   * chunk interval ({@link #chunkInterval()}), a time per token only if every chunk carried one.
+   */
   public Optional<Duration> tpot() {
-    int tokens = outputTokens();
-    if (firstChunkNanos < 0 || lastChunkNanos < 0 || tokens < 2) {
+    return tokenCount == TokenCount.CHUNKS ? Optional.empty() : perUnit(outputTokens());
+  }
+
+  /** The mean interval between text chunks after the first: (E2E - TTFT) / (text chunks - 1); empty below two. */
+  public Optional<Duration> chunkInterval() {
+    return perUnit(tokensReceived);
+  }
+
+  private Optional<Duration> perUnit(int units) {
+    if (firstChunkNanos < 0 || lastChunkNanos < 0 || units < 2) {
       return Optional.empty();
     }
-    return Optional.of(Duration.ofNanos((lastChunkNanos - firstChunkNanos) / (tokens - 1)));
+    return Optional.of(Duration.ofNanos((lastChunkNanos - firstChunkNanos) / (units - 1)));
   }
 
   private Optional<Duration> since(long nanos) {
