@@ -101,7 +101,8 @@ final class Classifier {
     if ("abort".equals(ex.finishReason)) {
       s.add(TruncationSignal.ABORTED_BY_SERVER);
     }
-    int output = ex.usage != null ? ex.usage.completionTokens() : ex.tokensReceived;
+    int output = ex.usage != null ? ex.usage.completionTokens()
+        : ex.tokenizerTokens >= 0 ? ex.tokenizerTokens : ex.tokensReceived;
     if ("length".equals(ex.finishReason) && output < ex.prompt.bucket().maxTokens()) {
       s.add(TruncationSignal.LENGTH_BELOW_MAX_TOKENS);
     }

@@ -1,6 +1,7 @@
 package run.tokenlabs.chaos.load;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import okhttp3.Response;
@@ -27,11 +28,18 @@ final class StreamConsumer {
   private final LongSupplier clock;
   private final boolean usageRequested;
   private final long maxEventBytes;
+  private final Optional<OutputTokenizer> tokenizer;
 
   StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes) {
+    this(clock, usageRequested, maxEventBytes, Optional.empty());
+  }
+
+  /** With a tokenizer, a stream that ends without usage has its text counted by the server ({@link OutputTokenizer}). */
+  StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes, Optional<OutputTokenizer> tokenizer) {
     this.clock = clock;
     this.usageRequested = usageRequested;
     this.maxEventBytes = maxEventBytes;
+    this.tokenizer = tokenizer;
   }
 
   Verdict consume(Exchange ex, Response response) {
@@ -43,6 +51,7 @@ final class StreamConsumer {
     }
     var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES, maxEventBytes);
     var chunk = new Chunk();
+    chunk.text = tokenizer.isPresent() ? new StringBuilder() : null;
     var decoder = new ChunkDecoder();
     long pace = ex.prompt.bucket().slowReaderPace().map(java.time.Duration::toNanos).orElse(0L);
     try {
@@ -74,6 +83,9 @@ final class StreamConsumer {
             return Classifier.deadlineReached(ex);
           }
         }
+      }
+      if (ex.usage == null && tokenizer.isPresent() && ex.tokensReceived > 0) {
+        ex.tokenizerTokens = tokenizer.get().count(chunk.text);
       }
       return Classifier.afterStream(ex, usageRequested, response.header("Content-Type"), reader);
     } catch (SseBoundException e) {

@@ -80,6 +80,39 @@ class TokenCountingTest {
   }
 
   @Test
+  @DisplayName("Usage off against a server with /tokenize: the text is counted by the server's tokenizer (TOKENIZER)")
+  void tokenizerCountsWithoutUsage() throws IOException {
+    String chunk = "fifty characters of answer text, in one big chunk "; // 50 characters, 9 words
+    assertThat(chunk).hasSize(50);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      body.append(tok(chunk, null));
+    }
+    body.append(tok(chunk, "stop")).append(done());
+    try (SseTestServer tokenizing = SseTestServer.streaming(sink -> sink.send(body.toString()))) {
+      Endpoint endpoint = Endpoint.completions(tokenizing.baseUrl(), "m").withIncludeUsage(false);
+      int before = tokenizing.tokenizeCalls();
+
+      LoadResult result = Load.closedLoop(endpoint, 1).withWorkload(tiny())
+          .withBounds(new Bounds(Duration.ofSeconds(30), 2, Duration.ofSeconds(10))).withProgress(Progress.none())
+          .run();
+
+      assertThat(result.records()).hasSize(2).allSatisfy(r -> {
+        assertThat(r.outcome()).isEqualTo(Outcome.COMPLETE);
+        assertThat(r.tokenCount()).isEqualTo(TokenCount.TOKENIZER);
+        assertThat(r.tokensReceived()).isEqualTo(13);
+        assertThat(r.outputTokens()).as("9 words a chunk, one token a word for this server").isEqualTo(13 * 9);
+        assertThat(r.multiTokenChunksAtLeast()).isEqualTo(1);
+        assertThat(r.multiTokenChunksAtMost()).isEqualTo(13);
+        assertThat(r.tpot()).isPresent();
+      });
+      assertThat(tokenizing.tokenizeCalls() - before).as("one count per stream, after the prompts were built")
+          .isEqualTo(result.prompts().get(0).tokenizeCalls() + 2);
+      assertThat(JSON.readTree(result.toJson(true)).at("/requests/0/tokenCount").asText()).isEqualTo("TOKENIZER");
+    }
+  }
+
+  @Test
   @DisplayName("Usage over multi-token chunks: USAGE, and the multi-token chunks bounded from usage and chunks")
   void usageWithMultiTokenChunks() throws IOException {
     // 7 tokens in 3 text chunks: 4 extra tokens in at least 1 and at most 3 chunks

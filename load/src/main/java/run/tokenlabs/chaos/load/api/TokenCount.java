@@ -13,6 +13,11 @@ public enum TokenCount {
   /** The server said: {@code usage.completion_tokens} of the final usage chunk. */
   USAGE,
   /**
+   * The server sent no usage (it was not asked for: {@code Endpoint.withIncludeUsage(false)}), and the
+   * stream's text was counted with the server's own {@code POST /tokenize} after the stream ended.
+   */
+  TOKENIZER,
+  /**
    * The server said nothing: the text chunks were counted, one token each. A server that batches
    * tokens into chunks (a gateway that re-chunks by size, a stream interval above 1) makes this
    * count, and any time per token derived from it, wrong; {@link RequestRecord#tpot()} is then empty.
