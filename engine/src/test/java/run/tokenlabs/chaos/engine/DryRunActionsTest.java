@@ -51,6 +51,7 @@ class DryRunActionsTest {
     });
     assertThat(engine.journal(KeyNumberRecorded.class)).isEmpty();
     assertThat(engine.verdict()).isEqualTo(Verdict.ABORTED);
+    assertThat(ActiveExperiment.current()).as("the experiment is no longer current once it ended").isEmpty();
   }
 
   @Test
