@@ -19,13 +19,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.load.api.Bounds;
 import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.Goodput;
+import run.tokenlabs.chaos.load.api.InterChunkGaps;
 import run.tokenlabs.chaos.load.api.Load;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.Slo;
 import run.tokenlabs.chaos.load.api.TokenCount;
 import run.tokenlabs.chaos.load.api.TruncationSignal;
+import run.tokenlabs.chaos.load.api.Usage;
 
 /**
  * Load records say how their tokens were counted, keep the server's error text, and TTFT is kept for
@@ -110,6 +114,27 @@ class TokenCountingTest {
           .isEqualTo(result.prompts().get(0).tokenizeCalls() + 2);
       assertThat(JSON.readTree(result.toJson(true)).at("/requests/0/tokenCount").asText()).isEqualTo("TOKENIZER");
     }
+  }
+
+  @Test
+  @DisplayName("Goodput judges a chunk-counted request's TPOT objective on its chunk interval, an upper bound")
+  void goodputOfChunkCountedRequests() {
+    Slo slo = Slo.of(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(5));
+    // three text chunks 100 ms apart: 100 ms per chunk; the server says 30 tokens: about 7 ms per token
+    RequestRecord byChunks = record(null);
+    RequestRecord byUsage = record(new Usage(16, 30, 46));
+
+    assertThat(byChunks.tpot()).isEmpty();
+    assertThat(byChunks.chunkInterval()).hasValue(Duration.ofMillis(100));
+    assertThat(Goodput.meets(slo, byChunks)).as("100 ms per chunk may be 100 ms per token").isFalse();
+    assertThat(byUsage.tpot()).hasValue(Duration.ofNanos(200_000_000L / 29));
+    assertThat(Goodput.meets(slo, byUsage)).isTrue();
+  }
+
+  private static RequestRecord record(Usage usage) {
+    return new RequestRecord(1, "T", 64, false, 0, 0, 1_000_000, 10_000_000, 10_000_000, 210_000_000, 220_000_000,
+        InterChunkGaps.of(new int[] {100_000, 100_000}, 2), 3, 3, "length", usage, true, 200, Outcome.COMPLETE,
+        java.util.Set.of(), null, null);
   }
 
   @Test
