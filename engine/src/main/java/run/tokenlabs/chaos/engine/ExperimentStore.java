@@ -25,9 +25,10 @@ final class ExperimentStore {
 
   /** The test method's experiment, started now if no extension started it yet. */
   static ExperimentRun start(ExtensionContext context) {
-    ExperimentRun exp = store(context).getOrComputeIfAbsent(ExperimentRun.class, k -> begin(context), ExperimentRun.class);
+    ExtensionContext.Store store = store(context);
+    ExperimentRun exp = store.getOrComputeIfAbsent(ExperimentRun.class, k -> begin(context), ExperimentRun.class);
     // the store closes it with the method's context, so the experiment stays current to its very end
-    store(context).getOrComputeIfAbsent(ActiveExperiment.class, k -> ActiveExperiment.enter(exp), ActiveExperiment.class);
+    store.getOrComputeIfAbsent(ActiveExperiment.class, k -> ActiveExperiment.enter(exp), ActiveExperiment.class);
     return exp;
   }
 

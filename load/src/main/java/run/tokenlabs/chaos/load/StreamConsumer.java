@@ -34,7 +34,7 @@ final class StreamConsumer {
     this(clock, usageRequested, maxEventBytes, Optional.empty());
   }
 
-  /** With a tokenizer, a stream that ends without usage has its text counted by the server ({@link OutputTokenizer}). */
+  /** With a tokenizer, a stream that ends without usage has its text counted by the server. */
   StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes, Optional<OutputTokenizer> tokenizer) {
     this.clock = clock;
     this.usageRequested = usageRequested;

@@ -118,7 +118,8 @@ class DryRunLoadTest {
           .withBounds(BOUNDS)
           .withProgress(Progress.none())
           .run();
-      chaos.record(new KeyNumber("requests booked", result.records().size(), "requests", "n=" + result.records().size()));
+      int booked = result.records().size();
+      chaos.record(new KeyNumber("requests booked", booked, "requests", "n=" + booked));
     }
   }
 }

@@ -20,7 +20,8 @@ final class LoadPlan {
         + ", workload " + spec.workload().buckets().stream()
             .map(b -> b.name() + " (" + b.promptTokens() + " prompt tokens, max " + b.maxTokens() + ")")
             .collect(Collectors.joining(", "))
-        + ", at most " + bounds.maxRequests() + (bounds.maxRequests() == 1 ? " request in " : " requests in ") + seconds(bounds.duration().toMillis())
+        + ", at most " + bounds.maxRequests() + (bounds.maxRequests() == 1 ? " request in " : " requests in ")
+        + seconds(bounds.duration().toMillis())
         + " s, each request at most " + seconds(bounds.requestTimeout().toMillis()) + " s";
   }
 
