@@ -16,6 +16,8 @@ public interface Chaos {
   /**
    * Injects a fault: prepares it, registers its rollback (store, shutdown hook, pending file) and
    * then acts. In dry-run mode it journals what it would do and stops the experiment as ABORTED.
+   * Actions that are not faults (loads, probes that write) are stopped the same way by
+   * {@link TargetActions}.
    */
   void inject(Fault<?> fault);
 
@@ -25,7 +27,10 @@ public interface Chaos {
   /** Records a finding. */
   void record(Finding finding);
 
-  /** Records a key number. */
+  /**
+   * Records a key number. In a dry run nothing was measured: the journal keeps only that it would
+   * have been recorded, never its value as a measurement.
+   */
   void record(KeyNumber keyNumber);
 
 

@@ -96,6 +96,7 @@ public final class ChaosLifecycleExtension implements BeforeAllCallback, BeforeE
 
   @Override
   public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    ExperimentStore.current(context).ifPresent(exp -> exp.throwIfStoppedByDryRun(throwable));
     GuardBreach breach = ExperimentStore.current(context).map(ExperimentRun::breach).orElse(null);
     if (breach != null) {
       Throwable halted = breach.toThrowable();
@@ -139,6 +140,7 @@ public final class ChaosLifecycleExtension implements BeforeAllCallback, BeforeE
 
   private static void checkBefore(ExperimentRun exp, Hypothesis hypothesis) {
     HypothesisResult result = exp.evaluator.evaluate(hypothesis);
+    exp.throwIfStoppedByDryRun(null); // a probe of the steady state would have sent load: its plan ends the run here
     exp.journalHypothesis(Phase.BEFORE, result);
     Optional<ProbeException> error = result.firstError();
     if (error.isPresent()) {

@@ -43,6 +43,10 @@ import run.tokenlabs.chaos.engine.kubernetes.GuardedTarget;
  */
 final class ExperimentRun implements Chaos {
   private static final Logger LOG = Logger.getLogger(ExperimentRun.class.getName());
+  /** The evidence a dry run journals in place of a key number. */
+  static final String DRY_RUN_KEY_NUMBER = "dry run: key number not measured";
+  /** What a dry-run plan of an action that is not a fault journals as its rollback. */
+  static final String NOTHING_TO_UNDO = "nothing to undo: the action ends by itself (its bounds)";
   final String name;
   final ChaosRun run;
   final HypothesisEvaluator evaluator;
@@ -57,6 +61,7 @@ final class ExperimentRun implements Chaos {
   private volatile ProbeException notStartable;
   /** Blast-radius refusals of the run before this experiment started: later ones are this experiment's. */
   private final int refusalsBefore;
+  private volatile String dryRunStop;
 
   ExperimentRun(String name, ChaosRun run, Duration recoveryTimeout) {
     this.name = name;
@@ -98,6 +103,7 @@ final class ExperimentRun implements Chaos {
     journal((at, runId, experiment) -> new FaultPrepared(at, runId, experiment, fault.description(),
         rollback.description(), fault.namespaces().stream().sorted().toList(), dryRun));
     if (dryRun) {
+      run.ledger.check(rollback, fault.namespaces()); // refuse in a dry run what a real run would refuse
       LOG.info(() -> "[chaos dry-run] " + name + ": would inject '" + fault.description() + "', rollback: '"
           + rollback.description() + "'. Nothing was done.");
       abort("dry run: would inject '" + fault.description() + "' (rollback: '" + rollback.description()
@@ -113,6 +119,39 @@ final class ExperimentRun implements Chaos {
           + "; its rollback runs now", e);
     }
     journal((at, runId, experiment) -> new FaultActed(at, runId, experiment, fault.description()));
+  }
+
+  /**
+   * An action on the target that is not a fault (a load, a probe that writes) is about to be taken,
+   * maybe on another thread than the test body's. Under dry run its plan is journaled like a fault's
+   * ({@link FaultPrepared} with {@code dryRun}) and the experiment ends as ABORTED; otherwise nothing
+   * happens here.
+   */
+  void announce(String plan) {
+    if (!run.config.dryRun()) {
+      return;
+    }
+    journal((at, runId, experiment) -> new FaultPrepared(at, runId, experiment, plan, NOTHING_TO_UNDO, List.of(),
+        true));
+    LOG.info(() -> "[chaos dry-run] " + name + ": would " + plan + ". Nothing was sent.");
+    String reason = "dry run: would " + plan + "; nothing was sent";
+    dryRunStop = reason;
+    abort(reason);
+  }
+
+  /**
+   * Re-raises a dry-run stop as the experiment's ABORTED outcome when the body (or a probe) saw it
+   * wrapped or swallowed it: a stop on a pool thread reaches the body as another exception.
+   */
+  void throwIfStoppedByDryRun(Throwable seen) {
+    String reason = dryRunStop;
+    if (reason != null && !(seen instanceof TestAbortedException)) {
+      TestAbortedException aborted = new TestAbortedException("ABORTED: " + reason);
+      if (seen != null) {
+        aborted.addSuppressed(seen);
+      }
+      throw aborted;
+    }
   }
 
   @Override
@@ -255,8 +294,17 @@ final class ExperimentRun implements Chaos {
     journal((at, runId, experiment) -> new FindingRecorded(at, runId, experiment, finding));
   }
 
+  /**
+   * A dry run measures nothing, so a key number recorded in one is not published as a measurement:
+   * the journal keeps only that it would have been recorded, without its value.
+   */
   @Override
   public void record(KeyNumber keyNumber) {
+    if (run.config.dryRun()) {
+      journal((at, runId, experiment) -> new EvidenceRecorded(at, runId, experiment, DRY_RUN_KEY_NUMBER,
+          "'" + keyNumber.name() + "' would be recorded here; a dry run sends nothing, so it has no measured value"));
+      return;
+    }
     journal((at, runId, experiment) -> new KeyNumberRecorded(at, runId, experiment, keyNumber));
   }
 

@@ -25,7 +25,11 @@ final class ExperimentStore {
 
   /** The test method's experiment, started now if no extension started it yet. */
   static ExperimentRun start(ExtensionContext context) {
-    return store(context).getOrComputeIfAbsent(ExperimentRun.class, k -> begin(context), ExperimentRun.class);
+    ExtensionContext.Store store = store(context);
+    ExperimentRun exp = store.getOrComputeIfAbsent(ExperimentRun.class, k -> begin(context), ExperimentRun.class);
+    // the store closes it with the method's context, so the experiment stays current to its very end
+    store.getOrComputeIfAbsent(ActiveExperiment.class, k -> ActiveExperiment.enter(exp), ActiveExperiment.class);
+    return exp;
   }
 
   /** The experiment, if one was started for this context. */

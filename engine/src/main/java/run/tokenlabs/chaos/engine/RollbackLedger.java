@@ -55,6 +55,21 @@ final class RollbackLedger {
    * @param namespaces the namespaces its fault declared, recorded so that a replay checks them again
    */
   Entry register(Rollback rollback, String experiment, Set<String> namespaces) {
+    check(rollback, namespaces);
+    Entry entry = new Entry(nextSeq.getAndIncrement(), rollback, experiment);
+    synchronized (this) {
+      file.register(entry.seq, rollback, target.name(), namespaces);
+      entries.add(entry);
+    }
+    return entry;
+  }
+
+  /**
+   * What {@link #register} refuses, without recording anything: a dry run calls it so that it
+   * refuses what a real run would refuse (a literal secret, an undeclared namespace, a state that
+   * does not read back).
+   */
+  void check(Rollback rollback, Set<String> namespaces) {
     Set<String> undeclared = new TreeSet<>(rollback.namespaces());
     undeclared.removeAll(namespaces);
     if (!undeclared.isEmpty()) {
@@ -62,12 +77,7 @@ final class RollbackLedger {
           + "change namespaces " + undeclared + " that its fault does not declare " + new TreeSet<>(namespaces)
           + ", so the engine has not checked them; nothing was injected. Declare them in the fault's namespaces()");
     }
-    Entry entry = new Entry(nextSeq.getAndIncrement(), rollback, experiment);
-    synchronized (this) {
-      file.register(entry.seq, rollback, target.name(), namespaces);
-      entries.add(entry);
-    }
-    return entry;
+    RollbackCodec.write(rollback);
   }
 
   /**

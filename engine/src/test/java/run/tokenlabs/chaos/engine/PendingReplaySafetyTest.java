@@ -137,6 +137,17 @@ class PendingReplaySafetyTest {
     }
   }
 
+  @Test
+  @DisplayName("A dry run refuses the literal secret a real run would refuse, and deletes nothing")
+  void literalSecretIsRefusedInADryRunToo() {
+    EngineExecutionResults results = new EngineRun(journal).with("dryRun", "true")
+        .execute(ForceDeletePodWithLiteralToken.class);
+
+    results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(m ->
+        m.contains("literal secret at manifest.spec.containers[0].env[0] (HF_TOKEN)"))));
+    assertThat(MockClusterTargetProvider.podsAtClose).as("the pod was not deleted").containsExactly(NS + "/" + POD);
+  }
+
   private void refusedBeforeAnyExperiment(EngineExecutionResults results, String... expected) {
     results.testEvents().assertStatistics(s -> s.started(0));
     results.containerEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(m ->

@@ -11,7 +11,10 @@ final class Chunk {
   String finishReason;
   Usage usage;
   String error;
+  /** Where the text of every chunk is appended, when the load counts it with the server's tokenizer; else null. */
+  StringBuilder text;
 
+  /** Clears what one chunk said; the collected text stays. */
   void reset() {
     choicesNull = false;
     choiceCount = 0;

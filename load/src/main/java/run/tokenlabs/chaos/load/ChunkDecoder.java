@@ -11,7 +11,8 @@ import run.tokenlabs.chaos.load.api.Usage;
  * {@code choices} (null, empty or not), per choice the text ({@code text}, {@code delta.content}) and
  * reasoning ({@code delta.reasoning_content}, or {@code delta.reasoning} in newer vLLM) lengths and
  * {@code finish_reason}, the {@code usage} object and an {@code error} object. Text is measured, never
- * copied into strings: the client parses tens of thousands of chunks a second.
+ * copied into strings (the client parses tens of thousands of chunks a second), except into the
+ * chunk's collector when the load counts output with the server's tokenizer.
  */
 final class ChunkDecoder {
   private static final JsonFactory JSON = new JsonFactory();
@@ -59,7 +60,7 @@ final class ChunkDecoder {
       String name = p.currentName();
       JsonToken value = p.nextToken();
       switch (name) {
-        case "text" -> chunk.contentChars += textLength(p, value);
+        case "text" -> chunk.contentChars += textLength(p, value, chunk);
         case "delta" -> readDelta(p, value, chunk);
         case "finish_reason" -> {
           if (value == JsonToken.VALUE_STRING) {
@@ -80,15 +81,22 @@ final class ChunkDecoder {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       switch (name) {
-        case "content" -> chunk.contentChars += textLength(p, v);
-        case "reasoning_content", "reasoning" -> chunk.reasoningChars += textLength(p, v);
+        case "content" -> chunk.contentChars += textLength(p, v, chunk);
+        case "reasoning_content", "reasoning" -> chunk.reasoningChars += textLength(p, v, chunk);
         default -> p.skipChildren();
       }
     }
   }
 
-  private static int textLength(JsonParser p, JsonToken value) throws IOException {
-    return value == JsonToken.VALUE_STRING ? p.getTextLength() : 0;
+  /** The text's length; the text itself is copied only when the chunk collects it (see {@link Chunk#text}). */
+  private static int textLength(JsonParser p, JsonToken value, Chunk chunk) throws IOException {
+    if (value != JsonToken.VALUE_STRING) {
+      return 0;
+    }
+    if (chunk.text != null && chunk.text.length() <= OutputTokenizer.MAX_TEXT_CHARS) {
+      chunk.text.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+    return p.getTextLength();
   }
 
   private static Usage readUsage(JsonParser p) throws IOException {

@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.util.EnumSet;
 import run.tokenlabs.chaos.load.Exchange.Verdict;
 import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 import run.tokenlabs.chaos.load.api.TruncationSignal;
 
 /**
@@ -27,8 +28,29 @@ final class Classifier {
     if (signals.isEmpty()) {
       return Verdict.of(Outcome.COMPLETE, null, null);
     }
-    String detail = reader.endedMidEvent() ? "stream ended inside an event" : null;
-    return new Verdict(Outcome.TRUNCATED, signals, null, detail);
+    String detail = withErrorEvent(ex, reader.endedMidEvent() ? "stream ended inside an event" : null);
+    return new Verdict(Outcome.TRUNCATED, signals, ex.errorEvent == null ? null : ERROR_EVENT, detail);
+  }
+
+  /** The error class of a 200 stream that carried an error event and ended without another failure. */
+  static final String ERROR_EVENT = "ErrorEvent";
+
+  /**
+   * The detail with the server's own words appended when the stream carried an error event: an
+   * error inside a 200 stream is the server explaining itself, so its message is kept (bounded).
+   */
+  static String withErrorEvent(Exchange ex, String detail) {
+    if (ex.errorEvent == null) {
+      return detail;
+    }
+    String said = "error event: " + bounded(ex.errorEvent);
+    return detail == null ? said : detail + "; " + said;
+  }
+
+  /** The first {@link RequestRecord#MAX_ERROR_TEXT} characters of a server's text, marked when cut. */
+  static String bounded(String text) {
+    return text.length() <= RequestRecord.MAX_ERROR_TEXT ? text
+        : text.substring(0, RequestRecord.MAX_ERROR_TEXT) + "... (" + text.length() + " characters, cut)";
   }
 
   /** Reading the body failed after a 200. */
@@ -38,7 +60,7 @@ final class Classifier {
     }
     var signals = signals(ex, usageRequested);
     signals.add(TruncationSignal.CONNECTION_CUT);
-    return new Verdict(Outcome.TRUNCATED, signals, e.getClass().getSimpleName(), message(e));
+    return new Verdict(Outcome.TRUNCATED, signals, e.getClass().getSimpleName(), withErrorEvent(ex, message(e)));
   }
 
   /** No response at all. */
@@ -79,7 +101,8 @@ final class Classifier {
     if ("abort".equals(ex.finishReason)) {
       s.add(TruncationSignal.ABORTED_BY_SERVER);
     }
-    int output = ex.usage != null ? ex.usage.completionTokens() : ex.tokensReceived;
+    int output = ex.usage != null ? ex.usage.completionTokens()
+        : ex.tokenizerTokens >= 0 ? ex.tokenizerTokens : ex.tokensReceived;
     if ("length".equals(ex.finishReason) && output < ex.prompt.bucket().maxTokens()) {
       s.add(TruncationSignal.LENGTH_BELOW_MAX_TOKENS);
     }

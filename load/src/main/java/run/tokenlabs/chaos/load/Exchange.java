@@ -49,6 +49,8 @@ final class Exchange {
   int eventsAfterDone;
   String errorEvent;
   int httpStatus;
+  /** The output tokens as the server's tokenizer counted the text; -1 when not counted that way. */
+  int tokenizerTokens = -1;
 
   Exchange(long id, PreparedPrompt prompt, long intendedNanos, long deadlineNanos, long queueDeadlineNanos) {
     this.id = id;
@@ -132,7 +134,8 @@ final class Exchange {
     return new RequestRecord(id, prompt.bucket().name(), prompt.bucket().maxTokens(),
         prompt.bucket().slowReaderPace().isPresent(), intendedNanos, actualStartNanos, responseHeadersNanos,
         firstChunkNanos, firstContentNanos, lastChunkNanos, endNanos, InterChunkGaps.of(gaps, gapCount), chunks,
-        tokensReceived, finishReason, usage, done, httpStatus, v.outcome(), signals, v.errorClass(), v.detail());
+        tokensReceived, finishReason, usage, done, httpStatus, v.outcome(), signals, v.errorClass(), v.detail(),
+        usage == null ? tokenizerTokens : -1);
   }
 
   /** How a request is classified: the outcome, the truncation signals, and what failed. */

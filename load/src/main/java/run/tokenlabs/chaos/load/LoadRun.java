@@ -76,7 +76,8 @@ final class LoadRun {
     this.client = client;
     this.prompts = prompts;
     this.picker = new BucketPicker(prompts, spec.workload().seed());
-    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage(), spec.bounds().maxEventBytes());
+    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage(), spec.bounds().maxEventBytes(),
+        OutputTokenizer.forLoad(client, spec, prompts));
     this.maxInFlight = HttpClients.maxInFlight(spec);
     this.url = HttpUrl.get(spec.endpoint().baseUrl() + spec.endpoint().api().path());
     this.durationNanos = spec.bounds().duration().toNanos();

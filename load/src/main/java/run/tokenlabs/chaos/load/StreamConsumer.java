@@ -1,12 +1,14 @@
 package run.tokenlabs.chaos.load;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import okhttp3.Response;
 import okio.BufferedSource;
 import run.tokenlabs.chaos.load.Exchange.Verdict;
 import run.tokenlabs.chaos.load.api.Outcome;
+import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
  * Reads one response into its {@link Exchange} and classifies it: non-200 bodies are kept as a short
@@ -21,15 +23,23 @@ import run.tokenlabs.chaos.load.api.Outcome;
 final class StreamConsumer {
   /** No SSE line may be longer, whatever the per-event bound. */
   static final long MAX_LINE_BYTES = 4L << 20;
-  private static final int ERROR_BODY_BYTES = 2048;
+  /** The most of an error body read: the record keeps at most {@link RequestRecord#MAX_ERROR_TEXT} characters of it. */
+  private static final int ERROR_BODY_BYTES = RequestRecord.MAX_ERROR_TEXT;
   private final LongSupplier clock;
   private final boolean usageRequested;
   private final long maxEventBytes;
+  private final Optional<OutputTokenizer> tokenizer;
 
   StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes) {
+    this(clock, usageRequested, maxEventBytes, Optional.empty());
+  }
+
+  /** With a tokenizer, a stream that ends without usage has its text counted by the server. */
+  StreamConsumer(LongSupplier clock, boolean usageRequested, long maxEventBytes, Optional<OutputTokenizer> tokenizer) {
     this.clock = clock;
     this.usageRequested = usageRequested;
     this.maxEventBytes = maxEventBytes;
+    this.tokenizer = tokenizer;
   }
 
   Verdict consume(Exchange ex, Response response) {
@@ -41,6 +51,7 @@ final class StreamConsumer {
     }
     var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES, maxEventBytes);
     var chunk = new Chunk();
+    chunk.text = tokenizer.isPresent() ? new StringBuilder() : null;
     var decoder = new ChunkDecoder();
     long pace = ex.prompt.bucket().slowReaderPace().map(java.time.Duration::toNanos).orElse(0L);
     try {
@@ -72,6 +83,9 @@ final class StreamConsumer {
             return Classifier.deadlineReached(ex);
           }
         }
+      }
+      if (ex.usage == null && tokenizer.isPresent() && ex.tokensReceived > 0) {
+        ex.tokenizerTokens = tokenizer.get().count(chunk.text);
       }
       return Classifier.afterStream(ex, usageRequested, response.header("Content-Type"), reader);
     } catch (SseBoundException e) {

@@ -10,7 +10,10 @@ import org.apiguardian.api.API;
 /**
  * A fault was prepared: the target was read, nothing changed, and its rollback is known. Outside a
  * dry run the rollback is on disk before the fault acts ({@link FaultActed}); in a dry run this is
- * the last event of the experiment before its verdict ABORTED.
+ * the last event of the experiment before its verdict ABORTED. In a dry run an action on the target
+ * that is not a fault (a load, a probe that writes, announced through
+ * {@link run.tokenlabs.chaos.api.TargetActions}) is journaled the same way, its plan as the fault,
+ * no namespaces and a rollback that says there is nothing to undo.
  *
  * @param at when
  * @param runId the run

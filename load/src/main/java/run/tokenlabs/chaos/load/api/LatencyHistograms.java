@@ -1,6 +1,8 @@
 package run.tokenlabs.chaos.load.api;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
@@ -10,9 +12,14 @@ import org.HdrHistogram.Histogram;
  * applied: the intended start already accounts for coordinated omission, and applying both would
  * count the same waiting twice.
  *
- * <p>TTFT, time to first content, ITL (every inter-chunk gap), TPOT and E2E come from
+ * <p>TTFT, time to first content, ITL (every inter-chunk gap), TPOT, chunk interval and E2E come from
  * {@link Outcome#COMPLETE} requests only, as the peers do; dispatch delay from every request that was
- * sent, so client-side queueing shows whatever became of the request. Getters return copies.
+ * sent, so client-side queueing shows whatever became of the request. TTFT is also kept per outcome
+ * ({@link #ttftMicros(Outcome)}) for every request that produced a first chunk, whatever became of it:
+ * a server that never sends usage, or cuts every stream, still shows how fast it answered. TPOT holds
+ * only requests whose tokens the server counted ({@link RequestRecord#tpot()}); the interval between
+ * text chunks ({@link #chunkIntervalMicros()}) is kept apart, since it is a time per token only when
+ * every chunk carries one. Getters return copies.
  */
 public final class LatencyHistograms {
   static final long HIGHEST_MICROS = Duration.ofHours(1).toNanos() / 1_000;
@@ -23,6 +30,8 @@ public final class LatencyHistograms {
   private final Histogram tpot = newHistogram();
   private final Histogram e2e = newHistogram();
   private final Histogram dispatchDelay = newHistogram();
+  private final Histogram chunkInterval = newHistogram();
+  private final Map<Outcome, Histogram> ttftByOutcome = new EnumMap<>(Outcome.class);
 
   private LatencyHistograms() {}
 
@@ -37,12 +46,14 @@ public final class LatencyHistograms {
 
   private void add(RequestRecord r) {
     r.dispatchDelay().ifPresent(d -> record(dispatchDelay, d));
+    r.ttft().ifPresent(d -> record(ttftByOutcome.computeIfAbsent(r.outcome(), o -> newHistogram()), d));
     if (r.outcome() != Outcome.COMPLETE) {
       return;
     }
     r.ttft().ifPresent(d -> record(ttft, d));
     r.ttfc().ifPresent(d -> record(ttfc, d));
     r.tpot().ifPresent(d -> record(tpot, d));
+    r.chunkInterval().ifPresent(d -> record(chunkInterval, d));
     r.e2e().ifPresent(d -> record(e2e, d));
     r.gaps().stream().forEach(micros -> recordMicros(itl, micros));
   }
@@ -70,6 +81,20 @@ public final class LatencyHistograms {
 
   public Histogram dispatchDelayMicros() {
     return dispatchDelay.copy();
+  }
+
+  /**
+   * Mean interval between text chunks after the first, per complete request: what a time per output
+   * token is computed from when the server gives no token count, and named for what it is.
+   */
+  public Histogram chunkIntervalMicros() {
+    return chunkInterval.copy();
+  }
+
+  /** TTFT of every request of {@code outcome} that produced a first chunk (empty if none did). */
+  public Histogram ttftMicros(Outcome outcome) {
+    Histogram h = ttftByOutcome.get(outcome);
+    return h == null ? newHistogram() : h.copy();
   }
 
   /** The value at {@code percentile} (0-100) of {@code histogram}, empty if it holds no value. */

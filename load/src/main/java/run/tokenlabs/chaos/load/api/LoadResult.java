@@ -127,7 +127,7 @@ public final class LoadResult {
   /**
    * Writes an HdrHistogram log (readable by {@code HistogramLogReader} and HdrHistogram's plotters):
    * one interval histogram per second of intended start, tagged {@code <bucket>.<metric>} with metric
-   * one of ttft, ttfc, itl, tpot, e2e, dispatch; values in microseconds.
+   * one of ttft, ttfc, itl, tpot, e2e, dispatch, chunkInterval; values in microseconds.
    */
   public void writeHistogramLog(Path file) {
     write(file, ResultExport.histogramLog(this, Duration.ofSeconds(1)));

@@ -2,6 +2,7 @@ package run.tokenlabs.chaos.load.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import run.tokenlabs.chaos.api.TargetActions;
 
 /**
  * A complete, immutable description of one load: where, how paced, what requests, within which
@@ -46,8 +47,22 @@ public record LoadSpec(
     return new LoadSpec(endpoint, loop, workload, bounds, slo, pool, newProgress);
   }
 
-  /** Runs the load to its end (bounded by {@link Bounds}) and returns everything measured. */
+  /**
+   * Runs the load to its end (bounded by {@link Bounds}) and returns everything measured.
+   *
+   * <p>Inside an experiment of a dry run nothing is sent, not even the prompts' tokenizer calls: the
+   * load's plan ({@link #plan()}) is journaled and the experiment ends as ABORTED, like a fault in a
+   * dry run (see {@link TargetActions}), so that no figure is ever computed from a load that did not run.
+   *
+   * @throws org.opentest4j.TestAbortedException in a dry run, after its plan is journaled
+   */
   public LoadResult run() {
+    TargetActions.announce(plan());
     return LoadExecutors.get().run(this);
+  }
+
+  /** What this load will send, in one sentence: endpoint, pacing, workload and bounds (never a secret). */
+  public String plan() {
+    return LoadPlan.of(this);
   }
 }

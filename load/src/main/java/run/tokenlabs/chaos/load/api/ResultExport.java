@@ -21,7 +21,7 @@ import org.HdrHistogram.HistogramLogWriter;
 /** Derives the ledger of a run and writes results as JSON and HdrHistogram logs, for {@link LoadResult}. */
 final class ResultExport {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch"};
+  private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval"};
 
   private ResultExport() {}
 
@@ -51,7 +51,9 @@ final class ResultExport {
     root.set("spec", spec(result.spec()));
     root.put("latencyBasis", "intended start (open loop: scheduled arrival; closed loop: when the session issued"
         + " the request); no expected-interval correction; ttft = first chunk with non-empty choices, ttfc = first"
-        + " content token");
+        + " content token; ttft, ttfc, itl, tpot, e2e and chunkInterval of complete requests, ttftByOutcome of every"
+        + " request with a first chunk; tpot only where the server counted the tokens (usage), chunkInterval ="
+        + " time between text chunks");
     root.set("ledger", ledger(result.ledger()));
     ObjectNode latency = root.putObject("latencyMillis");
     latency.set("all", latency(result.histograms()));
@@ -132,15 +134,24 @@ final class ResultExport {
     ObjectNode n = MAPPER.createObjectNode();
     List<Histogram> all = histograms(h);
     for (int i = 0; i < METRICS.length; i++) {
-      Histogram m = all.get(i);
-      ObjectNode s = n.putObject(METRICS[i]);
-      s.put("count", m.getTotalCount());
+      summary(n.putObject(METRICS[i]), all.get(i));
+    }
+    ObjectNode byOutcome = n.putObject("ttftByOutcome");
+    for (Outcome o : Outcome.values()) {
+      Histogram m = h.ttftMicros(o);
       if (m.getTotalCount() > 0) {
-        s.put("mean", m.getMean() / 1000).put("p50", pct(m, 50)).put("p90", pct(m, 90)).put("p95", pct(m, 95))
-            .put("p99", pct(m, 99)).put("max", m.getMaxValue() / 1000.0);
+        summary(byOutcome.putObject(o.name()), m);
       }
     }
     return n;
+  }
+
+  private static void summary(ObjectNode s, Histogram m) {
+    s.put("count", m.getTotalCount());
+    if (m.getTotalCount() > 0) {
+      s.put("mean", m.getMean() / 1000).put("p50", pct(m, 50)).put("p90", pct(m, 90)).put("p95", pct(m, 95))
+          .put("p99", pct(m, 99)).put("max", m.getMaxValue() / 1000.0);
+    }
   }
 
   private static double pct(Histogram h, double p) {
@@ -148,7 +159,8 @@ final class ResultExport {
   }
 
   private static List<Histogram> histograms(LatencyHistograms h) {
-    return List.of(h.ttftMicros(), h.ttfcMicros(), h.itlMicros(), h.tpotMicros(), h.e2eMicros(), h.dispatchDelayMicros());
+    return List.of(h.ttftMicros(), h.ttfcMicros(), h.itlMicros(), h.tpotMicros(), h.e2eMicros(), h.dispatchDelayMicros(),
+        h.chunkIntervalMicros());
   }
 
   private static ObjectNode request(RequestRecord r) {
@@ -162,6 +174,17 @@ final class ResultExport {
         .put("endMicros", r.endNanos() / 1000).put("chunks", r.chunks()).put("tokensReceived", r.tokensReceived())
         .put("maxTokens", r.maxTokens()).put("finishReason", r.finishReason()).put("done", r.doneReceived())
         .put("slowReader", r.slowReader());
+    n.put("tokenCount", r.tokenCount().name()).put("outputTokens", r.outputTokens());
+    ObjectNode multi = n.putObject("multiTokenChunks");
+    multi.put("atLeast", r.multiTokenChunksAtLeast() < 0 ? null : r.multiTokenChunksAtLeast())
+        .put("atMost", r.multiTokenChunksAtMost() < 0 ? null : r.multiTokenChunksAtMost());
+    if (r.multiTokenChunks().isPresent()) {
+      multi.put("exactly", r.multiTokenChunks().getAsInt());
+    } else {
+      multi.putNull("exactly");
+    }
+    n.put("tpotMicros", r.tpot().map(d -> d.toNanos() / 1000).orElse(null))
+        .put("chunkIntervalMicros", r.chunkInterval().map(d -> d.toNanos() / 1000).orElse(null));
     if (r.usage() != null) {
       n.putObject("usage").put("promptTokens", r.usage().promptTokens())
           .put("completionTokens", r.usage().completionTokens()).put("totalTokens", r.usage().totalTokens());

@@ -16,6 +16,7 @@ import okio.BufferedSource;
 import run.tokenlabs.chaos.api.Probe;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
+import run.tokenlabs.chaos.api.TargetActions;
 import run.tokenlabs.chaos.probes.http.OkHttpClients;
 
 /** One-request HTTP probes: status, latency and body, judged with {@link HttpExpectation}. */
@@ -47,9 +48,18 @@ public final class HttpProbes {
     return probe("GET " + url, new Request.Builder().url(url.toString()).get().build());
   }
 
-  /** A POST of a JSON body to {@code url}. */
+  /**
+   * A POST of a JSON body to {@code url}. A POST may change the target or load it (a completion), so
+   * each read first announces itself through {@link TargetActions}: in a dry run it sends nothing and
+   * the experiment ends ABORTED with the request as its plan.
+   */
   public Probe<HttpResult> postJson(URI url, String json) {
-    return probe("POST " + url, new Request.Builder().url(url.toString()).post(RequestBody.create(json, JSON)).build());
+    Request request = new Request.Builder().url(url.toString()).post(RequestBody.create(json, JSON)).build();
+    String name = "POST " + url;
+    return Probe.of(name, () -> {
+      TargetActions.announce("send " + name + " (" + json.length() + " bytes of JSON)");
+      return Reading.of(execute(request));
+    });
   }
 
   /**

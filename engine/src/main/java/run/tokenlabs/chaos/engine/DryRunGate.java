@@ -1,0 +1,17 @@
+package run.tokenlabs.chaos.engine;
+
+import run.tokenlabs.chaos.api.TargetActions;
+import run.tokenlabs.chaos.api.spi.ActionGate;
+
+/**
+ * The engine's {@link ActionGate}: hands an announced action to the experiment in progress, which
+ * stops it under dry run. Public only for {@link java.util.ServiceLoader}; callers use
+ * {@link TargetActions}.
+ */
+public final class DryRunGate implements ActionGate {
+
+  @Override
+  public void announce(String plan) {
+    ActiveExperiment.current().ifPresent(exp -> exp.announce(plan));
+  }
+}

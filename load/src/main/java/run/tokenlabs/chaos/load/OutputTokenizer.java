@@ -1,0 +1,78 @@
+package run.tokenlabs.chaos.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import run.tokenlabs.chaos.load.api.Endpoint;
+import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.TokenCount;
+
+/**
+ * Counts a stream's output text with the server's own {@code POST /tokenize} ({@code add_special_tokens}
+ * off: the answer's tokens, no BOS), for loads that asked for no usage: then the record's tokens are the
+ * server's count ({@link TokenCount#TOKENIZER}), not the chunks. Used only when the server answered
+ * {@code /tokenize} while the prompts were built, so a server without the route costs nothing.
+ *
+ * <p>The count is one request per stream, sent after the stream ended on the request's own thread; it
+ * is not part of any latency (E2E ends at the last chunk). The text it needs is collected only for
+ * these loads, and only up to {@value #MAX_TEXT_CHARS} characters: a longer answer is counted by chunks.
+ */
+final class OutputTokenizer {
+  /** The most answer text collected for counting. */
+  static final int MAX_TEXT_CHARS = 1 << 20;
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient client;
+  private final Endpoint endpoint;
+
+  private OutputTokenizer(OkHttpClient client, Endpoint endpoint) {
+    this.client = client;
+    this.endpoint = endpoint;
+  }
+
+  /** A tokenizer for this load if it asked for no usage and the server counted its prompts exactly. */
+  static Optional<OutputTokenizer> forLoad(OkHttpClient client, LoadSpec spec, List<PreparedPrompt> prompts) {
+    boolean serverCounts = prompts.stream().anyMatch(p -> p.info().exact());
+    return !spec.endpoint().includeUsage() && serverCounts
+        ? Optional.of(new OutputTokenizer(client, spec.endpoint())) : Optional.empty();
+  }
+
+  /** The server's token count of {@code text}, or -1 when it could not be had (the record then counts chunks). */
+  int count(CharSequence text) {
+    if (text.length() > MAX_TEXT_CHARS) {
+      return -1;
+    }
+    ObjectNode body = MAPPER.createObjectNode().put("model", endpoint.model()).put("prompt", text.toString())
+        .put("add_special_tokens", false);
+    var request = new Request.Builder().url(endpoint.baseUrl() + "/tokenize")
+        .post(RequestBody.create(body.toString(), JSON));
+    endpoint.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
+    Call call = client.newCall(request.build());
+    call.timeout().timeout(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    try (Response response = call.execute()) {
+      if (response.code() != 200) {
+        return -1;
+      }
+      JsonNode json = MAPPER.readTree(response.body().byteStream());
+      if (json.path("count").isInt()) {
+        return json.get("count").intValue();
+      }
+      return json.path("tokens").isArray() ? json.get("tokens").size() : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}
