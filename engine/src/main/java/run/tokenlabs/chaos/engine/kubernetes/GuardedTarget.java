@@ -22,15 +22,16 @@ import run.tokenlabs.chaos.api.Target;
  */
 public final class GuardedTarget implements Target {
   private final Target delegate;
-  private final BlastRadiusGuard guard;
-  private final KubernetesClient kubernetes;
+  private final List<String> allowedNamespaces;
+  private final int maxPodsPerRun;
+  /** Built on first use: a target may have no Kubernetes API at all (an inference endpoint only). */
+  private BlastRadiusGuard guard;
+  private KubernetesClient kubernetes;
 
-  private GuardedTarget(Target delegate, BlastRadiusGuard guard) {
+  private GuardedTarget(Target delegate, List<String> allowedNamespaces, int maxPodsPerRun) {
     this.delegate = delegate;
-    this.guard = guard;
-    KubernetesClient raw = delegate.kubernetes();
-    HttpClient guarded = raw.getHttpClient().newBuilder().addOrReplaceInterceptor(BlastRadiusGuard.NAME, guard).build();
-    this.kubernetes = new KubernetesClientImpl(guarded, raw.getConfiguration());
+    this.allowedNamespaces = List.copyOf(allowedNamespaces);
+    this.maxPodsPerRun = maxPodsPerRun;
   }
 
   /** {@code target} behind the blast radius of {@code config} ({@code namespaces.allowed}, {@code kubernetes.maxPodsPerRun}). */
@@ -38,19 +39,18 @@ public final class GuardedTarget implements Target {
     if (target instanceof GuardedTarget guarded) {
       return guarded;
     }
-    return new GuardedTarget(target, new BlastRadiusGuard(config.allowedNamespaces(),
-        config.kubernetes().maxPodsPerRun(), target.kubernetes()));
+    return new GuardedTarget(target, config.allowedNamespaces(), config.kubernetes().maxPodsPerRun());
   }
 
   /** Refusals of this run from index {@code from} on (0: all), oldest first. */
-  public List<KubernetesCallRefusedException> refusalsSince(int from) {
-    List<KubernetesCallRefusedException> all = guard.refusals();
+  public synchronized List<KubernetesCallRefusedException> refusalsSince(int from) {
+    List<KubernetesCallRefusedException> all = guard == null ? List.of() : guard.refusals();
     return from >= all.size() ? List.of() : all.subList(from, all.size());
   }
 
   /** How many calls were refused so far: the {@code from} of a later {@link #refusalsSince(int)}. */
-  public int refusalCount() {
-    return guard.refusals().size();
+  public synchronized int refusalCount() {
+    return guard == null ? 0 : guard.refusals().size();
   }
 
   @Override
@@ -58,8 +58,17 @@ public final class GuardedTarget implements Target {
     return delegate.name();
   }
 
+  /** The provider's client behind the engine's {@link BlastRadiusGuard}, sharing its connections. */
   @Override
-  public KubernetesClient kubernetes() {
+  public synchronized KubernetesClient kubernetes() {
+    if (kubernetes == null) {
+      KubernetesClient raw = delegate.kubernetes();
+      BlastRadiusGuard built = new BlastRadiusGuard(allowedNamespaces, maxPodsPerRun, raw);
+      HttpClient guarded = raw.getHttpClient().newBuilder()
+          .addOrReplaceInterceptor(BlastRadiusGuard.NAME, built).build();
+      kubernetes = new KubernetesClientImpl(guarded, raw.getConfiguration());
+      guard = built;
+    }
     return kubernetes;
   }
 
