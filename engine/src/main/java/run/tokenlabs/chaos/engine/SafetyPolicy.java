@@ -71,6 +71,14 @@ final class SafetyPolicy {
     try {
       return client.namespaces().withName(ns).get();
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 401 || e.getCode() == 403) {
+        // the server answered: the runner's identity may not read the namespace; more tries will not help
+        throw new IllegalStateException("Cannot check namespace '" + ns + "' before fault '" + fault + "': the "
+            + "Kubernetes API at " + client.getMasterUrl() + " answered " + e.getCode()
+            + (e.getCode() == 401 ? " Unauthorized (the credentials were not accepted)" : " Forbidden (the runner "
+            + "may not get namespaces)") + "; nothing was injected. Give the runner's identity 'get' on "
+            + "namespaces (the ClusterRole in k8s-rbac/) or check the kube context's credentials", e);
+      }
       throw new IllegalStateException("Cannot check namespace '" + ns + "' before fault '" + fault + "': the "
           + "Kubernetes API at " + client.getMasterUrl() + " did not answer (" + e.getMessage() + "); nothing was "
           + "injected. Check the kube context and that the API server is reachable", e);

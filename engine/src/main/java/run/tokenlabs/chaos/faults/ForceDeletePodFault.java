@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -33,6 +36,7 @@ import run.tokenlabs.chaos.api.spi.Rollback;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.RestorePod> {
   private static final Duration POLL = Duration.ofMillis(250);
+  private static final Logger LOG = Logger.getLogger(ForceDeletePodFault.class.getName());
 
   private final String namespace;
   private final String selector;
@@ -153,7 +157,16 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
       requireManifestOfThisPod();
       awaitGone(client, timeout);
       if (client.pods().inNamespace(namespace).withName(name).get() == null) {
-        client.pods().inNamespace(namespace).resource(manifest).create();
+        try {
+          client.pods().inNamespace(namespace).resource(manifest).create();
+        } catch (KubernetesClientException e) {
+          // 409: someone recreated the pod between our read and our create; it is back, which is the undo
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            throw e;
+          }
+          LOG.info(() -> "Pod " + namespace + "/" + name + " already exists again (409 AlreadyExists on "
+              + "recreate): something else recreated it first; nothing left to undo");
+        }
       }
     }
 
