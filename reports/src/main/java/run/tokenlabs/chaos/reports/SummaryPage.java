@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,12 @@ final class SummaryPage {
 
   record Artifact(String label, String path) {}
 
+  /** A chart of an experiment, with the fault and rollback times it spans. */
+  record ChartItem(String task, ChartSpec chart) {}
+
+  /** A recommended action of the next run, with the finding (its anchor on the page) that asks for it. */
+  record ActionItem(String task, Finding.Severity severity, String action, String finding, int findingNumber) {}
+
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final int KEY_OUTPUT_CHARS = 240;
@@ -49,6 +56,8 @@ final class SummaryPage {
   final List<Gap> gaps = new ArrayList<>();
   final List<FaultRow> faults = new ArrayList<>();
   final List<Artifact> artifacts = new ArrayList<>();
+  final List<ChartItem> charts = new ArrayList<>();
+  final List<ActionItem> actions = new ArrayList<>();
 
   SummaryPage(RunRecord run, ReportPaths paths) {
     this.title = "Game Day — " + run.started().map(DATE::format).orElse("date unknown");
@@ -58,12 +67,26 @@ final class SummaryPage {
       e.verdict().ifPresent(v -> counts.merge(v, 1, Integer::sum));
       matrix.add(new MatrixRow(e.id, e.title, e.method, e.verdict, Values.status(e.verdict), keyOutput(e)));
       e.findings.forEach(f -> findings.add(new FindingItem(e.id, f)));
+      e.chartsWithMarkers().forEach(c -> charts.add(new ChartItem(e.id, c)));
       e.keyNumbers.forEach(k -> keyNumbers.add(numberRow(e.id, k)));
       e.faults.forEach(f -> faults.add(faultRow(e, f)));
       addGaps(e);
     }
     addRunGaps(run);
     artifacts.addAll(paths.artifacts());
+    addActions();
+  }
+
+  /** The next run's scope: every finding's action, most severe first, in finding order within a severity. */
+  private void addActions() {
+    for (int i = 0; i < findings.size(); i++) {
+      FindingItem item = findings.get(i);
+      Finding.Action action = item.finding().action();
+      if (action != null) {
+        actions.add(new ActionItem(item.task(), action.severity(), action.text(), item.finding().title(), i + 1));
+      }
+    }
+    actions.sort(Comparator.comparing(ActionItem::severity));
   }
 
   private static String subtitle(RunRecord run) {
