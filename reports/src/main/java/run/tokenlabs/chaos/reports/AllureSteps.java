@@ -56,6 +56,7 @@ final class AllureSteps {
   private final Map<String, List<ChaosEvent>> waitingForTestCase = new ConcurrentHashMap<>();
   private final Map<String, List<List<String>>> keyNumbersByExperiment = new ConcurrentHashMap<>();
   private final Map<String, List<ChartSpec.Marker>> timeMarkersByExperiment = new ConcurrentHashMap<>();
+  private final Map<String, List<ChartSpec>> timelinesByExperiment = new ConcurrentHashMap<>();
   private volatile boolean sawTestCase;
   private volatile String summaryLink;
 
@@ -179,8 +180,13 @@ final class AllureSteps {
       case ERROR -> Status.BROKEN;
       case ABORTED, BLOCKED -> Status.SKIPPED;
     };
-    return stepResult(event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, event.message()),
-        List.of());
+    VerdictExplanation why = VerdictExplanation.of(verdict, event.message());
+    StepResult step = stepResult(event, "Verdict: " + Values.status(verdict), status,
+        verdict == Verdict.HELD ? Values.reason(verdict, event.message()) : why.text(), List.of());
+    if (why.rawAddsDetail() && verdict != Verdict.HELD) {
+      step.getStatusDetails().setTrace(why.raw()); // the assertion library's own words stay, as evidence
+    }
+    return step;
   }
 
   /** The label to filter results by verdict. */
@@ -189,6 +195,7 @@ final class AllureSteps {
   }
 
   private void hypothesis(String testCase, HypothesisChecked event) {
+    RunRecord.recovered(event).ifPresent(m -> marker(event, m.label()));
     String phase = event.phase() == HypothesisChecked.Phase.AFTER ? "after" : "before";
     List<Parameter> params = new ArrayList<>();
     List<StepResult> checks = new ArrayList<>();
@@ -254,6 +261,8 @@ final class AllureSteps {
     String uuid = start(testCase, event, name, Status.PASSED, null, List.of());
     chart.ifPresent(c -> lifecycle.addAttachment(c.title(), "image/png", ".png", ChartPainter.png(
         c.withTimeMarkers(timeMarkersByExperiment.getOrDefault(event.experiment(), List.of())))));
+    chart.filter(c -> "timeline".equals(c.kind()))
+        .ifPresent(c -> timelinesByExperiment.computeIfAbsent(event.experiment(), k -> new CopyOnWriteArrayList<>()).add(c));
     attach(event.name(), chart.isPresent() ? "application/json" : "text/plain", chart.isPresent() ? ".json" : ".txt",
         event.content());
     lifecycle.stopStep(uuid);
@@ -262,7 +271,13 @@ final class AllureSteps {
   /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
   private void verdict(String testCase, VerdictReached event) {
     lifecycle.stopStep(start(testCase, event, verdictStep(event)));
-    timeMarkersByExperiment.remove(event.experiment());
+    List<ChartSpec.Marker> markers = timeMarkersByExperiment.remove(event.experiment());
+    // a timeline drawn at its evidence lacks what came after (rollback, recovery): drawn again, whole, at the end
+    for (ChartSpec timeline : timelinesByExperiment.getOrDefault(event.experiment(), List.of())) {
+      attachToTestCase(testCase, "Chart: " + timeline.title() + " (with rollback and recovery)", "image/png", ".png",
+          ChartPainter.png(timeline.withTimeMarkers(markers == null ? List.of() : markers)));
+    }
+    timelinesByExperiment.remove(event.experiment());
     List<List<String>> rows = keyNumbersByExperiment.remove(event.experiment());
     if (rows != null && !rows.isEmpty()) {
       attachToTestCase(testCase, "Key numbers", "text/csv", ".csv", csv(rows));
@@ -305,8 +320,12 @@ final class AllureSteps {
   }
 
   private void attachToTestCase(String testCase, String name, String type, String extension, String content) {
+    attachToTestCase(testCase, name, type, extension, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void attachToTestCase(String testCase, String name, String type, String extension, byte[] content) {
     String source = UUID.randomUUID() + "-attachment" + extension;
-    lifecycle.writeAttachment(source, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+    lifecycle.writeAttachment(source, new ByteArrayInputStream(content));
     lifecycle.updateTestCase(testCase, test -> test.getAttachments().add(
         new Attachment().setName(name).setType(type).setSource(source)));
   }

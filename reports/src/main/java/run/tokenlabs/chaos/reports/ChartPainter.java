@@ -92,6 +92,7 @@ final class ChartPainter {
         plot.addRangeMarker(line, Layer.FOREGROUND);
       }
     }
+    includeMarkers(plot, spec);
     JFreeChart chart = new JFreeChart(spec.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     if (!spec.note().isEmpty()) {
@@ -100,6 +101,23 @@ final class ChartPainter {
       chart.addSubtitle(note);
     }
     return chart;
+  }
+
+  /** Widens the x axis to the x markers outside the data (a timeline's fault, rollback and recovery). */
+  private static void includeMarkers(XYPlot plot, ChartSpec spec) {
+    double[] range = spec.xRange();
+    double lo = range[0];
+    double hi = range[1];
+    for (ChartSpec.Marker m : spec.markers()) {
+      if (!"y".equals(m.axis())) {
+        lo = Math.min(lo, m.at());
+        hi = Math.max(hi, m.at());
+      }
+    }
+    if ((lo < range[0] || hi > range[1]) && hi > lo) {
+      double margin = (hi - lo) * 0.03;
+      plot.getDomainAxis().setRange(lo - margin, hi + margin);
+    }
   }
 
   private static void label(Marker marker, String text, RectangleAnchor anchor, TextAnchor textAnchor) {

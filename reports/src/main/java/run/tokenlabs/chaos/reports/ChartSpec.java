@@ -87,15 +87,19 @@ record ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Se
     }
   }
 
-  /** This chart with more x markers (fault, rollback), those inside its x range only. */
+  /**
+   * This chart with more x markers (fault, rollback, recovery): those inside its x range, and for a timeline
+   * all of them, since the fault that starts the alerts and the rollback and recovery that end them belong on it.
+   */
   ChartSpec withTimeMarkers(List<Marker> more) {
     if (!x.time() || more.isEmpty()) {
       return this;
     }
     double[] range = xRange();
-    List<Marker> all = new ArrayList<>(markers);
-    more.stream().filter(m -> m.at() >= range[0] && m.at() <= range[1]).forEach(all::add);
-    return new ChartSpec(kind, title, x, y, note, series, all, bands, rows);
+    boolean all = "timeline".equals(kind);
+    List<Marker> with = new ArrayList<>(markers);
+    more.stream().filter(m -> all || (m.at() >= range[0] && m.at() <= range[1])).forEach(with::add);
+    return new ChartSpec(kind, title, x, y, note, series, with, bands, rows);
   }
 
   /** The smallest and largest x of the data (points, bands, segments). */

@@ -89,6 +89,7 @@ final class RunRecord {
       experiment.method = e.method();
     } else if (event instanceof HypothesisChecked e) {
       experiment(e).hypotheses.add(new HypothesisRecord(e.phase(), e.hypothesis(), e.held()));
+      recovered(e).ifPresent(experiment(e).timeMarkers::add);
     } else if (event instanceof FaultPrepared e) {
       experiment(e).faults.add(new FaultRecord(e.fault(), e.rollback(), e.dryRun()));
     } else if (event instanceof FaultActed e) {
@@ -115,6 +116,13 @@ final class RunRecord {
       experiment.verdictMessage = e.message();
     }
     // CapabilityChecked and plain evidence belong in the Allure report, not on the summary page
+  }
+
+  /** The time the steady state held again after the rollback, a marker of the experiment's time charts. */
+  static Optional<ChartSpec.Marker> recovered(HypothesisChecked e) {
+    return e.phase() == HypothesisChecked.Phase.AFTER && e.held()
+        ? Optional.of(new ChartSpec.Marker("x", e.at().toEpochMilli(), "recovered: steady state holds"))
+        : Optional.empty();
   }
 
   /** A chart evidence goes on the page; one that cannot be read is a journal line left out, not a failed page. */

@@ -159,8 +159,11 @@ final class SummaryHtml {
     int n = 0;
     for (Gap gap : gaps) {
       h.append("<div class=\"card gap\"><div class=\"label\">").append(String.format("Gap %02d", ++n))
-          .append("</div><h3>").append(esc(gap.title())).append("</h3><p>").append(esc(gap.reason()))
-          .append("</p></div>\n");
+          .append("</div><h3>").append(esc(gap.title())).append("</h3><p>").append(esc(gap.reason())).append("</p>");
+      if (!gap.evidence().isEmpty()) {
+        h.append("<details><summary>Raw message</summary><pre>").append(esc(gap.evidence())).append("</pre></details>");
+      }
+      h.append("</div>\n");
     }
   }
 

@@ -110,6 +110,9 @@ final class SummaryMarkdown {
     for (Gap gap : gaps) {
       md.append(String.format("### Gap %02d — %s%n%n", ++n, text(gap.title())));
       md.append(text(gap.reason())).append("\n\n");
+      if (!gap.evidence().isEmpty()) {
+        md.append("Raw message:\n\n```\n").append(gap.evidence().replace("```", "'''")).append("\n```\n\n");
+      }
     }
   }
 

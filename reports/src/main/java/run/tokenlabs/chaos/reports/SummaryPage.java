@@ -30,7 +30,12 @@ final class SummaryPage {
 
   record NumberRow(String task, String metric, String value, String unit, String note) {}
 
-  record Gap(String title, String reason) {}
+  /** An open gap; {@code evidence} is the raw message behind the reason, or empty. */
+  record Gap(String title, String reason, String evidence) {
+    Gap(String title, String reason) {
+      this(title, reason, "");
+    }
+  }
 
   record FaultRow(String task, String fault, String rollback, String outcome) {}
 
@@ -121,7 +126,7 @@ final class SummaryPage {
         parts.add("(+" + (e.findings.size() - 1) + " more findings)");
       }
     } else if (e.verdict != null && e.verdict != Verdict.HELD) {
-      parts.add(Values.reason(e.verdict, e.verdictMessage));
+      parts.add(VerdictExplanation.expectedSeen(Values.reason(e.verdict, e.verdictMessage)));
     } else if (!e.keyNumbers.isEmpty()) {
       parts.add(e.keyNumbers.stream().limit(3)
           .map(k -> k.name() + " = " + Values.number(k.value()) + unitSuffix(k.unit()))
@@ -168,7 +173,8 @@ final class SummaryPage {
           + "killed or is still running. Its rollbacks, if any, are completed by the next run."));
     } else if (e.verdict == Verdict.DEVIATED || e.verdict == Verdict.ERROR || e.verdict == Verdict.BLOCKED
         || (e.verdict == Verdict.ABORTED && !e.dryRun())) {
-      gaps.add(new Gap(name + ": " + e.verdict, Values.reason(e.verdict, e.verdictMessage)));
+      VerdictExplanation why = VerdictExplanation.of(e.verdict, e.verdictMessage);
+      gaps.add(new Gap(name + ": " + e.verdict, why.text(), why.rawAddsDetail() ? why.raw() : ""));
     }
     for (GuardRecord g : e.guards) {
       gaps.add(new Gap(name + ": guard '" + g.guard() + "' breached", g.check() + ": read " + g.reading()
