@@ -59,10 +59,15 @@ final class AllureRunArtifacts {
   }
 
   private void writeEnvironment(RunRecord run, Path journal, GameDayReport.Written summary) throws IOException {
-    Properties env = new Properties();
-    RunEnvironment.of(run, journal, summary.html()).forEach(env::setProperty);
-    StringWriter out = new StringWriter();
-    env.store(out, "tokenlabs-chaos game day " + run.runId);
+    // one entry at a time: the widget shows the first few in file order, and Properties would shuffle them
+    StringWriter out = new StringWriter().append("# tokenlabs-chaos game day ").append(run.runId).append('\n');
+    for (Map.Entry<String, String> entry : RunEnvironment.of(run, journal, summary.html()).entrySet()) {
+      Properties one = new Properties();
+      one.setProperty(entry.getKey(), entry.getValue());
+      StringWriter line = new StringWriter();
+      one.store(line, null);
+      line.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> out.append(l).append('\n'));
+    }
     Files.writeString(resultsDir.resolve("environment.properties"), out.toString(), StandardCharsets.ISO_8859_1);
   }
 

@@ -26,7 +26,8 @@ final class ChartJournal {
       "TTFT A/B, bucket A: chunked prefill off vs on", "Alert timeline: deepseek force-deleted",
       "power (W) against GPU utilisation, gpu 0");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+  /** Ten minutes ago: the Allure report times the steps from the events' times to when they were written. */
+  private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
 
   private final List<String> lines = new ArrayList<>();
   private final Random random = new Random(20261201L);
@@ -35,18 +36,18 @@ final class ChartJournal {
   private ChartJournal() {}
 
   static Path write(Path dir) throws IOException {
-    ChartJournal j = new ChartJournal();
-    j.run();
     Files.createDirectories(dir);
-    Path file = dir.resolve("journal-" + RUN + ".jsonl");
+    Path file = dir.resolve("journal-" + RUN + ".jsonl").toAbsolutePath();
+    ChartJournal j = new ChartJournal();
+    j.run(file);
     Files.write(file, j.lines);
     return file;
   }
 
-  private void run() {
+  private void run(Path file) {
     ObjectNode started = event("RunStarted", 0, null).put("target", "lab (gb10)").put("profile", "chaos")
-        .put("dryRun", false).put("journal", "chaos-journal/journal-" + RUN + ".jsonl")
-        .put("pendingRollbacks", "chaos-journal/pending-" + RUN + ".jsonl");
+        .put("dryRun", false).put("journal", file.toString())
+        .put("pendingRollbacks", file.resolveSibling("pending-" + RUN + ".jsonl").toString());
     started.putArray("allowedNamespaces").add("token-labs");
     add(started);
     kvPressure();
