@@ -246,7 +246,7 @@ final class AllureSteps {
     KeyNumber k = event.keyNumber();
     String value = Values.number(k.value());
     String unit = Values.NO_DATA.equals(value) ? "" : k.unit();
-    step(testCase, event, "Key number: " + k.name() + " = " + value + (unit.isEmpty() ? "" : " " + unit),
+    step(testCase, event, "Key number: " + k.name() + " = " + Values.quantity(k.value(), k.unit()),
         Status.PASSED, null, List.of(param("note", k.note())));
     List<List<String>> rows = keyNumbersByExperiment.get(event.experiment());
     if (rows != null) {

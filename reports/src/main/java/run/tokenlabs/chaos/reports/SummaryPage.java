@@ -129,7 +129,7 @@ final class SummaryPage {
       parts.add(VerdictExplanation.expectedSeen(Values.reason(e.verdict, e.verdictMessage)));
     } else if (!e.keyNumbers.isEmpty()) {
       parts.add(e.keyNumbers.stream().limit(3)
-          .map(k -> k.name() + " = " + Values.number(k.value()) + unitSuffix(k.unit()))
+          .map(k -> k.name() + " = " + Values.quantity(k.value(), k.unit()))
           .collect(Collectors.joining("; ")));
     } else if (e.verdict == Verdict.HELD) {
       parts.add(Values.reason(e.verdict, e.verdictMessage));
@@ -144,13 +144,9 @@ final class SummaryPage {
     return text.isEmpty() ? "—" : Values.abbreviate(text, KEY_OUTPUT_CHARS);
   }
 
-  private static String unitSuffix(String unit) {
-    return unit.isEmpty() ? "" : " " + unit;
-  }
-
   private static NumberRow numberRow(String task, KeyNumber k) {
-    String unit = Double.isNaN(k.value()) ? "" : k.unit();
-    return new NumberRow(task, k.name(), Values.number(k.value()), unit, k.note());
+    Values.Quantity q = Values.quantity(k.value(), k.unit());
+    return new NumberRow(task, k.name(), q.value(), q.unit(), k.note());
   }
 
   private static FaultRow faultRow(ExperimentRecord e, FaultRecord f) {

@@ -235,6 +235,29 @@ class AllureChaosListenerTest {
     broken.stopTestCase(testCase);
   }
 
+  @Test
+  @DisplayName("a chart evidence is drawn as a PNG on its own step, its data beside it; a DEVIATED verdict reads as "
+      + "expected / seen / meaning with the assertion message kept as the trace")
+  void chartOnItsStepAndVerdictInWords() throws Exception {
+    List<ChaosEvent> charted = JournalFile.read(ChartJournal.write(dir.resolve("charted"))).events();
+    String testCase = startTestCase();
+
+    charted.stream().filter(e -> e.experiment() != null && e.experiment().startsWith("NEXT-RUN-2 "))
+        .forEach(listener::onEvent);
+    JsonNode result = stopAndRead(testCase);
+
+    JsonNode chartStep = step(result, "Chart: " + ChartJournal.CHARTS.get(3));
+    List<String> types = new ArrayList<>();
+    chartStep.get("attachments").forEach(a -> types.add(a.get("type").asText()));
+    assertThat(types).containsExactly("image/png", "application/json");
+    byte[] png = Files.readAllBytes(results.resolve(chartStep.get("attachments").get(0).get("source").asText()));
+    assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth()).isEqualTo(ChartPainter.WIDTH);
+    JsonNode verdict = step(result, "Verdict: ✗ DEVIATED");
+    assertThat(verdict.at("/statusDetails/message").asText()).contains("expected less than 0.0, seen 0.0114")
+        .contains("hypothesis did not hold");
+    assertThat(verdict.at("/statusDetails/trace").asText()).contains("Expecting actual:");
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private String startTestCase() {
