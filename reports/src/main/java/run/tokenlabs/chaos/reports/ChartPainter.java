@@ -46,6 +46,7 @@ final class ChartPainter {
   private static final Color PENDING = new Color(0xd4a72c);
   private static final Color FIRING = new Color(0xcf222e);
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+  private static final int MARKER_LABEL_CHARS = 40;
 
   private ChartPainter() {}
 
@@ -93,6 +94,9 @@ final class ChartPainter {
       }
     }
     includeMarkers(plot, spec);
+    if (!"timeline".equals(spec.kind())) {
+      plot.getRangeAxis().setUpperMargin(0.12); // room for the marker labels above the highest point
+    }
     JFreeChart chart = new JFreeChart(spec.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     if (!spec.note().isEmpty()) {
@@ -120,9 +124,11 @@ final class ChartPainter {
     }
   }
 
+  /** Marker labels stay short (a fault's description can be a line long) and let the data show through. */
   private static void label(Marker marker, String text, RectangleAnchor anchor, TextAnchor textAnchor) {
     if (text != null && !text.isEmpty()) {
-      marker.setLabel(text);
+      marker.setLabel(Values.abbreviate(text, MARKER_LABEL_CHARS));
+      marker.setLabelBackgroundColor(new Color(255, 255, 255, 170));
       marker.setLabelFont(SMALL);
       marker.setLabelAnchor(anchor);
       marker.setLabelTextAnchor(textAnchor);

@@ -121,6 +121,10 @@ record ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Se
         lo = Math.min(lo, s.from());
         hi = Math.max(hi, s.to());
       }
+      if (r.bound() != null && !r.bound().isNaN()) {
+        lo = Math.min(lo, r.bound());
+        hi = Math.max(hi, r.bound());
+      }
     }
     return new double[] {lo, hi};
   }

@@ -125,7 +125,7 @@ public final class ChartEvidence {
   public static ChartEvidence ledger(String load, LoadResult result) {
     Map<Outcome, Map<Long, Integer>> perSecond = new TreeMap<>();
     for (RequestRecord r : result.records()) {
-      long end = r.endNanos() > 0 ? r.endNanos() : r.intendedStartNanos();
+      long end = r.endNanos() >= 0 ? r.endNanos() : r.intendedStartNanos();
       long millis = epochMillis(result, end);
       perSecond.computeIfAbsent(r.outcome(), o -> new TreeMap<>()).merge(millis / 1000 * 1000, 1, Integer::sum);
     }
@@ -136,9 +136,9 @@ public final class ChartEvidence {
     return chart;
   }
 
-  /** A record time ({@code System.nanoTime()} of the load) as epoch milliseconds. */
-  public static long epochMillis(LoadResult result, long nanoTime) {
-    return result.startedAt().plusNanos(nanoTime - result.originNanoTime()).toEpochMilli();
+  /** A record time (nanoseconds since the load's origin) as epoch milliseconds. */
+  public static long epochMillis(LoadResult result, long sinceOriginNanos) {
+    return result.startedAt().plusNanos(sinceOriginNanos).toEpochMilli();
   }
 
   /** Per-request seconds (GPU time) of one bucket, e.g. TTFT; requests without the reading are left out. */
