@@ -9,7 +9,7 @@ import run.tokenlabs.chaos.api.event.ExperimentStarted;
 
 /**
  * How Allure files an experiment, the way the reference run's page groups its tasks: by area
- * (the experiment id's prefix: DCGM, TRACE, LLMD, SLO, FAILURE), then by experiment. The same
+ * (the experiment id's prefix: DCGM, TRACE, LLMD, SLO, FAILURE, NEXT-RUN), then by experiment. The same
  * grouping serves the Behaviors view (epic, feature, story) and the Suites view (parent suite,
  * suite, sub-suite), and the test's name becomes {@code <id> <title>} instead of a method signature.
  */
@@ -21,7 +21,8 @@ final class GameDayAreas {
       "LLMD", "LLMD: llm-d serving and pod failures",
       "SLO", "SLO: latency and availability",
       "FAILURE", "FAILURE: failure simulation",
-      "SYNTHESIS", "SYNTHESIS: run summary");
+      "SYNTHESIS", "SYNTHESIS: run summary",
+      "NEXT", "NEXT-RUN: the reference run's next run scope");
   /** The labels allure-junit5 sets from the class name; replaced so no suite reads as a fully qualified class. */
   private static final Set<String> SUITE_LABELS = Set.of("parentSuite", "suite", "subSuite");
 

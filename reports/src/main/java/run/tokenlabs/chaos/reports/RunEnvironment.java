@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the Allure report's Environment widget shows of a run: run id, target, lab profile, the
- * versions of the model servers and of Prometheus, dry run, journal and summary page.
+ * What the Allure report's Environment widget shows of a run, in this order (the widget shows the
+ * first five): run id, target, lab profile, the Prometheus version, the model servers, the Maven
+ * profile, any passed-in versions, dry run, journal and summary page.
  *
  * <p>Versions the run cannot see for itself are passed as system properties
  * {@value #PROPERTY_PREFIX}{@code <name>} (e.g. {@code -Dtokenlabs.chaos.env.vllm=0.8.5}); each
@@ -33,11 +34,11 @@ final class RunEnvironment {
     Matcher lab = LAB_PROFILE.matcher(run.target);
     boolean isLab = lab.find();
     env.put("lab.profile", isLab ? lab.group(1) : "none (not the lab)");
-    env.put("maven.profile", run.profile);
+    env.put("prometheus", System.getProperty(PROPERTY_PREFIX + "prometheus", prometheusVersion()));
     if (isLab) {
       env.put("model.servers", "lab simulators (vLLM and SGLang metrics and APIs), not real servers");
     }
-    env.put("prometheus", System.getProperty(PROPERTY_PREFIX + "prometheus", prometheusVersion()));
+    env.put("maven.profile", run.profile);
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PROPERTY_PREFIX)).sorted()
         .forEach(k -> env.put(k.substring(PROPERTY_PREFIX.length()), System.getProperty(k)));
     env.put("dryRun", String.valueOf(run.dryRun));

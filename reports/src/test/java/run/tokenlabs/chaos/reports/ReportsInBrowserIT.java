@@ -120,7 +120,7 @@ class ReportsInBrowserIT {
   @DisplayName("the summary page renders every chart, logs no console error, and is one file")
   void summaryPage() throws IOException {
     try (DevTools page = chromium.newPage()) {
-      page.navigate(server.url("chaos-journal/summary-" + ChartJournal.RUN + ".html"), 1280, 1700);
+      page.navigate(server.url("chaos-journal/summary-" + ChartJournal.RUN + ".html"), 1280, 2300);
 
       JsonNode charts = page.evaluate("Array.from(document.querySelectorAll('figure.chart img')).map(i => "
           + "({alt: i.alt, complete: i.complete, width: i.naturalWidth, height: i.naturalHeight}))");
