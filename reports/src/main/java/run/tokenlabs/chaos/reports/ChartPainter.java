@@ -72,8 +72,9 @@ final class ChartPainter {
     plot.setDomainGridlinePaint(new Color(0xd0d7de));
     plot.setRangeGridlinePaint(new Color(0xd0d7de));
     for (ChartSpec.Band b : spec.bands()) {
-      IntervalMarker band = new IntervalMarker(b.from(), b.to(), new Color(0x0969da), new BasicStroke(0.5f), null, null,
-          0.06f);
+      // the tint is in the colour, not the marker's alpha: that would fade the label too
+      IntervalMarker band = new IntervalMarker(b.from(), b.to(), new Color(9, 105, 218, 18), new BasicStroke(0.5f), null,
+          null, 1f);
       label(band, b.label(), RectangleAnchor.TOP_LEFT, TextAnchor.TOP_LEFT);
       plot.addDomainMarker(band, Layer.BACKGROUND);
     }
