@@ -259,8 +259,13 @@ final class AllureSteps {
     Optional<ChartSpec> chart = ChartSpec.of(event).filter(ChartSpec::hasData);
     String name = chart.map(c -> "Chart: " + c.title()).orElse("Evidence: " + event.name());
     String uuid = start(testCase, event, name, Status.PASSED, null, List.of());
-    chart.ifPresent(c -> lifecycle.addAttachment(c.title(), "image/png", ".png", ChartPainter.png(
-        c.withTimeMarkers(timeMarkersByExperiment.getOrDefault(event.experiment(), List.of())))));
+    try {
+      chart.ifPresent(c -> lifecycle.addAttachment(c.title(), "image/png", ".png", ChartPainter.png(
+          c.withTimeMarkers(timeMarkersByExperiment.getOrDefault(event.experiment(), List.of())))));
+    } catch (RuntimeException e) { // the step still closes, with the chart's data and why it is not drawn
+      lifecycle.updateStep(uuid, s -> s.setStatus(Status.BROKEN).setStatusDetails(new StatusDetails()
+          .setMessage("The chart could not be drawn: " + e.getMessage() + "; its data is attached")));
+    }
     chart.filter(c -> "timeline".equals(c.kind()))
         .ifPresent(c -> timelinesByExperiment.computeIfAbsent(event.experiment(), k -> new CopyOnWriteArrayList<>()).add(c));
     attach(event.name(), chart.isPresent() ? "application/json" : "text/plain", chart.isPresent() ? ".json" : ".txt",
@@ -274,8 +279,14 @@ final class AllureSteps {
     List<ChartSpec.Marker> markers = timeMarkersByExperiment.remove(event.experiment());
     // a timeline drawn at its evidence lacks what came after (rollback, recovery): drawn again, whole, at the end
     for (ChartSpec timeline : timelinesByExperiment.getOrDefault(event.experiment(), List.of())) {
+      byte[] png;
+      try {
+        png = ChartPainter.png(timeline.withTimeMarkers(markers == null ? List.of() : markers));
+      } catch (RuntimeException e) {
+        continue; // drawn at its evidence step already, or that step says why it could not be
+      }
       attachToTestCase(testCase, "Chart: " + timeline.title() + " (with rollback and recovery)", "image/png", ".png",
-          ChartPainter.png(timeline.withTimeMarkers(markers == null ? List.of() : markers)));
+          png);
     }
     timelinesByExperiment.remove(event.experiment());
     List<List<String>> rows = keyNumbersByExperiment.remove(event.experiment());

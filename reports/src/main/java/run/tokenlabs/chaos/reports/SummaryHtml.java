@@ -109,10 +109,19 @@ final class SummaryHtml {
     h.append("<h2>Charts</h2>\n");
     for (ChartItem c : charts) {
       String title = c.chart().title();
+      byte[] png;
+      try {
+        png = ChartPainter.png(c.chart());
+      } catch (RuntimeException e) { // one chart that cannot be drawn must not cost the page
+        h.append("<p class=\"nodata\">Chart '").append(esc(title)).append("' of ").append(esc(c.task()))
+            .append(" could not be drawn: ").append(esc(String.valueOf(e.getMessage()))).append("; its data is in the ")
+            .append("journal as evidence named '").append(esc(ChartSpec.PREFIX + title)).append("'.</p>\n");
+        continue;
+      }
       h.append("<figure class=\"chart\" data-kind=\"").append(esc(c.chart().kind())).append("\"><img alt=\"")
           .append(esc(c.task() + ": " + title)).append("\" width=\"").append(ChartPainter.WIDTH).append("\" height=\"")
           .append(ChartPainter.HEIGHT).append("\" src=\"data:image/png;base64,")
-          .append(Base64.getEncoder().encodeToString(ChartPainter.png(c.chart()))).append("\"><figcaption><b>")
+          .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption><b>")
           .append(esc(c.task())).append("</b> ").append(esc(title)).append("</figcaption></figure>\n");
     }
   }
