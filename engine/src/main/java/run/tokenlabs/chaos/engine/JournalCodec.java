@@ -77,7 +77,16 @@ final class JournalCodec {
       throw new UnreadableLine("schema " + schema + ", and this reader reads schema " + ChaosEvent.SCHEMA
           + " only; read it with the version of tokenlabs-chaos that wrote it");
     }
+    addFindingActionIfAbsent(object);
     return JSON.treeToValue(object, ChaosEvent.class);
+  }
+
+  /** A finding's recommended action came later than schema 2: a line without one reads as a finding without action. */
+  private static void addFindingActionIfAbsent(ObjectNode line) {
+    if ("FindingRecorded".equals(line.path(TYPE).asText()) && line.get("finding") instanceof ObjectNode finding
+        && !finding.has("action")) {
+      finding.putNull("action");
+    }
   }
 
   /** A line that is JSON but not an event this reader can take. */

@@ -64,6 +64,8 @@ class JournalFileTest {
         new GuardBreached(AT, RUN, EXP, "llama serves", "5xx ratio <= 0.05", "0.31", "<= 0.05", null),
         new GuardBreached(AT, RUN, EXP, "llama serves", "5xx ratio <= 0.05", null, "<= 0.05", "timeout"),
         new FindingRecorded(AT, RUN, EXP, new Finding("Bare pod", "no controller \"recreates\" it\nat all", "kubectl")),
+        new FindingRecorded(AT, RUN, EXP, new Finding("Bare pod", "nothing recreates it", "kubectl")
+            .withAction(Finding.Severity.HIGH, "wrap the bare pod in a Deployment")),
         new KeyNumberRecorded(AT, RUN, EXP, new KeyNumber("TTFT p95", 44.8, "s", "n=104")),
         new EvidenceRecorded(AT, RUN, EXP, "PromQL", "{} => 0.42"),
         new RollbackDone(AT, RUN, EXP, "recreate pod", "kubernetes.recreate-pod", List.of("manifest"),
@@ -97,6 +99,15 @@ class JournalFileTest {
     assertThat(read.tornLastLine()).isEmpty();
     assertThat(read.runId()).isEqualTo(RUN);
     assertThat(read.events(GuardBreached.class)).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a finding journaled before findings had actions reads as a finding without action")
+  void findingWithoutActionField() throws IOException {
+    String line = "{\"type\":\"FindingRecorded\",\"schema\":2,\"at\":\"2026-11-28T20:00:01.250Z\",\"runId\":\"" + RUN
+        + "\",\"experiment\":\"" + EXP + "\",\"finding\":{\"title\":\"t\",\"statement\":\"s\",\"evidence\":\"e\"}}";
+
+    assertThat(JournalCodec.read(line)).isEqualTo(new FindingRecorded(AT, RUN, EXP, new Finding("t", "s", "e")));
   }
 
   @Test

@@ -55,6 +55,7 @@ public final class AllureChaosListener implements ChaosListener {
     try {
       if (event instanceof RunStarted started) {
         journal = Path.of(started.journal());
+        steps.summaryLink(summaryLink(journal, started.runId()));
       } else if (event instanceof RunFinished finished) {
         finished(finished);
       } else {
@@ -83,6 +84,17 @@ public final class AllureChaosListener implements ChaosListener {
     LOG.info("Game-day summary of run " + event.runId() + ": " + summary.html().toAbsolutePath());
     if (allure) {
       runArtifacts.write(RunRecord.of(JournalFile.read(file)), file, summary);
+    }
+  }
+
+  /** The summary page as a link from the Allure report's index (the report is generated beside the results). */
+  String summaryLink(Path journalFile, String runId) {
+    Path page = parentOf(journalFile).resolve("summary-" + runId + ".html").toAbsolutePath().normalize();
+    Path report = resultsDir.toAbsolutePath().normalize().resolveSibling("allure-report");
+    try {
+      return report.relativize(page).toString().replace('\\', '/');
+    } catch (IllegalArgumentException differentRoot) {
+      return page.toUri().toString();
     }
   }
 

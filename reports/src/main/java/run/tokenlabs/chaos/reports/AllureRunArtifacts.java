@@ -7,6 +7,8 @@ import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Attachment;
 import io.qameta.allure.model.Label;
 import io.qameta.allure.model.Stage;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StatusDetails;
 import io.qameta.allure.model.TestResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,17 +18,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import run.tokenlabs.chaos.api.Verdict;
 
 /**
  * What a finished run adds to the Allure results beside the experiments' own test cases:
  * {@code environment.properties} and {@code executor.json} (the report's Environment and
  * Executors widgets), {@code categories.json} (verdicts as categories), and one extra result,
  * "Game day summary", carrying the summary page, its Markdown and the journal as attachments,
- * because an attachment needs a test result and the run's end has no test context. Its status
- * is left unset ("unknown") so it counts in no verdict.
+ * because an attachment needs a test result and the run's end has no test context. It is filed
+ * under SYNTHESIS as the reference run's page was, and passes: it checks nothing, it reports that
+ * the summary was written (its message counts the verdicts).
  */
 final class AllureRunArtifacts {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,15 +59,15 @@ final class AllureRunArtifacts {
   }
 
   private void writeEnvironment(RunRecord run, Path journal, GameDayReport.Written summary) throws IOException {
-    Properties env = new Properties();
-    env.setProperty("chaos.run", run.runId);
-    env.setProperty("chaos.target", run.target);
-    env.setProperty("chaos.profile", run.profile);
-    env.setProperty("chaos.dryRun", String.valueOf(run.dryRun));
-    env.setProperty("chaos.journal", journal.toString());
-    env.setProperty("chaos.summary", summary.html().toString());
-    StringWriter out = new StringWriter();
-    env.store(out, "tokenlabs-chaos game day " + run.runId);
+    // one entry at a time: the widget shows the first few in file order, and Properties would shuffle them
+    StringWriter out = new StringWriter().append("# tokenlabs-chaos game day ").append(run.runId).append('\n');
+    for (Map.Entry<String, String> entry : RunEnvironment.of(run, journal, summary.html()).entrySet()) {
+      Properties one = new Properties();
+      one.setProperty(entry.getKey(), entry.getValue());
+      StringWriter line = new StringWriter();
+      one.store(line, null);
+      line.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> out.append(l).append('\n'));
+    }
     Files.writeString(resultsDir.resolve("environment.properties"), out.toString(), StandardCharsets.ISO_8859_1);
   }
 
@@ -92,19 +99,30 @@ final class AllureRunArtifacts {
     attachments.add(attachment("Game-day summary (Markdown)", "text/plain", ".md", summary.markdown()));
     attachments.add(attachment("Journal " + journal.getFileName(), "text/plain", ".jsonl", journal));
     String uuid = UUID.randomUUID().toString();
+    String area = GameDayAreas.area("SYNTHESIS");
+    String name = "SYNTHESIS Game day summary: run " + run.runId;
     TestResult result = new TestResult().setUuid(uuid)
         .setHistoryId("tokenlabs-chaos-game-day-summary")
-        .setName("Game day summary: run " + run.runId)
+        .setName(name)
         .setFullName("tokenlabs-chaos.GameDaySummary")
         .setDescription("The run's summary page, its Markdown and its journal (one JSON event per line).")
         .setStage(Stage.FINISHED)
+        .setStatus(Status.PASSED)
+        .setStatusDetails(new StatusDetails().setMessage("Summary written; verdicts: " + verdicts(run)))
         .setAttachments(attachments)
-        .setLabels(new ArrayList<>(List.of(label("epic", AllureSteps.EPIC), label("feature", "Run summary"),
-            label("suite", "Game day"))));
+        .setLabels(new ArrayList<>(List.of(label("epic", AllureSteps.EPIC), label("feature", area),
+            label("story", name), label("parentSuite", AllureSteps.EPIC), label("suite", area))));
     run.started().ifPresent(at -> result.setStart(at.toEpochMilli()));
     run.finished().ifPresent(at -> result.setStop(at.toEpochMilli()));
     lifecycle.scheduleTestCase(result);
     lifecycle.writeTestCase(uuid);
+  }
+
+  private static String verdicts(RunRecord run) {
+    Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+    run.experiments().forEach(e -> e.verdict().ifPresent(v -> counts.merge(v, 1L, Long::sum)));
+    return counts.isEmpty() ? "none" : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+        .collect(Collectors.joining(", "));
   }
 
   private Attachment attachment(String name, String type, String extension, Path file) {

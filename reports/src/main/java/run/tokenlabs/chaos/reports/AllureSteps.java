@@ -3,6 +3,7 @@ package run.tokenlabs.chaos.reports;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Attachment;
 import io.qameta.allure.model.Label;
+import io.qameta.allure.model.Link;
 import io.qameta.allure.model.Parameter;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.StatusDetails;
@@ -24,6 +25,7 @@ import run.tokenlabs.chaos.api.event.CapabilityChecked;
 import run.tokenlabs.chaos.api.event.ChaosEvent;
 import run.tokenlabs.chaos.api.event.EvidenceRecorded;
 import run.tokenlabs.chaos.api.event.ExperimentStarted;
+import run.tokenlabs.chaos.api.event.FaultActed;
 import run.tokenlabs.chaos.api.event.FaultPrepared;
 import run.tokenlabs.chaos.api.event.FindingRecorded;
 import run.tokenlabs.chaos.api.event.GuardBreached;
@@ -47,16 +49,24 @@ import run.tokenlabs.chaos.api.event.VerdictReached;
  * experiment JUnit disabled are added to its skipped result by {@link DisabledExperimentSteps}.
  */
 final class AllureSteps {
-  static final String EPIC = "Game day";
+  static final String EPIC = GameDayAreas.EPIC;
 
   private final AllureLifecycle lifecycle;
   private final Map<String, String> testCaseByExperiment = new ConcurrentHashMap<>();
   private final Map<String, List<ChaosEvent>> waitingForTestCase = new ConcurrentHashMap<>();
   private final Map<String, List<List<String>>> keyNumbersByExperiment = new ConcurrentHashMap<>();
+  private final Map<String, List<ChartSpec.Marker>> timeMarkersByExperiment = new ConcurrentHashMap<>();
+  private final Map<String, List<ChartSpec>> timelinesByExperiment = new ConcurrentHashMap<>();
   private volatile boolean sawTestCase;
+  private volatile String summaryLink;
 
   AllureSteps(AllureLifecycle lifecycle) {
     this.lifecycle = lifecycle;
+  }
+
+  /** The summary page, relative to the Allure report, that every experiment links to; {@code null}: no link. */
+  void summaryLink(String link) {
+    this.summaryLink = link;
   }
 
   /** Whether any experiment of this run ran inside an Allure test case. */
@@ -97,6 +107,7 @@ final class AllureSteps {
     sawTestCase = true;
     testCaseByExperiment.put(experiment, testCase.get());
     keyNumbersByExperiment.put(experiment, new CopyOnWriteArrayList<>());
+    timeMarkersByExperiment.put(experiment, new CopyOnWriteArrayList<>());
     return waiting;
   }
 
@@ -111,6 +122,7 @@ final class AllureSteps {
       fault(testCase, e);
     } else if (event instanceof RollbackDone e) {
       rollback(testCase, e, e.rollback(), e.kind(), e.source().label(), null);
+      marker(e, "rollback: " + e.rollback());
     } else if (event instanceof RollbackFailed e) {
       rollback(testCase, e, e.rollback(), e.kind(), e.source().label(), e.error());
     } else if (event instanceof GuardBreached e) {
@@ -126,17 +138,33 @@ final class AllureSteps {
       evidence(testCase, e);
     } else if (event instanceof VerdictReached e) {
       verdict(testCase, e);
+    } else if (event instanceof FaultActed e) {
+      marker(e, "fault: " + e.fault());
     }
-    // FaultActed adds nothing to the "Inject fault" step its FaultPrepared wrote
+    // FaultActed adds no step: the "Inject fault" step its FaultPrepared wrote stands for it
+  }
+
+  /** A time the experiment's later time charts mark: the fault acting, a rollback done. */
+  private void marker(ChaosEvent event, String label) {
+    List<ChartSpec.Marker> markers = timeMarkersByExperiment.get(event.experiment());
+    if (markers != null) {
+      markers.add(new ChartSpec.Marker("x", event.at().toEpochMilli(), label));
+    }
   }
 
   private void started(String testCase, ExperimentStarted event) {
-    lifecycle.updateTestCase(testCase, test -> test.getLabels().addAll(labels(event)));
+    String link = summaryLink;
+    lifecycle.updateTestCase(testCase, test -> {
+      GameDayAreas.file(test, event);
+      if (link != null) {
+        test.getLinks().add(new Link().setName("Game-day summary page").setUrl(link).setType("summary"));
+      }
+    });
   }
 
-  /** The labels that file an experiment under the game day: epic, its id as feature, its title as story. */
+  /** The labels that file an experiment under the game day: by area and experiment ({@link GameDayAreas}). */
   static List<Label> labels(ExperimentStarted event) {
-    return List.of(label("epic", EPIC), label("feature", event.id()), label("story", event.title()));
+    return GameDayAreas.labels(event);
   }
 
   static StepResult capabilityStep(CapabilityChecked event) {
@@ -152,8 +180,13 @@ final class AllureSteps {
       case ERROR -> Status.BROKEN;
       case ABORTED, BLOCKED -> Status.SKIPPED;
     };
-    return stepResult(event, "Verdict: " + Values.status(verdict), status, Values.reason(verdict, event.message()),
-        List.of());
+    VerdictExplanation why = VerdictExplanation.of(verdict, event.message());
+    StepResult step = stepResult(event, "Verdict: " + Values.status(verdict), status,
+        verdict == Verdict.HELD ? Values.reason(verdict, event.message()) : why.text(), List.of());
+    if (why.rawAddsDetail() && verdict != Verdict.HELD) {
+      step.getStatusDetails().setTrace(why.raw()); // the assertion library's own words stay, as evidence
+    }
+    return step;
   }
 
   /** The label to filter results by verdict. */
@@ -162,6 +195,7 @@ final class AllureSteps {
   }
 
   private void hypothesis(String testCase, HypothesisChecked event) {
+    RunRecord.recovered(event).ifPresent(m -> marker(event, m.label()));
     String phase = event.phase() == HypothesisChecked.Phase.AFTER ? "after" : "before";
     List<Parameter> params = new ArrayList<>();
     List<StepResult> checks = new ArrayList<>();
@@ -212,7 +246,7 @@ final class AllureSteps {
     KeyNumber k = event.keyNumber();
     String value = Values.number(k.value());
     String unit = Values.NO_DATA.equals(value) ? "" : k.unit();
-    step(testCase, event, "Key number: " + k.name() + " = " + value + (unit.isEmpty() ? "" : " " + unit),
+    step(testCase, event, "Key number: " + k.name() + " = " + Values.quantity(k.value(), k.unit()),
         Status.PASSED, null, List.of(param("note", k.note())));
     List<List<String>> rows = keyNumbersByExperiment.get(event.experiment());
     if (rows != null) {
@@ -220,15 +254,41 @@ final class AllureSteps {
     }
   }
 
+  /** Evidence as a text attachment; a chart evidence is drawn on its step, its data attached beside it. */
   private void evidence(String testCase, EvidenceRecorded event) {
-    String uuid = start(testCase, event, "Evidence: " + event.name(), Status.PASSED, null, List.of());
-    attach(event.name(), "text/plain", ".txt", event.content());
+    Optional<ChartSpec> chart = ChartSpec.of(event).filter(ChartSpec::hasData);
+    String name = chart.map(c -> "Chart: " + c.title()).orElse("Evidence: " + event.name());
+    String uuid = start(testCase, event, name, Status.PASSED, null, List.of());
+    try {
+      chart.ifPresent(c -> lifecycle.addAttachment(c.title(), "image/png", ".png", ChartPainter.png(
+          c.withTimeMarkers(timeMarkersByExperiment.getOrDefault(event.experiment(), List.of())))));
+    } catch (RuntimeException e) { // the step still closes, with the chart's data and why it is not drawn
+      lifecycle.updateStep(uuid, s -> s.setStatus(Status.BROKEN).setStatusDetails(new StatusDetails()
+          .setMessage("The chart could not be drawn: " + e.getMessage() + "; its data is attached")));
+    }
+    chart.filter(c -> "timeline".equals(c.kind()))
+        .ifPresent(c -> timelinesByExperiment.computeIfAbsent(event.experiment(), k -> new CopyOnWriteArrayList<>()).add(c));
+    attach(event.name(), chart.isPresent() ? "application/json" : "text/plain", chart.isPresent() ? ".json" : ".txt",
+        event.content());
     lifecycle.stopStep(uuid);
   }
 
   /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
   private void verdict(String testCase, VerdictReached event) {
     lifecycle.stopStep(start(testCase, event, verdictStep(event)));
+    List<ChartSpec.Marker> markers = timeMarkersByExperiment.remove(event.experiment());
+    // a timeline drawn at its evidence lacks what came after (rollback, recovery): drawn again, whole, at the end
+    for (ChartSpec timeline : timelinesByExperiment.getOrDefault(event.experiment(), List.of())) {
+      byte[] png;
+      try {
+        png = ChartPainter.png(timeline.withTimeMarkers(markers == null ? List.of() : markers));
+      } catch (RuntimeException e) {
+        continue; // drawn at its evidence step already, or that step says why it could not be
+      }
+      attachToTestCase(testCase, "Chart: " + timeline.title() + " (with rollback and recovery)", "image/png", ".png",
+          png);
+    }
+    timelinesByExperiment.remove(event.experiment());
     List<List<String>> rows = keyNumbersByExperiment.remove(event.experiment());
     if (rows != null && !rows.isEmpty()) {
       attachToTestCase(testCase, "Key numbers", "text/csv", ".csv", csv(rows));
@@ -271,8 +331,12 @@ final class AllureSteps {
   }
 
   private void attachToTestCase(String testCase, String name, String type, String extension, String content) {
+    attachToTestCase(testCase, name, type, extension, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void attachToTestCase(String testCase, String name, String type, String extension, byte[] content) {
     String source = UUID.randomUUID() + "-attachment" + extension;
-    lifecycle.writeAttachment(source, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+    lifecycle.writeAttachment(source, new ByteArrayInputStream(content));
     lifecycle.updateTestCase(testCase, test -> test.getAttachments().add(
         new Attachment().setName(name).setType(type).setSource(source)));
   }

@@ -51,7 +51,7 @@ public final class DisabledExperimentSteps implements TestLifecycleListener {
   private static void addTo(TestResult result, List<ChaosEvent> events) {
     for (ChaosEvent event : events) {
       if (event instanceof ExperimentStarted e) {
-        result.getLabels().addAll(AllureSteps.labels(e));
+        GameDayAreas.file(result, e);
       } else if (event instanceof CapabilityChecked e) {
         result.getSteps().add(AllureSteps.capabilityStep(e));
       } else if (event instanceof VerdictReached e) {

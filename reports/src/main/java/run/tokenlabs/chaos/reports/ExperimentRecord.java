@@ -37,6 +37,9 @@ final class ExperimentRecord {
   final List<RollbackRecord> rollbacks = new ArrayList<>();
   final List<HypothesisRecord> hypotheses = new ArrayList<>();
   final List<GuardRecord> guards = new ArrayList<>();
+  final List<ChartSpec> charts = new ArrayList<>();
+  /** Fault and rollback times, the x markers of the experiment's time charts. */
+  final List<ChartSpec.Marker> timeMarkers = new ArrayList<>();
 
   ExperimentRecord(String name) {
     this.name = name;
@@ -51,6 +54,11 @@ final class ExperimentRecord {
 
   boolean dryRun() {
     return faults.stream().anyMatch(FaultRecord::dryRun);
+  }
+
+  /** The charts with the fault and rollback times that fall inside each. */
+  List<ChartSpec> chartsWithMarkers() {
+    return charts.stream().map(c -> c.withTimeMarkers(timeMarkers)).toList();
   }
 
   List<RollbackRecord> failedRollbacks() {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.event.ChaosEvent;
+import run.tokenlabs.chaos.api.event.EvidenceRecorded;
+import run.tokenlabs.chaos.api.event.FaultActed;
 import run.tokenlabs.chaos.api.event.ExperimentStarted;
 import run.tokenlabs.chaos.api.event.FaultPrepared;
 import run.tokenlabs.chaos.api.event.FindingRecorded;
@@ -87,9 +89,17 @@ final class RunRecord {
       experiment.method = e.method();
     } else if (event instanceof HypothesisChecked e) {
       experiment(e).hypotheses.add(new HypothesisRecord(e.phase(), e.hypothesis(), e.held()));
+      recovered(e).ifPresent(experiment(e).timeMarkers::add);
     } else if (event instanceof FaultPrepared e) {
       experiment(e).faults.add(new FaultRecord(e.fault(), e.rollback(), e.dryRun()));
+    } else if (event instanceof FaultActed e) {
+      experiment(e).timeMarkers.add(new ChartSpec.Marker("x", e.at().toEpochMilli(), "fault: " + e.fault()));
+    } else if (event instanceof EvidenceRecorded e) {
+      chart(e);
     } else if (event instanceof RollbackDone e) {
+      if (e.experiment() != null) {
+        experiment(e).timeMarkers.add(new ChartSpec.Marker("x", e.at().toEpochMilli(), "rollback: " + e.rollback()));
+      }
       rollback(e, new RollbackRecord(e.rollback(), e.source().label(), false, ""));
     } else if (event instanceof RollbackFailed e) {
       rollback(e, new RollbackRecord(e.rollback(), e.source().label(), true, e.error()));
@@ -105,7 +115,23 @@ final class RunRecord {
       experiment.verdict = e.verdict();
       experiment.verdictMessage = e.message();
     }
-    // CapabilityChecked, FaultActed and EvidenceRecorded belong in the Allure report, not on the summary page
+    // CapabilityChecked and plain evidence belong in the Allure report, not on the summary page
+  }
+
+  /** The time the steady state held again after the rollback, a marker of the experiment's time charts. */
+  static Optional<ChartSpec.Marker> recovered(HypothesisChecked e) {
+    return e.phase() == HypothesisChecked.Phase.AFTER && e.held()
+        ? Optional.of(new ChartSpec.Marker("x", e.at().toEpochMilli(), "recovered: steady state holds"))
+        : Optional.empty();
+  }
+
+  /** A chart evidence goes on the page; one that cannot be read is a journal line left out, not a failed page. */
+  private void chart(EvidenceRecorded e) {
+    try {
+      ChartSpec.of(e).filter(ChartSpec::hasData).ifPresent(experiment(e).charts::add);
+    } catch (IllegalArgumentException unreadable) {
+      this.unreadable.add(unreadable.getMessage());
+    }
   }
 
   private void rollback(ChaosEvent event, RollbackRecord record) {

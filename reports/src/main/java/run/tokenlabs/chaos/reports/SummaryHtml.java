@@ -1,8 +1,11 @@
 package run.tokenlabs.chaos.reports;
 
+import java.util.Base64;
 import java.util.List;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.reports.SummaryPage.ActionItem;
 import run.tokenlabs.chaos.reports.SummaryPage.Artifact;
+import run.tokenlabs.chaos.reports.SummaryPage.ChartItem;
 import run.tokenlabs.chaos.reports.SummaryPage.FaultRow;
 import run.tokenlabs.chaos.reports.SummaryPage.FindingItem;
 import run.tokenlabs.chaos.reports.SummaryPage.Gap;
@@ -10,8 +13,9 @@ import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
 import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;
 
 /**
- * The summary page as one self-contained HTML file: inline CSS, no scripts, no external assets,
- * so it can be mailed or archived as is. Every journal text is HTML-escaped.
+ * The summary page as one self-contained HTML file: inline CSS, charts as inline PNG images, no
+ * scripts, no external assets, so it can be mailed, printed or archived as is. Findings come first,
+ * the next run's scope last. Every journal text is HTML-escaped.
  */
 final class SummaryHtml {
   private static final String CSS = """
@@ -26,6 +30,12 @@ final class SummaryHtml {
       .card{border:1px solid #d9dee3;border-left:4px solid #0969da;border-radius:4px;padding:.6rem 1rem;margin:.8rem 0}
       .card.gap{border-left-color:#cf222e}.card h3{margin:.1rem 0 .4rem;font-size:1.02rem}.card .label{color:#6a737d;font-size:.8rem;text-transform:uppercase;letter-spacing:.05em}
       pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap}
+      figure.chart{margin:1rem 0;border:1px solid #d9dee3;border-radius:4px;padding:.5rem}figure.chart img{width:100%;height:auto;display:block}
+      figure.chart figcaption{color:#56606b;font-size:.85rem;margin-top:.3rem}
+      .actions li{margin:.4rem 0}.sev{font-weight:600;font-size:.8rem;padding:.05rem .35rem;border-radius:3px;color:#fff}
+      .sev.HIGH{background:#cf222e}.sev.MEDIUM{background:#9a6700}.sev.LOW{background:#6e7781}
+      @media print{body{max-width:none;margin:0;font-size:11pt}h2{break-after:avoid}.card,figure.chart,tr{break-inside:avoid}
+      a{color:inherit;text-decoration:none}pre{white-space:pre-wrap}}
       """;
 
   private SummaryHtml() {}
@@ -40,12 +50,14 @@ final class SummaryHtml {
     if (page.dryRun) {
       h.append("<p class=\"dry\"><b>Dry run:</b> faults were described, not acted on.</p>\n");
     }
-    matrix(h, page.matrix);
     findings(h, page.findings);
-    keyNumbers(h, page.keyNumbers);
+    matrix(h, page.matrix);
+    charts(h, page.charts);
     gaps(h, page.gaps);
+    keyNumbers(h, page.keyNumbers);
     faults(h, page.faults);
     artifacts(h, page.artifacts);
+    actions(h, page.actions);
     return h.append("</body></html>\n").toString();
   }
 
@@ -74,7 +86,8 @@ final class SummaryHtml {
     }
     int n = 0;
     for (FindingItem item : items) {
-      h.append("<div class=\"card finding\"><div class=\"label\">").append(String.format("Finding %02d", ++n))
+      h.append("<div class=\"card finding\" id=\"").append(findingAnchor(++n)).append("\"><div class=\"label\">")
+          .append(String.format("Finding %02d", n))
           .append(" · ").append(esc(item.task())).append("</div><h3>").append(esc(item.finding().title()))
           .append("</h3><p>").append(esc(item.finding().statement())).append("</p>");
       if (!item.finding().evidence().isBlank()) {
@@ -82,6 +95,52 @@ final class SummaryHtml {
       }
       h.append("</div>\n");
     }
+  }
+
+  static String findingAnchor(int number) {
+    return String.format("finding-%02d", number);
+  }
+
+  /** Each chart as an inline PNG: the page stays one file and renders without scripts. */
+  private static void charts(StringBuilder h, List<ChartItem> charts) {
+    if (charts.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Charts</h2>\n");
+    for (ChartItem c : charts) {
+      String title = c.chart().title();
+      byte[] png;
+      try {
+        png = ChartPainter.png(c.chart());
+      } catch (RuntimeException e) { // one chart that cannot be drawn must not cost the page
+        h.append("<p class=\"nodata\">Chart '").append(esc(title)).append("' of ").append(esc(c.task()))
+            .append(" could not be drawn: ").append(esc(String.valueOf(e.getMessage()))).append("; its data is in the ")
+            .append("journal as evidence named '").append(esc(ChartSpec.PREFIX + title)).append("'.</p>\n");
+        continue;
+      }
+      h.append("<figure class=\"chart\" data-kind=\"").append(esc(c.chart().kind())).append("\"><img alt=\"")
+          .append(esc(c.task() + ": " + title)).append("\" width=\"").append(ChartPainter.WIDTH).append("\" height=\"")
+          .append(ChartPainter.HEIGHT).append("\" src=\"data:image/png;base64,")
+          .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption><b>")
+          .append(esc(c.task())).append("</b> ").append(esc(title)).append("</figcaption></figure>\n");
+    }
+  }
+
+  /** The next run's scope, most severe first, each linked to the finding that asks for it. */
+  private static void actions(StringBuilder h, List<ActionItem> actions) {
+    h.append("<h2>Next Run Scope</h2>\n");
+    if (actions.isEmpty()) {
+      h.append("<p>No finding recommends an action.</p>\n");
+      return;
+    }
+    h.append("<ol class=\"actions\">\n");
+    for (ActionItem a : actions) {
+      h.append("<li><span class=\"sev ").append(a.severity().name()).append("\">").append(a.severity().name())
+          .append("</span> ").append(esc(a.action())).append(" <small>(").append(esc(a.task())).append(", from <a href=\"#")
+          .append(findingAnchor(a.findingNumber())).append("\">finding ").append(String.format("%02d", a.findingNumber()))
+          .append(": ").append(esc(a.finding())).append("</a>)</small></li>\n");
+    }
+    h.append("</ol>\n");
   }
 
   private static void keyNumbers(StringBuilder h, List<NumberRow> rows) {
@@ -109,8 +168,11 @@ final class SummaryHtml {
     int n = 0;
     for (Gap gap : gaps) {
       h.append("<div class=\"card gap\"><div class=\"label\">").append(String.format("Gap %02d", ++n))
-          .append("</div><h3>").append(esc(gap.title())).append("</h3><p>").append(esc(gap.reason()))
-          .append("</p></div>\n");
+          .append("</div><h3>").append(esc(gap.title())).append("</h3><p>").append(esc(gap.reason())).append("</p>");
+      if (!gap.evidence().isEmpty()) {
+        h.append("<details><summary>Raw message</summary><pre>").append(esc(gap.evidence())).append("</pre></details>");
+      }
+      h.append("</div>\n");
     }
   }
 

@@ -9,8 +9,10 @@ import run.tokenlabs.chaos.reports.SummaryPage.MatrixRow;
 import run.tokenlabs.chaos.reports.SummaryPage.NumberRow;
 
 /**
- * The summary page as Markdown. Text from the journal is escaped so that a probe reading or an
- * error message cannot break a table ({@code |}, line breaks) or inject markup ({@code <}, {@code >}).
+ * The summary page as Markdown. Text from the journal is escaped with Markdown's own backslash,
+ * never an HTML entity, so that a probe reading or an error message cannot break a table
+ * ({@code |}, line breaks) or open an HTML tag ({@code <}) and still reads as written ({@code >=}).
+ * Charts are drawn on the HTML page; here they are listed by title.
  */
 final class SummaryMarkdown {
   private SummaryMarkdown() {}
@@ -23,12 +25,14 @@ final class SummaryMarkdown {
     if (page.dryRun) {
       md.append("> **Dry run:** faults were described, not acted on.\n\n");
     }
-    matrix(md, page.matrix);
     findings(md, page.findings);
-    keyNumbers(md, page.keyNumbers);
+    matrix(md, page.matrix);
+    charts(md, page.charts);
     gaps(md, page.gaps);
+    keyNumbers(md, page.keyNumbers);
     faults(md, page.faults);
     artifacts(md, page.artifacts);
+    actions(md, page.actions);
     return md.toString();
   }
 
@@ -59,6 +63,30 @@ final class SummaryMarkdown {
     }
   }
 
+  private static void charts(StringBuilder md, List<SummaryPage.ChartItem> charts) {
+    if (charts.isEmpty()) {
+      return;
+    }
+    md.append("## Charts\n\nDrawn on the HTML page of this summary:\n\n");
+    charts.forEach(c -> md.append("- **").append(text(c.task())).append("** ").append(text(c.chart().title())).append('\n'));
+    md.append('\n');
+  }
+
+  private static void actions(StringBuilder md, List<SummaryPage.ActionItem> actions) {
+    md.append("\n## Next Run Scope\n\n");
+    if (actions.isEmpty()) {
+      md.append("No finding recommends an action.\n");
+      return;
+    }
+    int n = 0;
+    for (SummaryPage.ActionItem a : actions) {
+      md.append(++n).append(". **").append(a.severity()).append("** ").append(text(a.action())).append(" (")
+          .append(text(a.task())).append(", from finding ").append(String.format("%02d", a.findingNumber()))
+          .append(": ")
+          .append(text(a.finding())).append(")\n");
+    }
+  }
+
   private static void keyNumbers(StringBuilder md, List<NumberRow> rows) {
     md.append("## Key Numbers\n\n");
     if (rows.isEmpty()) {
@@ -82,6 +110,9 @@ final class SummaryMarkdown {
     for (Gap gap : gaps) {
       md.append(String.format("### Gap %02d — %s%n%n", ++n, text(gap.title())));
       md.append(text(gap.reason())).append("\n\n");
+      if (!gap.evidence().isEmpty()) {
+        md.append("Raw message:\n\n```\n").append(gap.evidence().replace("```", "'''")).append("\n```\n\n");
+      }
     }
   }
 
@@ -107,9 +138,9 @@ final class SummaryMarkdown {
     }
   }
 
-  /** Inline text: markup characters made literal. */
+  /** Inline text: a tag opener and a quote marker at a line's start made literal with a backslash. */
   static String text(String s) {
-    return s.replace("<", "&lt;").replace(">", "&gt;");
+    return s.replace("<", "\\<").replaceAll("(?m)^(\\s*)>", "$1\\\\>");
   }
 
   /** A table cell: inline text on one line, pipes escaped. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +30,22 @@ final class SummaryPage {
 
   record NumberRow(String task, String metric, String value, String unit, String note) {}
 
-  record Gap(String title, String reason) {}
+  /** An open gap; {@code evidence} is the raw message behind the reason, or empty. */
+  record Gap(String title, String reason, String evidence) {
+    Gap(String title, String reason) {
+      this(title, reason, "");
+    }
+  }
 
   record FaultRow(String task, String fault, String rollback, String outcome) {}
 
   record Artifact(String label, String path) {}
+
+  /** A chart of an experiment, with the fault and rollback times it spans. */
+  record ChartItem(String task, ChartSpec chart) {}
+
+  /** A recommended action of the next run, with the finding (its anchor on the page) that asks for it. */
+  record ActionItem(String task, Finding.Severity severity, String action, String finding, int findingNumber) {}
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -49,6 +61,8 @@ final class SummaryPage {
   final List<Gap> gaps = new ArrayList<>();
   final List<FaultRow> faults = new ArrayList<>();
   final List<Artifact> artifacts = new ArrayList<>();
+  final List<ChartItem> charts = new ArrayList<>();
+  final List<ActionItem> actions = new ArrayList<>();
 
   SummaryPage(RunRecord run, ReportPaths paths) {
     this.title = "Game Day — " + run.started().map(DATE::format).orElse("date unknown");
@@ -58,12 +72,26 @@ final class SummaryPage {
       e.verdict().ifPresent(v -> counts.merge(v, 1, Integer::sum));
       matrix.add(new MatrixRow(e.id, e.title, e.method, e.verdict, Values.status(e.verdict), keyOutput(e)));
       e.findings.forEach(f -> findings.add(new FindingItem(e.id, f)));
+      e.chartsWithMarkers().forEach(c -> charts.add(new ChartItem(e.id, c)));
       e.keyNumbers.forEach(k -> keyNumbers.add(numberRow(e.id, k)));
       e.faults.forEach(f -> faults.add(faultRow(e, f)));
       addGaps(e);
     }
     addRunGaps(run);
     artifacts.addAll(paths.artifacts());
+    addActions();
+  }
+
+  /** The next run's scope: every finding's action, most severe first, in finding order within a severity. */
+  private void addActions() {
+    for (int i = 0; i < findings.size(); i++) {
+      FindingItem item = findings.get(i);
+      Finding.Action action = item.finding().action();
+      if (action != null) {
+        actions.add(new ActionItem(item.task(), action.severity(), action.text(), item.finding().title(), i + 1));
+      }
+    }
+    actions.sort(Comparator.comparing(ActionItem::severity));
   }
 
   private static String subtitle(RunRecord run) {
@@ -98,10 +126,10 @@ final class SummaryPage {
         parts.add("(+" + (e.findings.size() - 1) + " more findings)");
       }
     } else if (e.verdict != null && e.verdict != Verdict.HELD) {
-      parts.add(Values.reason(e.verdict, e.verdictMessage));
+      parts.add(VerdictExplanation.expectedSeen(Values.reason(e.verdict, e.verdictMessage)));
     } else if (!e.keyNumbers.isEmpty()) {
       parts.add(e.keyNumbers.stream().limit(3)
-          .map(k -> k.name() + " = " + Values.number(k.value()) + unitSuffix(k.unit()))
+          .map(k -> k.name() + " = " + Values.quantity(k.value(), k.unit()))
           .collect(Collectors.joining("; ")));
     } else if (e.verdict == Verdict.HELD) {
       parts.add(Values.reason(e.verdict, e.verdictMessage));
@@ -116,13 +144,9 @@ final class SummaryPage {
     return text.isEmpty() ? "—" : Values.abbreviate(text, KEY_OUTPUT_CHARS);
   }
 
-  private static String unitSuffix(String unit) {
-    return unit.isEmpty() ? "" : " " + unit;
-  }
-
   private static NumberRow numberRow(String task, KeyNumber k) {
-    String unit = Double.isNaN(k.value()) ? "" : k.unit();
-    return new NumberRow(task, k.name(), Values.number(k.value()), unit, k.note());
+    Values.Quantity q = Values.quantity(k.value(), k.unit());
+    return new NumberRow(task, k.name(), q.value(), q.unit(), k.note());
   }
 
   private static FaultRow faultRow(ExperimentRecord e, FaultRecord f) {
@@ -145,7 +169,8 @@ final class SummaryPage {
           + "killed or is still running. Its rollbacks, if any, are completed by the next run."));
     } else if (e.verdict == Verdict.DEVIATED || e.verdict == Verdict.ERROR || e.verdict == Verdict.BLOCKED
         || (e.verdict == Verdict.ABORTED && !e.dryRun())) {
-      gaps.add(new Gap(name + ": " + e.verdict, Values.reason(e.verdict, e.verdictMessage)));
+      VerdictExplanation why = VerdictExplanation.of(e.verdict, e.verdictMessage);
+      gaps.add(new Gap(name + ": " + e.verdict, why.text(), why.rawAddsDetail() ? why.raw() : ""));
     }
     for (GuardRecord g : e.guards) {
       gaps.add(new Gap(name + ": guard '" + g.guard() + "' breached", g.check() + ": read " + g.reading()

@@ -77,6 +77,7 @@ class AllureChaosListenerTest {
   void stepsOfOneExperiment() throws Exception {
     String testCase = startTestCase();
 
+    listener.onEvent(runStarted(dir.resolve("chaos-journal/journal-" + GameDayReportTest.RUN + ".jsonl")));
     eventsOf(HELD).forEach(listener::onEvent);
     JsonNode result = stopAndRead(testCase);
 
@@ -99,8 +100,11 @@ class AllureChaosListenerTest {
         .isEqualTo("{} => 0.42 @ 2026-11-28T20:00:05Z");
     assertThat(attachment(result, "Key numbers"))
         .isEqualTo("Metric,Value,Unit,Notes\nTime to recover (Deployment-managed pod),42.5,s,from delete to Ready\n");
-    assertThat(labels(result)).contains("epic=Game day", "feature=LLMD-3",
-        "story=Force-deleting an inference pod is detected", "tag=HELD");
+    assertThat(labels(result)).contains("epic=Game day", "feature=LLMD: llm-d serving and pod failures",
+        "story=LLMD-3 Force-deleting an inference pod is detected", "tag=HELD");
+    assertThat(result.get("name").asText()).isEqualTo("LLMD-3 Force-deleting an inference pod is detected");
+    assertThat(result.at("/links/0/url").asText()).as("each experiment links the summary page")
+        .endsWith("summary-" + GameDayReportTest.RUN + ".html");
   }
 
   @Test
@@ -183,14 +187,16 @@ class AllureChaosListenerTest {
     assertThat(summary).exists();
     assertThat(Files.readString(summary)).contains("href=\"../allure-report/index.html\"");
     assertThat(journalDir.resolve("summary-" + GameDayReportTest.RUN + ".md")).exists();
-    assertThat(Files.readString(results.resolve("environment.properties"))).contains("chaos.run=" + GameDayReportTest.RUN)
-        .contains("chaos.target=lab");
+    assertThat(Files.readString(results.resolve("environment.properties"))).contains("run=" + GameDayReportTest.RUN)
+        .contains("target=lab").contains("lab.profile=").contains("prometheus=");
     assertThat(JSON.readTree(results.resolve("executor.json").toFile()).get("buildName").asText())
         .isEqualTo("Game day " + GameDayReportTest.RUN);
     assertThat(JSON.readTree(results.resolve("categories.json").toFile()).findValuesAsText("name"))
         .anyMatch(n -> n.startsWith("BLOCKED"));
-    JsonNode summaryResult = resultNamed("Game day summary: run " + GameDayReportTest.RUN);
-    assertThat(summaryResult.has("status")).as("no verdict of its own").isFalse();
+    JsonNode summaryResult = resultNamed("SYNTHESIS Game day summary: run " + GameDayReportTest.RUN);
+    assertThat(summaryResult.get("status").asText()).as("a proper entry, not 'unknown' in the overview")
+        .isEqualTo("passed");
+    assertThat(summaryResult.at("/statusDetails/message").asText()).contains("1 HELD");
     assertThat(attachment(summaryResult, "Journal journal-" + GameDayReportTest.RUN + ".jsonl"))
         .isEqualTo(Files.readString(journalFile));
     assertThat(attachment(summaryResult, "Game-day summary (HTML)")).startsWith("<!DOCTYPE html>");
@@ -227,6 +233,29 @@ class AllureChaosListenerTest {
       listener.onEvent(new RunFinished(AT, GameDayReportTest.RUN, null, 0, Map.of()));
     }).doesNotThrowAnyException();
     broken.stopTestCase(testCase);
+  }
+
+  @Test
+  @DisplayName("a chart evidence is drawn as a PNG on its own step, its data beside it; a DEVIATED verdict reads as "
+      + "expected / seen / meaning with the assertion message kept as the trace")
+  void chartOnItsStepAndVerdictInWords() throws Exception {
+    List<ChaosEvent> charted = JournalFile.read(ChartJournal.write(dir.resolve("charted"))).events();
+    String testCase = startTestCase();
+
+    charted.stream().filter(e -> e.experiment() != null && e.experiment().startsWith("NEXT-RUN-2 "))
+        .forEach(listener::onEvent);
+    JsonNode result = stopAndRead(testCase);
+
+    JsonNode chartStep = step(result, "Chart: " + ChartJournal.CHARTS.get(3));
+    List<String> types = new ArrayList<>();
+    chartStep.get("attachments").forEach(a -> types.add(a.get("type").asText()));
+    assertThat(types).containsExactly("image/png", "application/json");
+    byte[] png = Files.readAllBytes(results.resolve(chartStep.get("attachments").get(0).get("source").asText()));
+    assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth()).isEqualTo(ChartPainter.WIDTH);
+    JsonNode verdict = step(result, "Verdict: ✗ DEVIATED");
+    assertThat(verdict.at("/statusDetails/message").asText()).contains("expected less than 0.0, seen 0.0114")
+        .contains("hypothesis did not hold");
+    assertThat(verdict.at("/statusDetails/trace").asText()).contains("Expecting actual:");
   }
 
   // --- helpers -------------------------------------------------------------------------------

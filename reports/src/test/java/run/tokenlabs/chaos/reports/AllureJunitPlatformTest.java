@@ -75,7 +75,8 @@ class AllureJunitPlatformTest {
     run(FakeExperiment.class);
 
     JsonNode result = onlyTestResult();
-    assertThat(result.get("name").asText()).isEqualTo("podComesBack()");
+    assertThat(result.get("name").asText()).as("id and title, not the method signature")
+        .isEqualTo("FX-1 Fixture experiment");
     assertThat(result.get("status").asText()).isEqualTo("passed");
     List<String> steps = new ArrayList<>();
     result.get("steps").forEach(s -> steps.add(s.get("name").asText()));
@@ -84,7 +85,9 @@ class AllureJunitPlatformTest {
             "Guard breached: fixture guard", "Rollback: recreate pod", "Verdict: ✓ HELD");
     List<String> labels = new ArrayList<>();
     result.get("labels").forEach(l -> labels.add(l.get("name").asText() + "=" + l.get("value").asText()));
-    assertThat(labels).contains("epic=Game day", "feature=FX-1", "story=Fixture experiment", "tag=HELD");
+    assertThat(labels).contains("epic=Game day", "feature=FX", "story=FX-1 Fixture experiment", "parentSuite=Game day",
+        "suite=FX", "subSuite=FX-1 Fixture experiment", "tag=HELD");
+    assertThat(labels).as("no suite named by the fully qualified class").noneMatch(l -> l.startsWith("suite=run."));
   }
 
   @Test
@@ -94,7 +97,7 @@ class AllureJunitPlatformTest {
     run(BlockedExperiment.class);
 
     JsonNode result = onlyTestResult();
-    assertThat(result.get("name").asText()).isEqualTo("needsNvlink()");
+    assertThat(result.get("name").asText()).isEqualTo("FX-2 Fixture experiment");
     assertThat(result.get("status").asText()).isEqualTo("skipped");
     String reason = result.at("/statusDetails/message").asText();
     assertThat(reason).isEqualTo(BlockedExperiment.REASON);
@@ -104,7 +107,7 @@ class AllureJunitPlatformTest {
     assertThat(steps).containsExactly("Capability: NVLink metrics [skipped]", "Verdict: ⛔ BLOCKED [skipped]");
     List<String> labels = new ArrayList<>();
     result.get("labels").forEach(l -> labels.add(l.get("name").asText() + "=" + l.get("value").asText()));
-    assertThat(labels).contains("epic=Game day", "feature=FX-2", "story=Fixture experiment", "tag=BLOCKED");
+    assertThat(labels).contains("epic=Game day", "feature=FX", "story=FX-2 Fixture experiment", "tag=BLOCKED");
   }
 
   private JsonNode onlyTestResult() throws IOException {

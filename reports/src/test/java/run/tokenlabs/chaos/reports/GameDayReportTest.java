@@ -81,7 +81,8 @@ class GameDayReportTest {
         "FAILURE-2 NVLink failure (nvlinkErrorCountersSteady): BLOCKED",
         "SLO-1 Baseline measurement (baselinePerBucket): ERROR",
         "DCGM-2 Causal chain correlations (powerTracksUtilisation): ABORTED");
-    assertThat(gaps.get(0).reason()).isEqualTo("Alert 'TokenLabsPodAbsent' did not fire within 90 s; last state: inactive");
+    assertThat(gaps.get(0).reason()).startsWith("Alert 'TokenLabsPodAbsent' did not fire within 90 s; last state: inactive")
+        .as("what a DEVIATED verdict means, in words").contains("hypothesis did not hold");
     assertThat(gaps.get(2).reason()).contains("409 Conflict").contains("may still be broken");
     assertThat(gaps.get(3).reason()).contains("hardware limitation");
   }
@@ -110,7 +111,8 @@ class GameDayReportTest {
     String html = SummaryHtml.render(page);
     assertThat(html).doesNotContain("<script").contains("Bare pod &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; | no controller");
     String md = SummaryMarkdown.render(page);
-    assertThat(md).doesNotContain("<script").contains("Bare pod &lt;script&gt;alert('x')&lt;/script&gt; \\| no controller");
+    assertThat(md).as("every tag opener is escaped").doesNotContainPattern("(?<!\\\\)<").contains("Bare pod \\<script>alert('x')\\</script> \\| no controller")
+        .as("Markdown escapes with backslashes, never HTML entities").doesNotContain("&lt;").doesNotContain("&gt;");
   }
 
   @Test
@@ -119,10 +121,13 @@ class GameDayReportTest {
     String html = SummaryHtml.render(page("game-day-journal.jsonl"));
 
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<h1>Game Day — 2026-11-28</h1>");
-    assertThat(html.indexOf("Completion Matrix")).isLessThan(html.indexOf("Top Findings"));
-    assertThat(html.indexOf("Top Findings")).isLessThan(html.indexOf("Key Numbers"));
-    assertThat(html.indexOf("Key Numbers")).isLessThan(html.indexOf("Open Gaps"));
-    assertThat(html.indexOf("Open Gaps")).isLessThan(html.indexOf("Raw Artifacts"));
+    assertThat(html.indexOf("Top Findings")).as("findings first").isLessThan(html.indexOf("Completion Matrix"));
+    assertThat(html.indexOf("Completion Matrix")).isLessThan(html.indexOf("Open Gaps"));
+    assertThat(html.indexOf("Open Gaps")).isLessThan(html.indexOf("Key Numbers"));
+    assertThat(html.indexOf("Key Numbers")).isLessThan(html.indexOf("Raw Artifacts"));
+    assertThat(html.indexOf("Raw Artifacts")).as("the next run's scope ends the page")
+        .isLessThan(html.indexOf("Next Run Scope"));
+    assertThat(html).contains("@media print");
     assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("http://cdn")
         .contains("href=\"game-day-journal.jsonl\"").contains("href=\"allure-report/index.html\"");
     assertThat(html).contains("5 experiments against target &#39;lab&#39;").contains("took 27 s");

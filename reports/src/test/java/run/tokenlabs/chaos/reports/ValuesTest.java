@@ -18,6 +18,21 @@ class ValuesTest {
   }
 
   @Test
+  void quantitiesReadLikeTheReferencePage() {
+    assertThat(Values.quantity(13.5551, "s")).hasToString("13.6 s");
+    assertThat(Values.quantity(4.52, "s")).hasToString("4.52 s");
+    assertThat(Values.quantity(0.375, "s")).hasToString("375 ms");
+    assertThat(Values.quantity(0.000042, "s")).hasToString("42 µs");
+    assertThat(Values.quantity(0.000000000424173, "p")).hasToString("4.2e-10 p");
+    assertThat(Values.quantity(0.0421, "p")).hasToString("0.042 p");
+    assertThat(Values.quantity(99.95, "%")).hasToString("99.95 %");
+    assertThat(Values.quantity(1.98123, "%")).hasToString("1.981 %");
+    assertThat(Values.quantity(167, "requests")).hasToString("167 requests");
+    assertThat(Values.quantity(0.99812, "r")).hasToString("0.998 r");
+    assertThat(Values.quantity(Double.NaN, "s")).hasToString("no data (NaN)");
+  }
+
+  @Test
   void nanIsNoDataAndInfinityIsNamed() {
     assertThat(Values.number(Double.NaN)).isEqualTo("no data (NaN)");
     assertThat(Values.number(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");

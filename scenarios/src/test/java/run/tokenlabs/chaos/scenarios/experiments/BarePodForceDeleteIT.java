@@ -36,6 +36,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayOutage;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.NaiveRules;
+import run.tokenlabs.chaos.scenarios.experiments.support.NextRunScope;
 import run.tokenlabs.chaos.scenarios.experiments.support.PodOwnership;
 import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
@@ -44,7 +45,6 @@ import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
  * LLMD-3 of the reference run, case 1: the bare DeepSeek pod force-deleted while load runs through
  * the gateway. The reference run saw 100% HTTP 5xx and zero alerts: the pod's series vanished instead
  * of dropping to zero, so its threshold rules stayed blind, and nothing recreated the pod.
- *
  * <p>Hypothesis: the failure is now detected. The four rules of the reference run's next-run scope
  * ({@code TokenLabsPodAbsent}, {@code VLLMMetricsAbsent}, {@code TokenLabsServiceNoEndpoints},
  * {@code SLOBurnRateGatewayLayer}) fire within their worst-case bound ({@link AlertFiringBound}), while
@@ -135,16 +135,16 @@ class BarePodForceDeleteIT {
 
     try (FiringWatch firing = prometheus.watchFiring(deletedAt, bounds)) {
       outage.awaitNoReadyEndpoint(probes, NAMESPACE);
-      seriesVanish(chaos, prometheus, scrape, deletedAt);
+      outage.timeline().seriesVanished(seriesVanish(chaos, prometheus, scrape, deletedAt));
       for (AlertFiringBound bound : bounds) {
-        recordFiring(chaos, prometheus, bound, firing.await(bound.alert()));
+        recordFiring(chaos, prometheus, bound, outage.timeline().fired(bound, firing.await(bound.alert())));
       }
       if (burnBefore != AlertState.INACTIVE) {
         outage.burnAlreadyActive(BURN_ALERT, burnBefore);
       }
       NaiveRules.Evaluation naive = NaiveRules.evaluate(prometheus.client(), deletedAt, bounds.get(0));
       chaos.evidence("naive rules over the fault window", naive.evidence());
-      chaos.record(naiveRules(naive));
+      chaos.record(naive.silent() ? NextRunScope.absenceRules(naiveRules(naive)) : naiveRules(naive));
       outage.recordRatios();
     }
   }
@@ -154,7 +154,7 @@ class BarePodForceDeleteIT {
     List<ControllerFinding> audit = probes.kubernetes().controllerAudit(NAMESPACE);
     chaos.evidence("controller audit of namespace " + NAMESPACE, audit.isEmpty() ? "no finding"
         : audit.stream().map(ControllerFinding::toString).collect(Collectors.joining("\n")));
-    audit.forEach(f -> chaos.record(nothingRecreates(f)));
+    audit.forEach(f -> chaos.record(NextRunScope.wrapInDeployment(nothingRecreates(f))));
     assertThat(audit).as("controller audit of %s lists the bare %s pod", NAMESPACE, MODEL)
         .anyMatch(f -> f.kind() == ControllerFinding.Kind.NO_CONTROLLER && f.pod().startsWith(MODEL));
   }
@@ -178,7 +178,7 @@ class BarePodForceDeleteIT {
   }
 
   /** The model's vLLM series vanish (no data), never reading 0, within SD delay + 2.1 scrapes. */
-  private static void seriesVanish(Chaos chaos, PrometheusProbes prometheus, Duration scrape, Instant deletedAt) {
+  private static double seriesVanish(Chaos chaos, PrometheusProbes prometheus, Duration scrape, Instant deletedAt) {
     Duration bound = AlertFiringBound.seriesGoneWithin(scrape).plus(POLL);
     Duration remaining = bound.minus(Duration.between(deletedAt, Instant.now()));
     prometheus.series(RUNNING_SERIES).shouldVanishWithin(remaining.isNegative() ? POLL : remaining);
@@ -189,6 +189,7 @@ class BarePodForceDeleteIT {
     chaos.record(new KeyNumber(VANISHED_AFTER, took, "s", "instant queries every " + POLL.toMillis()
         + " ms until the vector was empty; bound " + bound.toMillis() / 1000.0 + " s"));
     chaos.record(seriesVanished(took, evidence));
+    return took;
   }
 
   private static String evidenceOf(PrometheusProbes prometheus, String promql) {

@@ -43,7 +43,9 @@ import run.tokenlabs.chaos.scenarios.experiments.support.BootstrapP95;
 import run.tokenlabs.chaos.scenarios.experiments.support.ExperimentProperties;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.GpuClock;
+import run.tokenlabs.chaos.scenarios.experiments.support.LatencyCharts;
 import run.tokenlabs.chaos.scenarios.experiments.support.LoadFigures;
+import run.tokenlabs.chaos.scenarios.experiments.support.NextRunScope;
 import run.tokenlabs.chaos.scenarios.lab.LabControls;
 import run.tokenlabs.chaos.scenarios.lab.LabTarget;
 import run.tokenlabs.chaos.scenarios.lab.faults.ChunkedPrefillSwitch;
@@ -55,14 +57,12 @@ import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
  * short prompts (bucket A) with occasional 32k-token prompts (bucket C) arriving evenly, both with fixed seeds, so
  * both arms send the same requests at the same times. Per bucket: p95 TTFT off and on, the difference with a
  * bootstrap interval, and the Mann-Whitney p-value ({@link Analysis#compare}).
- *
  * <p>Hypothesis: chunked prefill lowers the short prompts' p95 TTFT significantly: the difference (on - off) is
  * negative and significant at p &lt; 0.05, judged on the p95 itself (its 95% bootstrap interval excludes 0, and the
  * bootstrap p-value of the difference is under 0.05). The Mann-Whitney p-value is reported beside it: it tests
  * whether the whole distribution moved, which chunked prefill need not do (it trades a little median for a lot of
  * tail: short prompts share each step with a chunk of the long prefill instead of waiting for all of it), so a
  * Mann-Whitney p over 0.05 is a finding, not a failure.
- *
  * <p>Why these numbers. Short prompts arrive at 20/s for 12 s per arm: about 240 per arm, so the p95 rests on
  * about 12 requests above it and Mann-Whitney can see a shift that touches a fifth of them. A 32k prompt every
  * 0.8 s: about 15 per arm, one prefill at a time (they never overlap, so what is measured is one long prefill
@@ -72,7 +72,6 @@ import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
  * the client's own jitter on a busy 2-core machine; slowed, it takes 200 ms and the scheduler's effect is what gets
  * measured. Latencies are reported in the GPU time they stand for (effective time scale = the profile's x the
  * slowdown); in that time a 32k prompt arrives every 20 s among 0.8 short prompts per second.
- *
  * <p>Lab only ({@link LabControls}): on a cluster chunked prefill is a server flag that needs a restart.
  */
 @ChaosExperiment(id = "NEXT-RUN-2", title = "Chunked prefill A/B: short prompts' p95 TTFT falls significantly",
@@ -132,7 +131,7 @@ class ChunkedPrefillAbIT {
         + "fidelity IT expects a fall of at least 30%"));
     boolean lowered = shortTest.p95Difference() < 0 && shortTest.ciHigh() < 0 && shortPrompts.bootstrapP() < ALPHA;
     if (lowered) {
-      chaos.record(shortPromptsLowered(shortPrompts, profile));
+      chaos.record(NextRunScope.enableChunkedPrefill(shortPromptsLowered(shortPrompts, profile)));
     }
     if (lowered && shortTest.pValue() >= ALPHA) {
       chaos.record(tailNotDistribution(shortPrompts));
@@ -199,6 +198,7 @@ class ChunkedPrefillAbIT {
     chaos.record(new KeyNumber(MANN_WHITNEY + bucket, c.pValue(), "p", String.format(Locale.ROOT,
         "two-sided, whole TTFT distribution off vs on, U = %.0f; %s", c.mannWhitneyU(), note)));
     chaos.evidence("TTFT off vs on, bucket " + bucket, comparison + "\n" + clock.how());
+    LatencyCharts.ab(chaos, bucket, offTtft, onTtft, c, comparison.bootstrapP());
     return comparison;
   }
 

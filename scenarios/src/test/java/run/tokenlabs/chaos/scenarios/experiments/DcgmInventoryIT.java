@@ -20,6 +20,7 @@ import run.tokenlabs.chaos.probes.api.DcgmField;
 import run.tokenlabs.chaos.probes.api.DcgmInventory;
 import run.tokenlabs.chaos.probes.api.Gpu;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.scenarios.experiments.support.NextRunScope;
 
 /**
  * DCGM-1 of the reference run, the metric inventory: which {@code DCGM_FI_*} families each GPU
@@ -70,7 +71,7 @@ class DcgmInventoryIT {
     List<DcgmInventory.Gap> fbGaps = defaults.gaps().stream()
         .filter(g -> g.missing().stream().anyMatch(DcgmField.FB_MEMORY::contains)).toList();
     if (!fbGaps.isEmpty()) {
-      chaos.record(frameBufferNotExported(fbGaps));
+      chaos.record(NextRunScope.exportFrameBuffer(frameBufferNotExported(fbGaps)));
     }
     if (!missing.isEmpty()) {
       chaos.record(defaultFieldsMissing(missing, defaults));

@@ -44,6 +44,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.GpuClock;
 import run.tokenlabs.chaos.scenarios.experiments.support.KvPeaks;
 import run.tokenlabs.chaos.scenarios.experiments.support.LoadFigures;
+import run.tokenlabs.chaos.scenarios.experiments.support.NextRunScope;
 import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 
 /**
@@ -144,7 +145,8 @@ class KvCachePressureIT {
       chaos.record(new KeyNumber("KV cache back under 1% after the load", drained.toMillis() / 1000.0, "s",
           "wall time from the load's last request to KV <= 1% and no waiting request"));
       if (referencePeak.sampler().max() < TOO_LIGHT) {
-        chaos.record(referenceTooLight(referencePeak, pressurePeak.sampler(), pressureName));
+        chaos.record(NextRunScope.heavierKvLoad(referenceTooLight(referencePeak, pressurePeak.sampler(),
+            pressureName)));
       }
 
       // The hypothesis: pressure really happened, and the server degraded gracefully.

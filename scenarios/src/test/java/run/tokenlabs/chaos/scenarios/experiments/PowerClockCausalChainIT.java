@@ -39,6 +39,7 @@ import run.tokenlabs.chaos.probes.api.PrometheusProbes;
 import run.tokenlabs.chaos.probes.api.QueryResult;
 import run.tokenlabs.chaos.probes.api.RangeSeries;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
+import run.tokenlabs.chaos.scenarios.experiments.support.GpuCharts;
 import run.tokenlabs.chaos.scenarios.experiments.support.NanOnlyHistograms;
 import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 
@@ -129,6 +130,8 @@ class PowerClockCausalChainIT {
         recordCorrelation(chaos, gpu, POWER_UTIL, p, "0.998");
         recordCorrelation(chaos, gpu, CLOCK_UTIL, s, "0.938");
         chaos.record(new KeyNumber("GPU utilisation peak", max(u), "%", gpu + ", during the varying load"));
+        GpuCharts.againstUtilisation(chaos, gpu, "power (W)", power.get(gpu), u, step, p);
+        GpuCharts.againstUtilisation(chaos, gpu, "SM clock (MHz)", smClock.get(gpu), u, step, s);
       }
     }
     chaos.evidence("correlations per GPU (Pearson with two-sided p, Spearman, n aligned pairs)", table.toString());

@@ -41,6 +41,7 @@ import run.tokenlabs.chaos.load.api.Slo;
 import run.tokenlabs.chaos.load.api.Workload;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
+import run.tokenlabs.chaos.scenarios.experiments.support.LatencyCharts;
 import run.tokenlabs.chaos.scenarios.experiments.support.GpuClock;
 import run.tokenlabs.chaos.scenarios.experiments.support.LoadFigures;
 import run.tokenlabs.chaos.scenarios.experiments.support.SloTiers;
@@ -50,13 +51,11 @@ import run.tokenlabs.chaos.scenarios.experiments.support.SloTiers.Tier;
  * SLO-1 and SLO-2 of the reference run: a baseline load through the gateway per workload bucket (A interactive,
  * B batch-light, C long-context), measured as the reference run did (167 chat requests at concurrency 6, mixed
  * 104 : 42 : 21), and held against the three tiers of SLO-2 ({@link SloTiers}).
- *
  * <p>Two first tokens are measured: the first chunk with any delta (DeepSeek-R1 streams its reasoning first, as
  * {@code reasoning_content}) and the first content token (the answer, a whole reasoning chain later). The
  * SLO's TTFT is the <b>first content token</b>: that is when the user's answer starts, and the reference run's
  * 30-40 s TTFT p95 and SLO-2's 30 s Tier 2 target only make sense for it. Lab latencies are converted to the
  * GPU time they stand for ({@link GpuClock}) before they are compared with the targets.
- *
  * <p>Hypothesis: the baseline can be measured and the model is available at Tier 1 (Dev) or better: no request
  * lost, every bucket measured, availability (complete / scheduled) at least 99.5%. Which latency tier each bucket
  * achieves, and its gap to Tier 2, are findings, not failures.
@@ -120,6 +119,7 @@ class TtftBaselineIT {
         Locale.ROOT, "goodput against Tier 2's TTFT (first content token): %d of %d requests (%.1f%%)%n", g.met(),
         g.scheduled(), 100 * g.fraction())).orElse(""));
     LoadFigures.assertNothingLost(result, "SLO-1 baseline");
+    LatencyCharts.baseline(chaos, "SLO-1 baseline", result, tiers, clock);
 
     List<String> rows = new ArrayList<>();
     int overall = tiers.size();

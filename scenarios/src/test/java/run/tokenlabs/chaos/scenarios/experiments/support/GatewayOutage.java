@@ -41,6 +41,7 @@ public final class GatewayOutage {
   private final Duration duration;
   private final BackgroundLoad load;
   private final double served2xxBefore;
+  private AlertTimeline timeline;
   private long faultAtNanos;
   private long outageFromNanos;
 
@@ -79,7 +80,17 @@ public final class GatewayOutage {
   /** The fault acts now; returns the instant, which the alert bounds count from. */
   public Instant markFault() {
     faultAtNanos = System.nanoTime();
-    return Instant.now();
+    Instant at = Instant.now();
+    timeline = new AlertTimeline(at);
+    return at;
+  }
+
+  /** When the fault's alerts fired and the series vanished, charted with the load's ledger by {@link #recordRatios}. */
+  public AlertTimeline timeline() {
+    if (timeline == null) {
+      throw new IllegalStateException("No fault marked yet: call markFault() when the fault acts, then read the timeline");
+    }
+    return timeline;
   }
 
   /**
@@ -114,6 +125,10 @@ public final class GatewayOutage {
   /** 100% 5xx for the model through the gateway once it had no endpoint: from the load's ledger and Envoy's stats. */
   public void recordRatios() {
     LoadResult result = load.awaitResult(duration.plus(Duration.ofSeconds(30)));
+    if (timeline != null) {
+      timeline.chart(model + " force-deleted").record(chaos);
+    }
+    ChartEvidence.ledger("open loop to " + model + " through the gateway", result).record(chaos);
     OutageLedger ledger = OutageLedger.split(result, faultAtNanos, outageFromNanos);
     long windowSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - outageFromNanos));
     String gatewayRatio = Gateway.gateway5xxRatio("increase", windowSeconds + "s");

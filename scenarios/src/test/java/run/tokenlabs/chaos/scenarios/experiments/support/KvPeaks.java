@@ -2,7 +2,9 @@ package run.tokenlabs.chaos.scenarios.experiments.support;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.Finding;
@@ -40,6 +42,8 @@ public final class KvPeaks {
   private final Duration scrape;
   private final String model;
   private final String selector;
+  private final List<Window> windows = new ArrayList<>();
+  private final List<double[]> scraped = new ArrayList<>();
 
   public KvPeaks(Chaos chaos, MetricsSampler sampler, PrometheusProbes prometheus, Duration scrape, String model) {
     this.chaos = chaos;
@@ -59,7 +63,10 @@ public final class KvPeaks {
     LoadResult result = load.awaitResult(LoadFigures.longestRun(spec));
     Instant end = Instant.now();
     chaos.evidence("load " + name, LoadFigures.table(result, GpuClock.of(chaos.target())));
-    return new Window(name, start, end, result);
+    ChartEvidence.ledger(name, result).record(chaos);
+    Window window = new Window(name, start, end, result);
+    windows.add(window);
+    return window;
   }
 
   /** Records the reference load's peaks: key numbers {@code KV cache peak (<load>)} and {@code ..., Prometheus}. */
@@ -98,6 +105,27 @@ public final class KvPeaks {
               pct(s.max()), pct(s.mean()), s.peakAt())));
     }
     chaos.evidence("direct sampler, " + KV + " of " + model, out.toString());
+    chart().record(chaos);
+  }
+
+  /** KV-cache usage over the loads: the direct sampler's peak and mean per phase against Prometheus' points. */
+  private ChartEvidence chart() {
+    ChartEvidence chart = ChartEvidence.lines("KV-cache usage of " + model + ": direct sampler vs Prometheus")
+        .x("time (UTC)", true).y("KV-cache usage (%)").note("direct sampler every " + SAMPLE_EVERY.toMillis()
+            + " ms (peak and mean per load phase); Prometheus range query at its " + scrape.toMillis() / 1000.0
+            + " s scrape interval");
+    chart.series("Prometheus (scraped)", scraped, false, false);
+    List<double[]> peaks = new ArrayList<>();
+    for (Window w : windows) {
+      chart.band(ChartEvidence.at(w.start()), ChartEvidence.at(w.end()), w.phase());
+      sampler.stats(KV, w.phase()).values().stream().filter(s -> s.target().equals(model) && !Double.isNaN(s.max()))
+          .forEach(s -> {
+            peaks.add(new double[] {ChartEvidence.at(s.peakAt()), 100 * s.max()});
+            chart.series("direct sampler mean, " + w.phase(), List.of(new double[] {ChartEvidence.at(s.first()),
+                100 * s.mean()}, new double[] {ChartEvidence.at(s.last()), 100 * s.mean()}), false, false);
+          });
+    }
+    return chart.series("direct sampler peak", peaks, false, true);
   }
 
   /** The peak of the model's KV gauge the direct sampler saw in a phase. */
@@ -118,8 +146,13 @@ public final class KvPeaks {
     String promql = "max(max_over_time(" + selector + "[" + PromDuration.window(Duration.between(w.start(), w.end()))
         + "]))";
     QueryResult result = prometheus.client().query(promql, w.end());
+    QueryResult range = prometheus.client().queryRange(selector, w.start(), w.end(), scrape);
+    if (range instanceof QueryResult.Matrix m) {
+      m.series().forEach(series -> series.points().forEach(p -> scraped.add(new double[] {ChartEvidence.at(p.time()),
+          100 * p.value()})));
+    }
     chaos.evidence("Prometheus, KV peak over the " + w.phase() + " window", PromEvidence.describe(promql, result)
-        + PromEvidence.describe(selector, prometheus.client().queryRange(selector, w.start(), w.end(), scrape)));
+        + PromEvidence.describe(selector, range));
     if (result instanceof QueryResult.Vector v && v.samples().size() == 1) {
       return v.samples().get(0).value();
     }
