@@ -52,6 +52,7 @@ final class AllureSteps {
   static final String EPIC = GameDayAreas.EPIC;
 
   private final AllureLifecycle lifecycle;
+  private final Map<String, StepResult> openSteps = new ConcurrentHashMap<>();
   private final Map<String, String> testCaseByExperiment = new ConcurrentHashMap<>();
   private final Map<String, List<ChaosEvent>> waitingForTestCase = new ConcurrentHashMap<>();
   private final Map<String, List<List<String>>> keyNumbersByExperiment = new ConcurrentHashMap<>();
@@ -115,7 +116,7 @@ final class AllureSteps {
     if (event instanceof ExperimentStarted e) {
       started(testCase, e);
     } else if (event instanceof CapabilityChecked e) {
-      lifecycle.stopStep(start(testCase, e, capabilityStep(e)));
+      stop(start(testCase, e, capabilityStep(e)));
     } else if (event instanceof HypothesisChecked e) {
       hypothesis(testCase, e);
     } else if (event instanceof FaultPrepared e) {
@@ -217,7 +218,7 @@ final class AllureSteps {
     String name = "Steady state " + phase + ": " + event.hypothesis();
     String uuid = start(testCase, event, name, status, event.held() ? null : "steady state not met " + phase, params);
     lifecycle.updateStep(uuid, step -> step.getSteps().addAll(checks));
-    lifecycle.stopStep(uuid);
+    stop(uuid);
   }
 
   private void fault(String testCase, FaultPrepared event) {
@@ -239,7 +240,7 @@ final class AllureSteps {
         List.of(param("statement", f.statement())));
     attach("Finding: " + f.title(), "text/plain", ".txt",
         f.title() + "\n\n" + f.statement() + "\n\nEvidence:\n" + f.evidence());
-    lifecycle.stopStep(uuid);
+    stop(uuid);
   }
 
   private void keyNumber(String testCase, KeyNumberRecorded event) {
@@ -270,12 +271,12 @@ final class AllureSteps {
         .ifPresent(c -> timelinesByExperiment.computeIfAbsent(event.experiment(), k -> new CopyOnWriteArrayList<>()).add(c));
     attach(event.name(), chart.isPresent() ? "application/json" : "text/plain", chart.isPresent() ? ".json" : ".txt",
         event.content());
-    lifecycle.stopStep(uuid);
+    stop(uuid);
   }
 
   /** The last event of an experiment: a verdict step, the key-number table, a tag to filter by. */
   private void verdict(String testCase, VerdictReached event) {
-    lifecycle.stopStep(start(testCase, event, verdictStep(event)));
+    stop(start(testCase, event, verdictStep(event)));
     List<ChartSpec.Marker> markers = timeMarkersByExperiment.remove(event.experiment());
     // a timeline drawn at its evidence lacks what came after (rollback, recovery): drawn again, whole, at the end
     for (ChartSpec timeline : timelinesByExperiment.getOrDefault(event.experiment(), List.of())) {
@@ -298,7 +299,7 @@ final class AllureSteps {
   }
 
   private void step(String testCase, ChaosEvent event, String name, Status status, String message, List<Parameter> params) {
-    lifecycle.stopStep(start(testCase, event, name, status, message, params));
+    stop(start(testCase, event, name, status, message, params));
   }
 
   /** Starts a step under the test case (explicit parent: safe from any thread); the caller stops it. */
@@ -310,7 +311,21 @@ final class AllureSteps {
     String uuid = UUID.randomUUID().toString();
     lifecycle.startStep(testCase, uuid, step);
     lifecycle.updateStep(uuid, s -> s.setStart(event.at().toEpochMilli()));
+    openSteps.put(uuid, step);
     return uuid;
+  }
+
+  /**
+   * Stops a step at its event's time. The lifecycle stamps the wall clock on stop, which is the
+   * event's time only while the run is live: a journal replayed later would show every step as
+   * lasting until the replay. The step object stays in its test case, so its stop is set back.
+   */
+  private void stop(String uuid) {
+    StepResult step = openSteps.remove(uuid);
+    lifecycle.stopStep(uuid);
+    if (step != null) {
+      step.setStop(step.getStart());
+    }
   }
 
   /** A finished step at the event's time; the lifecycle sets its own start and stop when it runs it. */

@@ -90,6 +90,8 @@ class AllureChaosListenerTest {
         "Steady state after: gateway serves llama",
         "Verdict: ✓ HELD");
     assertThat(result.get("steps")).allSatisfy(step -> assertThat(step.get("status").asText()).isEqualTo("passed"));
+    assertThat(result.get("steps")).as("steps last from their event to their event, not until the journal was read")
+        .allSatisfy(step -> assertThat(step.get("stop").asLong()).isEqualTo(step.get("start").asLong()));
     JsonNode before = result.get("steps").get(0);
     assertThat(parameters(before)).containsEntry("gateway 5xx ratio (llama)", "0.0 (expected <= 0.001) ✓")
         .containsEntry("ready pods app=llama-3-1-8b", "1 (expected >= 1) ✓");
