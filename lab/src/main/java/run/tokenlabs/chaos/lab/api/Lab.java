@@ -34,6 +34,7 @@ import run.tokenlabs.chaos.lab.prometheus.RuleTranslator;
 import run.tokenlabs.chaos.lab.simulator.FaultState;
 import run.tokenlabs.chaos.lab.simulator.ModelServer;
 import run.tokenlabs.chaos.lab.simulator.StepLoop;
+import run.tokenlabs.chaos.lab.zipkin.ZipkinServer;
 
 /**
  * A running lab: the embedded inference cluster every test breaks. Start it with
@@ -63,6 +64,9 @@ public final class Lab implements AutoCloseable {
   private FileSd modelsSd;
   private volatile int expectedTargets;
   private final List<String> startupPhases = new ArrayList<>();
+  /** Chosen at start so the span exporters know where to send; the server itself starts on first use. */
+  private final int zipkinPort = ZipkinServer.freePort();
+  private ZipkinServer zipkin;
 
   private Lab(LabOptions options) throws IOException {
     this.profile = options.profile();
@@ -213,6 +217,25 @@ public final class Lab implements AutoCloseable {
     return prometheus.url();
   }
 
+  /**
+   * The lab's Zipkin server ({@code /api/v2/trace/<id>}, {@code /api/v2/spans}), started on the first call
+   * and awaited until healthy (at most {@code timeout}): its JVM takes seconds to start, so labs that never
+   * look at traces never pay for it. Stopped with the lab.
+   *
+   * @throws IllegalStateException when it cannot be started or is not healthy in time, with its log's tail
+   */
+  public synchronized URI zipkinUrl(Duration timeout) {
+    try {
+      if (zipkin == null) {
+        zipkin = own(ZipkinServer.launch(workDir, zipkinPort));
+      }
+      zipkin.awaitReady(timeout);
+      return zipkin.url();
+    } catch (IOException e) {
+      throw new IllegalStateException("The lab's Zipkin server is not available: " + e.getMessage(), e);
+    }
+  }
+
   /** The lab's admin endpoint (faults, chunked prefill, endpoints); see the README. */
   public URI adminUrl() {
     return admin.uri();
@@ -338,7 +361,9 @@ public final class Lab implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    closeables.add(resource);
+    synchronized (closeables) {
+      closeables.add(resource);
+    }
     return resource;
   }
 
@@ -354,14 +379,18 @@ public final class Lab implements AutoCloseable {
   /** Stops Prometheus, every server and the API, in reverse order of start; deletes the work directory. */
   @Override
   public void close() {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
+    List<AutoCloseable> parts;
+    synchronized (closeables) {
+      parts = new ArrayList<>(closeables);
+      closeables.clear();
+    }
+    for (int i = parts.size() - 1; i >= 0; i--) {
       try {
-        closeables.get(i).close();
+        parts.get(i).close();
       } catch (Exception e) {
         LOG.log(Level.WARNING, "closing a lab part failed", e);
       }
     }
-    closeables.clear();
     try (Stream<Path> files = Files.walk(workDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
