@@ -34,6 +34,8 @@ import run.tokenlabs.chaos.lab.prometheus.RuleTranslator;
 import run.tokenlabs.chaos.lab.simulator.FaultState;
 import run.tokenlabs.chaos.lab.simulator.ModelServer;
 import run.tokenlabs.chaos.lab.simulator.StepLoop;
+import run.tokenlabs.chaos.lab.tracing.ExportStats;
+import run.tokenlabs.chaos.lab.tracing.LabTracing;
 import run.tokenlabs.chaos.lab.zipkin.ZipkinServer;
 
 /**
@@ -66,7 +68,8 @@ public final class Lab implements AutoCloseable {
   private final List<String> startupPhases = new ArrayList<>();
   /** Chosen at start so the span exporters know where to send; the server itself starts on first use. */
   private final int zipkinPort = ZipkinServer.freePort();
-  private ZipkinServer zipkin;
+  private volatile ZipkinServer zipkin;
+  private LabTracing tracing;
 
   private Lab(LabOptions options) throws IOException {
     this.profile = options.profile();
@@ -82,11 +85,13 @@ public final class Lab implements AutoCloseable {
   private void startAll(LabOptions options) throws IOException {
     long t0 = System.nanoTime();
     profile.models().forEach(m -> faults.put(m.name(), new FaultState()));
-    this.simulators = new SimulatorRuntime(profile, faults);
+    // spans go to the Zipkin server once it runs; before, their reports are skipped (no collector)
+    this.tracing = own(new LabTracing(() -> Optional.ofNullable(zipkin).map(ZipkinServer::url)));
+    this.simulators = new SimulatorRuntime(profile, faults, tracing);
     this.kube = own(new KubeApi(workDir));
     phase("kubernetes API", t0);
     EndpointsView endpoints = own(new EndpointsView(kube.client()));
-    this.gateway = own(new Gateway(endpoints::ready, faults.keySet()));
+    this.gateway = own(new Gateway(endpoints::ready, faults.keySet(), tracing));
     this.kubeStateMetrics = own(new KubeStateMetrics(kube.client()));
     for (String node : profile.nodes()) {
       dcgm.add(own(new DcgmExporter(node, profile.gpu(), () -> occupants(node))));
@@ -234,6 +239,39 @@ public final class Lab implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("The lab's Zipkin server is not available: " + e.getMessage(), e);
     }
+  }
+
+  /** How a model's servers trace: the reference run's broken hops as a switch ({@link ModelTracing}). */
+  public void setModelTracing(String model, ModelTracing mode) {
+    faults(model); // fails for an unknown model, naming the known ones
+    tracing.setModelTracing(model, mode);
+  }
+
+  public ModelTracing modelTracing(String model) {
+    return tracing.modelTracing(model);
+  }
+
+  /**
+   * Misconfigures the gateway's span exporter (true) as the reference run's Envoy was: it posts its
+   * reports to OTLP's path, which the Zipkin server answers 404, so spans are created and counted as
+   * sent ({@code envoy_tracing_zipkin_spans_sent}) but every report is dropped and none is stored.
+   */
+  public void setGatewayExporterMisconfigured(boolean misconfigured) {
+    tracing.setGatewayExportPath(misconfigured ? LabTracing.OTLP_PATH : LabTracing.SPANS_PATH);
+  }
+
+  public boolean gatewayExporterMisconfigured() {
+    return LabTracing.OTLP_PATH.equals(tracing.gatewayExportPath());
+  }
+
+  /** What the gateway's span exporter did so far (also on its stats page as {@code envoy_tracing_zipkin_*}). */
+  public ExportStats gatewayExportStats() {
+    return tracing.stats(LabTracing.GATEWAY_SERVICE);
+  }
+
+  /** Exports every span finished so far, at most {@code timeout}; true when every export completed in time. */
+  public boolean flushSpans(Duration timeout) {
+    return tracing.flush(timeout);
   }
 
   /** The lab's admin endpoint (faults, chunked prefill, endpoints); see the README. */
