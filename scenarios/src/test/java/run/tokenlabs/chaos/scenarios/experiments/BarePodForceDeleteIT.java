@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -28,7 +27,6 @@ import run.tokenlabs.chaos.probes.api.Alert;
 import run.tokenlabs.chaos.probes.api.AlertFiring;
 import run.tokenlabs.chaos.probes.api.AlertFiringBound;
 import run.tokenlabs.chaos.probes.api.AlertState;
-import run.tokenlabs.chaos.probes.api.ClusterEvent;
 import run.tokenlabs.chaos.probes.api.ControllerFinding;
 import run.tokenlabs.chaos.probes.api.FiringWatch;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
@@ -61,12 +59,11 @@ import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
 @RequiresCapability(BarePodForceDeleteIT.BareDeepSeekPod.class)
 @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD,
     findings = {BarePodForceDeleteIT.BARE_POD, BarePodForceDeleteIT.SERIES_VANISHED,
-        BarePodForceDeleteIT.NAIVE_RULES_SILENT},
+        BarePodForceDeleteIT.NAIVE_RULES_SILENT, DeletionEvents.BARE_POD_EVENTS},
     keyNumbers = {GatewayOutage.OUTAGE_5XX_RATIO + BarePodForceDeleteIT.MODEL,
         BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.POD_ABSENT,
-        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.METRICS_ABSENT,
-        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.NO_ENDPOINTS, BarePodForceDeleteIT.VANISHED_AFTER,
-        RecoveryStopwatch.TIME_TO_RECOVER})
+        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.METRICS_ABSENT, RecoveryStopwatch.TIME_TO_RECOVER,
+        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.NO_ENDPOINTS, BarePodForceDeleteIT.VANISHED_AFTER})
 class BarePodForceDeleteIT {
   static final String NAMESPACE = "token-labs";
   static final String MODEL = GatewayStreams.DEEPSEEK;
@@ -86,7 +83,6 @@ class BarePodForceDeleteIT {
   static final String SERIES_VANISHED = "series vanished, not zeroed";
   static final String NAIVE_RULES_SILENT = "naive rules silent";
   static final String TIME_TO_FIRE = "time to fire: ";
-  static final String EVENTS_CITED = "events of the force-deleted pod: Killing and ChaosInjected";
   static final String VANISHED_AFTER = "series vanished: " + MODEL + " vLLM series after force-delete";
 
   private final RecoveryStopwatch recovery = new RecoveryStopwatch();
@@ -139,7 +135,7 @@ class BarePodForceDeleteIT {
 
     try (FiringWatch firing = prometheus.watchFiring(deletedAt, bounds)) {
       outage.awaitNoReadyEndpoint(probes, NAMESPACE);
-      citeEvents(chaos, probes, deletedAt);
+      DeletionEvents.citeBarePod(chaos, probes, NAMESPACE, deletedAt, MODEL);
       seriesVanish(chaos, prometheus, scrape, deletedAt);
       for (AlertFiringBound bound : bounds) {
         recordFiring(chaos, prometheus, bound, firing.await(bound.alert()));
@@ -162,24 +158,6 @@ class BarePodForceDeleteIT {
     audit.forEach(f -> chaos.record(nothingRecreates(f)));
     assertThat(audit).as("controller audit of %s lists the bare %s pod", NAMESPACE, MODEL)
         .anyMatch(f -> f.kind() == ControllerFinding.Kind.NO_CONTROLLER && f.pod().startsWith(MODEL));
-  }
-
-  /** What the kubelet and the engine recorded about the deleted pod, read back through the probes' Events. */
-  private static void citeEvents(Chaos chaos, Probes probes, Instant deletedAt) {
-    String pod = "Pod/" + MODEL;
-    DeletionEvents events = DeletionEvents.await(probes, NAMESPACE, deletedAt,
-        Map.of(DeletionEvents.KILLING, pod, DeletionEvents.CHAOS_INJECTED, pod), Duration.ofSeconds(15));
-    chaos.evidence("Kubernetes Events in " + NAMESPACE + " since the force-delete", events.describe());
-    chaos.record(deletionEvents(events.first(DeletionEvents.KILLING, pod),
-        events.first(DeletionEvents.CHAOS_INJECTED, pod), events.replacementCreated(MODEL), events.describe()));
-  }
-
-  static Finding deletionEvents(ClusterEvent killing, ClusterEvent injected, boolean recreated, String evidence) {
-    return new Finding(EVENTS_CITED, "The cluster's own record tells the outage: '" + killing + "' (the kubelet "
-        + "stopped the container) and '" + injected + "' (the fault, written by the engine); "
-        + (recreated ? "a ReplicaSet created a new " + MODEL + " pod meanwhile, unlike the reference run"
-            : "no SuccessfulCreate follows for a " + MODEL + " pod: nothing owns it, so nothing recreates it"),
-        evidence);
   }
 
   /** The worst-case bound of each rule as the target has it loaded; the burn rule also needs its ratio. */

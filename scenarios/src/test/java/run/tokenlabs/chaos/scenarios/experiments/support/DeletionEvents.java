@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.ClusterEvent;
 import run.tokenlabs.chaos.probes.api.Probes;
@@ -23,6 +25,8 @@ public final class DeletionEvents {
   public static final String CHAOS_INJECTED = "ChaosInjected";
   /** The ReplicaSet controller created a pod. */
   public static final String SUCCESSFUL_CREATE = "SuccessfulCreate";
+  /** The title of the finding {@link #citeBarePod} records. */
+  public static final String BARE_POD_EVENTS = "events of the force-deleted pod: Killing and ChaosInjected";
   private static final Duration POLL = Duration.ofMillis(250);
   /** Event times are whole seconds: a window starting at the deletion would miss one stamped in its second. */
   private static final Duration SLACK = Duration.ofSeconds(2);
@@ -48,6 +52,23 @@ public final class DeletionEvents {
         .until(all -> wanted.entrySet().stream().allMatch(w -> all.stream()
             .anyMatch(e -> e.reason().equals(w.getKey()) && e.object().startsWith(w.getValue()))));
     return new DeletionEvents(seen);
+  }
+
+  /**
+   * Reads the Events about {@code model}'s force-deleted bare pod and records them as evidence and as a
+   * finding citing its Killing and ChaosInjected, and whether any ReplicaSet recreated it.
+   */
+  public static void citeBarePod(Chaos chaos, Probes probes, String namespace, Instant deletedAt, String model) {
+    String pod = "Pod/" + model;
+    DeletionEvents events = await(probes, namespace, deletedAt, Map.of(KILLING, pod, CHAOS_INJECTED, pod),
+        Duration.ofSeconds(15));
+    chaos.evidence("Kubernetes Events in " + namespace + " since the force-delete", events.describe());
+    chaos.record(new Finding(BARE_POD_EVENTS, "The cluster's own record tells the outage: '" + events.first(KILLING, pod)
+        + "' (the kubelet stopped the container) and '" + events.first(CHAOS_INJECTED, pod) + "' (the fault, written "
+        + "by the engine); " + (events.replacementCreated(model)
+            ? "a ReplicaSet created a new " + model + " pod meanwhile, unlike the reference run"
+            : "no SuccessfulCreate follows for a " + model + " pod: nothing owns it, so nothing recreates it"),
+        events.describe()));
   }
 
   /** The first event of {@code reason} about an object starting with {@code objectPrefix}. */
