@@ -99,7 +99,12 @@ final class ClusterEventWriter {
         + ". The fault and its rollback went on; to see the chaos in 'kubectl get events', grant the runner "
         + "'create' on events in that namespace (k8s-rbac/ does)";
     LOG.warning(text);
-    journal.record((at, runId) -> new EvidenceRecorded(at, runId, experiment, "Kubernetes Event " + reason
-        + " not written", text));
+    try {
+      journal.record((at, runId) -> new EvidenceRecorded(at, runId, experiment, "Kubernetes Event " + reason
+          + " not written", text));
+    } catch (RuntimeException journalClosed) {
+      // a rollback completed at shutdown may outlive the journal: the warning above is then the record
+      LOG.warning("could not journal it either: " + journalClosed.getMessage());
+    }
   }
 }
