@@ -35,14 +35,19 @@ import run.tokenlabs.chaos.probes.api.TraceSpan;
  * (propagation, or no spans at all).
  */
 public final class TraceAudit {
-  /** The gateway's service name in its spans (Envoy's tracer service, the lab's {@code envoy-gateway}). */
+  /** The gateway's service name in its spans on the lab; elsewhere set {@value #GATEWAY_SERVICE_PROPERTY}. */
   public static final String GATEWAY = "envoy-gateway";
+  /** The service name the gateway's tracer gives its spans on the target (Envoy's tracer service name). */
+  public static final String GATEWAY_SERVICE_PROPERTY = "tokenlabs.trace.gatewayService";
+  /** Prefix of the property naming a model server's service ({@code OTEL_SERVICE_NAME}); default: the model's name. */
+  public static final String MODEL_SERVICE_PROPERTY = "tokenlabs.trace.service.";
   public static final String COVERAGE = "end-to-end trace coverage (client -> gateway -> model)";
   public static final String IN_BACKEND = "spans in the trace backend: ";
   public static final String BROKEN_HOP = "broken trace hop: ";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  private final String gateway = System.getProperty(GATEWAY_SERVICE_PROPERTY, GATEWAY);
   private final Map<String, String> modelOf = new LinkedHashMap<>();
   private final Map<String, String> clientSpan = new LinkedHashMap<>();
   private final Map<String, Trace> traces = new LinkedHashMap<>();
@@ -102,7 +107,7 @@ public final class TraceAudit {
 
   private boolean covered(String id) {
     Trace trace = traces.get(id);
-    return trace != null && trace.services().contains(GATEWAY) && trace.services().contains(modelOf.get(id));
+    return trace != null && trace.services().contains(gateway) && trace.services().contains(service(modelOf.get(id)));
   }
 
   private void judge(Chaos chaos, TraceBackend backend) {
@@ -119,25 +124,25 @@ public final class TraceAudit {
   }
 
   private void gatewayHop(Chaos chaos, int requests) {
-    long stored = modelOf.keySet().stream().filter(id -> spans(id, GATEWAY).findAny().isPresent()).count();
-    long continued = modelOf.keySet().stream().filter(id -> spans(id, GATEWAY)
+    long stored = modelOf.keySet().stream().filter(id -> spans(id, gateway).findAny().isPresent()).count();
+    long continued = modelOf.keySet().stream().filter(id -> spans(id, gateway)
         .anyMatch(s -> s.parentId().equals(clientSpan.get(id)))).count();
-    long orphanModelSpans = modelOf.keySet().stream().filter(id -> spans(id, modelOf.get(id))
-        .anyMatch(s -> !s.isRoot() && spans(id, GATEWAY).noneMatch(g -> g.spanId().equals(s.parentId())))).count();
-    chaos.record(new KeyNumber(IN_BACKEND + GATEWAY, percent(stored, requests), "%", stored + " of " + requests
+    long orphanModelSpans = modelOf.keySet().stream().filter(id -> spans(id, service(modelOf.get(id)))
+        .anyMatch(s -> !s.isRoot() && spans(id, gateway).noneMatch(g -> g.spanId().equals(s.parentId())))).count();
+    chaos.record(new KeyNumber(IN_BACKEND + gateway, percent(stored, requests), "%", stored + " of " + requests
         + " traces hold a gateway span; " + continued + " continue the client's span"));
     if (stored < requests && orphanModelSpans > 0) {
-      broken(chaos, GATEWAY, "spans created but not ingested (export path)", "The gateway passed the trace on ("
+      broken(chaos, gateway, "spans created but not ingested (export path)", "The gateway passed the trace on ("
           + orphanModelSpans + " model spans have a gateway span as parent) but " + (requests - stored) + " of "
           + requests + " traces hold no gateway span: its exporter's reports do not reach the backend. Check the "
           + "tracer's counters (envoy_tracing_zipkin_reports_dropped / _failed, or the OTLP exporter's) and that "
           + "the collector listener takes the protocol and port the gateway sends (the reference run: OTLP over "
           + "h2c to a listener that did not accept it)");
     } else if (stored < requests) {
-      broken(chaos, GATEWAY, "no span in the request's trace", (requests - stored) + " of " + requests
+      broken(chaos, gateway, "no span in the request's trace", (requests - stored) + " of " + requests
           + " traces hold no gateway span and no model span points at one: tracing is off or its spans are lost");
     } else if (continued < requests) {
-      broken(chaos, GATEWAY, "context not continued (propagation)", (requests - continued) + " of " + requests
+      broken(chaos, gateway, "context not continued (propagation)", (requests - continued) + " of " + requests
           + " gateway spans do not continue the client's traceparent");
     }
   }
@@ -145,7 +150,7 @@ public final class TraceAudit {
   private void modelHop(Chaos chaos, String model) {
     List<String> ids = modelOf.entrySet().stream().filter(e -> e.getValue().equals(model)).map(Map.Entry::getKey)
         .toList();
-    long stored = ids.stream().filter(id -> spans(id, model).findAny().isPresent()).count();
+    long stored = ids.stream().filter(id -> spans(id, service(model)).findAny().isPresent()).count();
     chaos.record(new KeyNumber(IN_BACKEND + model, percent(stored, ids.size()), "%", stored + " of " + ids.size()
         + " traces through the gateway hold a span of " + model));
     if (stored < ids.size()) {
@@ -154,6 +159,11 @@ public final class TraceAudit {
           + "traceparent it receives (spans in traces of their own), or emits none (vLLM started without "
           + "--otlp-traces-endpoint, or with its OTLP settings not yet active: they take effect on a pod restart)");
     }
+  }
+
+  /** The service name of a model server's spans. */
+  private static String service(String model) {
+    return System.getProperty(MODEL_SERVICE_PROPERTY + model, model);
   }
 
   private void broken(Chaos chaos, String hop, String cause, String statement) {
