@@ -1,5 +1,7 @@
 package run.tokenlabs.chaos.probes.api;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.TraceBackendEndpoint;
@@ -22,4 +24,12 @@ public interface TraceBackend {
    *     its API's, larger than the bound): an ERROR, never an absence
    */
   Optional<Trace> trace(String traceId);
+
+  /**
+   * The ids (32 hex digits) of at most {@code limit} traces holding a span of {@code service} between
+   * {@code from} and {@code to}: whether a hop emits spans at all, whatever trace they landed in.
+   *
+   * @throws ProbeException when the backend cannot be asked
+   */
+  List<String> traceIds(String service, Instant from, Instant to, int limit);
 }

@@ -27,11 +27,6 @@ public final class TraceBackends {
     endpoint.caFile().ifPresent(ca -> OkHttpClients.trustingOnly(builder, ca));
     endpoint.bearerToken().ifPresent(token -> builder.addInterceptor(chain -> chain.proceed(
         chain.request().newBuilder().header("Authorization", "Bearer " + token.reveal()).build())));
-    OkHttpClient http = builder.build();
-    return switch (endpoint.kind()) {
-      case ZIPKIN -> new HttpTraceBackend(endpoint, base, http, "api/v2/trace/", TraceDecoding::zipkin);
-      case JAEGER -> new HttpTraceBackend(endpoint, base, http, "api/traces/", TraceDecoding::jaeger);
-      case TEMPO -> new HttpTraceBackend(endpoint, base, http, "api/v2/traces/", TraceDecoding::tempo);
-    };
+    return new HttpTraceBackend(endpoint, base, builder.build());
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 import run.tokenlabs.chaos.probes.api.Trace;
 import run.tokenlabs.chaos.probes.api.TraceSpan;
 
@@ -76,6 +77,39 @@ final class TraceDecoding {
       }
     }
     return new Trace(traceId, out);
+  }
+
+  /**
+   * The trace ids of a search answer: Zipkin's list of traces (each a span list), Jaeger's
+   * {@code data[].traceID}, Tempo's {@code traces[].traceID}; hex, lower case.
+   */
+  static List<String> searchIds(TraceBackendEndpoint.Kind kind, JsonNode answer) {
+    List<String> ids = new ArrayList<>();
+    switch (kind) {
+      case ZIPKIN -> {
+        requireArray(answer, "Zipkin's /api/v2/traces answer");
+        answer.forEach(trace -> trace.forEach(span -> addOnce(ids, span.path("traceId").asText())));
+      }
+      case JAEGER -> {
+        JsonNode data = answer.path("data");
+        requireArray(data, "Jaeger's /api/traces search answer's data");
+        data.forEach(trace -> addOnce(ids, trace.path("traceID").asText()));
+      }
+      case TEMPO -> {
+        JsonNode traces = answer.path("traces");
+        requireArray(traces, "Tempo's /api/search answer's traces");
+        traces.forEach(trace -> addOnce(ids, trace.path("traceID").asText()));
+      }
+    }
+    return ids;
+  }
+
+  private static void addOnce(List<String> ids, String id) {
+    // Tempo and Jaeger may drop leading zeros of a trace id: pad to the 32 digits of W3C's
+    String hex = "0".repeat(Math.max(0, 32 - id.length())) + id.toLowerCase(Locale.ROOT);
+    if (!id.isEmpty() && !ids.contains(hex)) {
+      ids.add(hex);
+    }
   }
 
   /** An id as OTLP JSON carries it: hex of the id's length, else base64 of its bytes. */

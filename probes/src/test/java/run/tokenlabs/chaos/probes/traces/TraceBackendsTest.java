@@ -36,6 +36,7 @@ class TraceBackendsTest {
   private static final String GATEWAY_SPAN = "a1b2c3d4e5f60718";
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final Map<String, String> authorization = new ConcurrentHashMap<>();
+  private final Map<String, String> queries = new ConcurrentHashMap<>();
   private HttpServer server;
 
   private record Answer(int status, String body) {}
@@ -46,6 +47,7 @@ class TraceBackendsTest {
     server.createContext("/", ex -> {
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       authorization.put(ex.getRequestURI().getPath(), auth == null ? "" : auth);
+      queries.put(ex.getRequestURI().getPath(), String.valueOf(ex.getRequestURI().getQuery()));
       Answer answer = answers.getOrDefault(ex.getRequestURI().getPath(), new Answer(404, "{}"));
       byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -153,5 +155,25 @@ class TraceBackendsTest {
     try (InputStream in = TraceBackendsTest.class.getResourceAsStream("/traces/" + name)) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  @Test
+  @DisplayName("Searching a service's traces in a window: Tempo's /api/search (tags, seconds) and Jaeger's "
+      + "/api/traces (service, microseconds); ids padded to 32 hex digits")
+  void search() throws IOException {
+    answers.put("/api/search", new Answer(200, fixture("tempo-search.json")));
+    answers.put("/api/traces", new Answer(200, fixture("jaeger-search.json")));
+    java.time.Instant from = java.time.Instant.parse("2025-12-01T12:00:00Z");
+    java.time.Instant to = from.plusSeconds(60);
+
+    assertThat(backend(Kind.TEMPO).traceIds("deepseek-r1-7b", from, to, 20))
+        .containsExactly(TRACE, "02f3e0cee77ae5dc9c17ade3689eb2e5");
+    assertThat(queries.get("/api/search"))
+        .isEqualTo("tags=service.name=deepseek-r1-7b&start=1764590400&end=1764590461&limit=20");
+    assertThat(backend(Kind.JAEGER).traceIds("deepseek-r1-7b", from, to, 20)).containsExactly(TRACE);
+    assertThat(queries.get("/api/traces"))
+        .isEqualTo("service=deepseek-r1-7b&start=1764590400000000&end=1764590460000000&limit=20");
+    answers.remove("/api/search");
+    assertThat(backend(Kind.TEMPO).traceIds("deepseek-r1-7b", from, to, 20)).as("404").isEmpty();
   }
 }

@@ -13,6 +13,7 @@ import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.lab.api.ModelTracing;
 import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
@@ -23,6 +24,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 import run.tokenlabs.chaos.scenarios.experiments.support.TraceAudit;
 import run.tokenlabs.chaos.scenarios.lab.LabControls;
 import run.tokenlabs.chaos.scenarios.lab.faults.GatewayTraceExport;
+import run.tokenlabs.chaos.scenarios.lab.faults.ModelTracingSwitch;
 
 /**
  * TRACE-2 and TRACE-3 of the reference run as a deployment check: with a trace backend configured, every
@@ -30,7 +32,8 @@ import run.tokenlabs.chaos.scenarios.lab.faults.GatewayTraceExport;
  * the experiment DEVIATES naming the broken hop and its likely cause; it ERRORs when the backend cannot be
  * asked. On the lab it runs once healthy and once with the gateway's span exporter misconfigured as the
  * reference run's Envoy was (reports to a listener that does not take them): its spans are created, none
- * is stored, and coverage falls to the reference run's 0%, which the gateway's own tracer counters explain.
+ * is stored, and coverage falls to the reference run's 0%, which the gateway's own tracer counters explain;
+ * and once with DeepSeek's server dropping {@code traceparent}, as the reference run's vLLM did.
  */
 @ChaosExperiment(id = "TRACE-2/3", title = "Deployment check: end-to-end trace coverage reaches 100%, or the "
     + "broken hop is named", recoverySeconds = 30)
@@ -63,6 +66,18 @@ class TraceCoverageCheckIT {
   void gatewayExporterMisconfigured(Chaos chaos, Probes probes) {
     probes.traces(); // the lab's backend starts on first use: up before the fault and the requests
     chaos.inject(GatewayTraceExport.misconfigured());
+    check(chaos, probes);
+  }
+
+  @Test
+  @DisplayName("DeepSeek's server drops traceparent: its spans land in traces of their own, the model named")
+  @RequiresCapability(LabControls.class)
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.DEVIATED,
+      findings = TraceAudit.BROKEN_HOP + GatewayStreams.DEEPSEEK + ": spans in traces of their own (propagation)",
+      keyNumbers = {TraceAudit.COVERAGE, TraceAudit.IN_BACKEND + GatewayStreams.DEEPSEEK})
+  void modelDropsTraceparent(Chaos chaos, Probes probes) {
+    probes.traces();
+    chaos.inject(ModelTracingSwitch.set(GatewayStreams.DEEPSEEK, ModelTracing.DROPS_TRACEPARENT));
     check(chaos, probes);
   }
 

@@ -25,7 +25,7 @@ import run.tokenlabs.chaos.probes.traces.TraceBackends;
 /**
  * The trace probe against a real Zipkin server, fed by the lab's tracing (OpenTelemetry SDK spans in Zipkin
  * JSON v2): a gateway span continuing a client's trace and a model span under it are read back with their
- * services and parents; an unknown trace is none.
+ * services and parents, and found by service; an unknown trace is none.
  */
 class ZipkinTraceBackendIT {
   private static final String TRACE = "5b8efff798038103d269b633813fc60c";
@@ -72,5 +72,8 @@ class ZipkinTraceBackendIT {
     assertThat(trace.hasChildOf("llama-3-1-8b", LabTracing.GATEWAY_SERVICE)).isTrue();
     assertThat(tracing.stats(LabTracing.GATEWAY_SERVICE).reportsSent()).isPositive();
     assertThat(backend.trace("0000000000000000000000000000dead")).isEmpty();
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(backend.traceIds("llama-3-1-8b", now.minusSeconds(600), now.plusSeconds(1), 10)).containsExactly(TRACE);
+    assertThat(backend.traceIds("no-such-service", now.minusSeconds(600), now.plusSeconds(1), 10)).isEmpty();
   }
 }

@@ -52,6 +52,7 @@ public final class TraceAudit {
   private final Map<String, String> clientSpan = new LinkedHashMap<>();
   private final Map<String, Trace> traces = new LinkedHashMap<>();
   private final List<String> brokenHops = new ArrayList<>();
+  private final java.time.Instant started = java.time.Instant.now();
   private double coverage;
 
   private TraceAudit() {
@@ -119,7 +120,7 @@ public final class TraceAudit {
         + "gateway and of their model in their trace, read from " + backend.describe()));
     gatewayHop(chaos, requests);
     for (String model : new TreeSet<>(modelOf.values())) {
-      modelHop(chaos, model);
+      modelHop(chaos, backend, model);
     }
   }
 
@@ -147,17 +148,29 @@ public final class TraceAudit {
     }
   }
 
-  private void modelHop(Chaos chaos, String model) {
+  private void modelHop(Chaos chaos, TraceBackend backend, String model) {
     List<String> ids = modelOf.entrySet().stream().filter(e -> e.getValue().equals(model)).map(Map.Entry::getKey)
         .toList();
     long stored = ids.stream().filter(id -> spans(id, service(model)).findAny().isPresent()).count();
     chaos.record(new KeyNumber(IN_BACKEND + model, percent(stored, ids.size()), "%", stored + " of " + ids.size()
         + " traces through the gateway hold a span of " + model));
-    if (stored < ids.size()) {
-      broken(chaos, model, "no span in the request's trace (propagation or no spans)", (ids.size() - stored) + " of "
-          + ids.size() + " requests to " + model + " have no span of it in their trace: it drops or ignores the "
-          + "traceparent it receives (spans in traces of their own), or emits none (vLLM started without "
-          + "--otlp-traces-endpoint, or with its OTLP settings not yet active: they take effect on a pod restart)");
+    if (stored == ids.size()) {
+      return;
+    }
+    // are its spans elsewhere (traces of their own) or nowhere? The backend's search by service tells
+    List<String> elsewhere = backend.traceIds(service(model), started.minusSeconds(1), java.time.Instant.now(), 50)
+        .stream().filter(id -> !modelOf.containsKey(id)).toList();
+    chaos.evidence("traces of service " + service(model) + " since the audit started, outside its requests' traces",
+        elsewhere.isEmpty() ? "none" : String.join("\n", elsewhere));
+    String lost = (ids.size() - stored) + " of " + ids.size() + " requests to " + model + " have no span of it in "
+        + "their trace";
+    if (!elsewhere.isEmpty()) {
+      broken(chaos, model, "spans in traces of their own (propagation)", lost + ", while " + elsewhere.size()
+          + " other traces hold its spans: it emits spans but does not continue the traceparent it receives");
+    } else {
+      broken(chaos, model, "no span emitted", lost + " and the backend holds none of its spans since the audit "
+          + "started: it emits none (vLLM started without --otlp-traces-endpoint, or with its OTLP settings not "
+          + "yet active: they take effect on a pod restart) or they are lost on the way");
     }
   }
 
