@@ -80,6 +80,7 @@ class LabTracingTest {
   @DisplayName("The gateway continues the client's trace and the model's span is the child of the gateway's")
   void propagates() throws Exception {
     complete();
+    awaitExported(() -> spansOf(TRACE).size() == 2);
 
     List<JsonNode> spans = spansOf(TRACE);
     JsonNode gatewaySpan = one(spans, LabTracing.GATEWAY_SERVICE);
@@ -97,6 +98,7 @@ class LabTracingTest {
   void modelSwitches() throws Exception {
     tracing.setModelTracing("m", ModelTracing.DROPS_TRACEPARENT);
     complete();
+    awaitExported(() -> stored.size() == 2);
     assertThat(spansOf(TRACE)).extracting(s -> s.at("/localEndpoint/serviceName").asText())
         .containsExactly(LabTracing.GATEWAY_SERVICE);
     assertThat(stored).anySatisfy(s -> {
@@ -108,6 +110,7 @@ class LabTracingTest {
     stored.clear();
     tracing.setModelTracing("m", ModelTracing.SILENT);
     complete();
+    awaitExported(() -> !stored.isEmpty());
     assertThat(stored).extracting(s -> s.at("/localEndpoint/serviceName").asText())
         .containsExactly(LabTracing.GATEWAY_SERVICE);
   }
@@ -119,6 +122,7 @@ class LabTracingTest {
     tracing.setGatewayExportPath(LabTracing.OTLP_PATH);
     complete();
     complete();
+    awaitExported(() -> tracing.stats(LabTracing.GATEWAY_SERVICE).spansSent() == 2 && spansOf(TRACE).size() == 2);
 
     ExportStats stats = tracing.stats(LabTracing.GATEWAY_SERVICE);
     assertThat(spansOf(TRACE)).extracting(s -> s.at("/localEndpoint/serviceName").asText()).containsOnly("m");
@@ -150,7 +154,15 @@ class LabTracingTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"prompt\":\"tok\",\"max_tokens\":2}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(tracing.flush(Duration.ofSeconds(10))).as("spans exported within 10 s").isTrue();
+  }
+
+  /**
+   * Flushes until {@code exported} holds: a server ends its span once its exchange is closed, which may be
+   * after the client has read the answer, so one flush right after the answer can miss it.
+   */
+  private void awaitExported(java.util.concurrent.Callable<Boolean> exported) {
+    org.awaitility.Awaitility.await("spans exported").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100)).until(() -> tracing.flush(Duration.ofSeconds(5)) && exported.call());
   }
 
   private List<JsonNode> spansOf(String trace) {
