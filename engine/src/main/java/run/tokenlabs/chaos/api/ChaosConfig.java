@@ -34,13 +34,14 @@ import org.apiguardian.api.API;
  * @param endpoints model servers, gateway and DCGM exporters of a cluster
  * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
  * @param source the configuration file, if one was read
+ * @param traces the trace backend trace probes ask ({@code traces.*}), or none
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
                           Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
-                          Optional<Path> source) {
+                          Optional<Path> source, TraceSettings traces) {
 
   public ChaosConfig {
     Objects.requireNonNull(target, "target");
@@ -55,6 +56,73 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(endpoints, "endpoints");
     Objects.requireNonNull(mavenProfile, "mavenProfile");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(traces, "traces");
+  }
+
+  /** A configuration without a trace backend. */
+  public ChaosConfig(String target, String labProfile, PrometheusSettings prometheus, KubernetesSettings kubernetes,
+                     List<String> allowedNamespaces, boolean dryRun, Duration recoveryTimeout, Duration probeTimeout,
+                     Path journalDir, Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
+                     Optional<Path> source) {
+    this(target, labProfile, prometheus, kubernetes, allowedNamespaces, dryRun, recoveryTimeout, probeTimeout,
+        journalDir, journalKeyFile, endpoints, mavenProfile, source, TraceSettings.none());
+  }
+
+  /**
+   * The trace backend with its token read now from the configured file or environment variable; empty
+   * when none is configured.
+   *
+   * @throws ChaosConfigException when a named token file or variable cannot be read
+   */
+  public Optional<TraceBackendEndpoint> traceBackendEndpoint() {
+    return traces.kind().flatMap(kind -> traces.url().map(url -> new TraceBackendEndpoint(kind, url,
+        traces.readBearerToken(), traces.caFile(), traces.maxResponseBytes())));
+  }
+
+  /**
+   * The trace backend a trace probe asks ({@code traces.*}).
+   *
+   * @param kind which query API: Tempo, Jaeger or Zipkin
+   * @param url its base URL
+   * @param bearerTokenFile file holding a bearer token
+   * @param bearerTokenEnv environment variable holding a bearer token
+   * @param caFile PEM file of a custom CA to trust
+   * @param maxResponseBytes the most the probe reads of one answer
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public record TraceSettings(Optional<TraceBackendEndpoint.Kind> kind, Optional<URI> url,
+                              Optional<Path> bearerTokenFile, Optional<String> bearerTokenEnv, Optional<Path> caFile,
+                              long maxResponseBytes) {
+    public TraceSettings {
+      if (maxResponseBytes < 1) {
+        throw new IllegalArgumentException("traces.maxResponseBytes must be >= 1, was " + maxResponseBytes);
+      }
+    }
+
+    /** No trace backend. */
+    public static TraceSettings none() {
+      return new TraceSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          TraceBackendEndpoint.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    Optional<Secret> readBearerToken() {
+      if (bearerTokenFile.isPresent()) {
+        try {
+          return Optional.of(Secret.of(java.nio.file.Files.readString(bearerTokenFile.get()).strip()));
+        } catch (java.io.IOException e) {
+          throw new ChaosConfigException("traces.bearerTokenFile: cannot read '" + bearerTokenFile.get() + "' (" + e
+              + "); give a readable file that holds the token");
+        }
+      }
+      return bearerTokenEnv.map(name -> {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+          throw new ChaosConfigException("traces.bearerTokenEnv: environment variable '" + name
+              + "' is not set or empty; export it before the run or remove the key");
+        }
+        return Secret.of(value.strip());
+      });
+    }
   }
 
   /**

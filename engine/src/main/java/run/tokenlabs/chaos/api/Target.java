@@ -43,6 +43,14 @@ public interface Target extends AutoCloseable {
   /** DCGM exporter metrics URLs ({@code http://host:9400/metrics}). */
   List<URI> dcgmExporters();
 
+  /**
+   * The trace backend whose query API holds the spans of the request path (Tempo, Jaeger, Zipkin), if the
+   * target has one. May block until the backend is up (the lab starts its Zipkin server on first use).
+   */
+  default Optional<TraceBackendEndpoint> traceBackend() {
+    return Optional.empty();
+  }
+
   /** Target-specific extras (e.g. the lab handle), or empty. */
   default <T> Optional<T> unwrap(Class<T> type) {
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();

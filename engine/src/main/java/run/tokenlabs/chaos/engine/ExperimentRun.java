@@ -119,6 +119,7 @@ final class ExperimentRun implements Chaos {
           + "; its rollback runs now", e);
     }
     journal((at, runId, experiment) -> new FaultActed(at, runId, experiment, fault.description()));
+    run.ledger.events.injected(name, fault.description(), rollback);
   }
 
   /**

@@ -1,5 +1,6 @@
 package run.tokenlabs.chaos.engine;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ final class RollbackLedger {
   private final PendingRollbackFile file;
   private final Journal journal;
   private final Target target;
+  /** The Kubernetes Events about the objects a rollback names, written when its fault acts and when it is undone. */
+  final ClusterEventWriter events;
   private final AtomicLong nextSeq = new AtomicLong(1);
   private final List<Entry> entries = new ArrayList<>();
 
@@ -45,6 +48,7 @@ final class RollbackLedger {
     this.file = file;
     this.journal = journal;
     this.target = target;
+    this.events = new ClusterEventWriter(target, journal, Clock.systemUTC());
   }
 
   /**
@@ -121,10 +125,12 @@ final class RollbackLedger {
     try {
       rollback.undo(target, timeout);
     } catch (Exception e) {
+      events.rolledBack(experiment, rollback, e);
       journal.record((at, runId) -> new RollbackFailed(at, runId, experiment, rollback.description(), rollback.kind(),
           state, source, String.valueOf(e)));
       throw e;
     }
+    events.rolledBack(experiment, rollback, null);
     journal.record((at, runId) -> new RollbackDone(at, runId, experiment, rollback.description(), rollback.kind(),
         state, source));
   }

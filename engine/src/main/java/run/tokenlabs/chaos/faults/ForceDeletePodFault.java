@@ -3,6 +3,8 @@ package run.tokenlabs.chaos.faults;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -140,6 +142,17 @@ public final class ForceDeletePodFault implements Fault<ForceDeletePodFault.Rest
           ? "recreate bare pod " + namespace + "/" + name + " from its captured manifest"
           : "wait for " + controller + " to replace pod " + namespace + "/" + name + " (" + readyBefore
               + " Ready pods matching " + selector + " again)";
+    }
+
+    /**
+     * The deleted pod, by namespace and name: the engine's {@code ChaosInjected} and {@code ChaosRolledBack}
+     * Events are about it, beside the kubelet's {@code Killing} ({@code kubectl get events
+     * --field-selector involvedObject.name=<pod>}).
+     */
+    @Override
+    public List<ObjectReference> involvedObjects(Target target) {
+      return List.of(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(namespace)
+          .withName(name).build());
     }
 
     @Override

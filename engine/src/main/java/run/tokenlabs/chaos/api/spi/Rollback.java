@@ -2,8 +2,10 @@ package run.tokenlabs.chaos.api.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Duration;
 import java.util.Set;
+import java.util.List;
 import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.Target;
 
@@ -55,6 +57,21 @@ public interface Rollback {
    */
   default Set<String> namespaces() {
     return Set.of();
+  }
+
+  /**
+   * The Kubernetes objects the fault acts on (the deleted pod, the model's pods whose server it
+   * switches), for which the engine writes a core/v1 Event in the object's namespace: {@code ChaosInjected}
+   * (Warning) once the fault has acted, {@code ChaosRolledBack} (Normal) or {@code ChaosRollbackFailed}
+   * (Warning) once this undo has run, from source component {@code tokenlabs-chaos}, naming the
+   * experiment and the fault. So {@code kubectl get events} shows the chaos beside what the cluster did
+   * about it. Reads only; a failure here or in writing an Event is logged and journaled as evidence,
+   * never blocks the fault or its rollback. Default: none, and no Event is written.
+   *
+   * @param target where the fault acts (or acted, when a later run completes this rollback)
+   */
+  default List<ObjectReference> involvedObjects(Target target) {
+    return List.of();
   }
 
   /**

@@ -34,7 +34,14 @@ final class ConfigKeys {
       Map.entry("journal.keyFile", Kind.TEXT),
       Map.entry("endpoints.gateway", Kind.TEXT),
       Map.entry("endpoints.models", Kind.MAP),
-      Map.entry("endpoints.dcgmExporters", Kind.LIST));
+      Map.entry("endpoints.dcgmExporters", Kind.LIST),
+      // the trace backend a trace probe asks (TRACE experiments)
+      Map.entry("traces.kind", Kind.TEXT),
+      Map.entry("traces.url", Kind.TEXT),
+      Map.entry("traces.bearerTokenFile", Kind.TEXT),
+      Map.entry("traces.bearerTokenEnv", Kind.TEXT),
+      Map.entry("traces.caFile", Kind.TEXT),
+      Map.entry("traces.maxResponseBytes", Kind.TEXT));
 
   private ConfigKeys() {
   }

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
 import run.tokenlabs.chaos.api.ChaosConfig.EndpointSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
+import run.tokenlabs.chaos.api.ChaosConfig.TraceSettings;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 
 /**
  * Builds the {@link ChaosConfig}: defaults, then the YAML file named by {@code tokenlabs.chaos.config},
@@ -103,7 +105,34 @@ public final class ConfigLoader {
         new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
         mavenProfile,
-        source);
+        source,
+        traces());
+  }
+
+  /** The trace backend: a kind and a URL together, or neither; at most one way to give a token. */
+  private TraceSettings traces() {
+    Optional<URI> url = text("traces.url").map(v -> uri("traces.url"));
+    Optional<String> kind = text("traces.kind");
+    if (kind.isPresent() != url.isPresent()) {
+      String present = kind.isPresent() ? "traces.kind" : "traces.url";
+      throw values.get(present).invalid(present + " is set without " + (kind.isPresent() ? "traces.url" : "traces.kind"),
+          "set both: traces.kind (tempo, jaeger or zipkin) and traces.url (its query API's base URL)");
+    }
+    Optional<TraceBackendEndpoint.Kind> parsed = kind.map(k -> {
+      try {
+        return TraceBackendEndpoint.Kind.valueOf(k.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw values.get("traces.kind").invalid("unknown trace backend '" + k + "'", "use tempo, jaeger or zipkin");
+      }
+    });
+    Optional<String> tokenFile = text("traces.bearerTokenFile");
+    Optional<String> tokenEnv = text("traces.bearerTokenEnv");
+    if (tokenFile.isPresent() && tokenEnv.isPresent()) {
+      throw values.get("traces.bearerTokenEnv").invalid("both traces.bearerTokenFile and traces.bearerTokenEnv are set",
+          "keep one of them");
+    }
+    return new TraceSettings(parsed, url, tokenFile.map(Path::of), tokenEnv, text("traces.caFile").map(Path::of),
+        bytes("traces.maxResponseBytes", TraceBackendEndpoint.DEFAULT_MAX_RESPONSE_BYTES));
   }
 
   private KubernetesSettings kubernetes() {

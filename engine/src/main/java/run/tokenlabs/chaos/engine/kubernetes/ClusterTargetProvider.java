@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.BoundedKubernetesClients;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
@@ -32,11 +33,13 @@ public final class ClusterTargetProvider implements TargetProvider {
         KubeconfigContexts.read());
     KubernetesClient client = BoundedKubernetesClients.build(allowed.config(), config.kubernetes().maxResponseBytes());
     return new ClusterTarget("cluster (context " + allowed.context() + ")", client, config.prometheusEndpoint(),
-        config.endpoints().gateway(), config.endpoints().models(), config.endpoints().dcgmExporters());
+        config.endpoints().gateway(), config.endpoints().models(), config.endpoints().dcgmExporters(),
+        config.traceBackendEndpoint());
   }
 
   private record ClusterTarget(String name, KubernetesClient kubernetes, Optional<PrometheusEndpoint> prometheus,
-                               Optional<URI> gateway, Map<String, URI> models, List<URI> dcgmExporters)
+                               Optional<URI> gateway, Map<String, URI> models, List<URI> dcgmExporters,
+                               Optional<TraceBackendEndpoint> traceBackend)
       implements Target {
     @Override
     public void close() {

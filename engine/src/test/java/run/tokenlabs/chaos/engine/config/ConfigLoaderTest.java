@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
+import run.tokenlabs.chaos.api.Secret;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 
 /** Configuration: defaults, YAML, property overrides, and one test per error message. */
 class ConfigLoaderTest {
@@ -546,5 +548,43 @@ class ConfigLoaderTest {
     assertThat(UrlRedaction.redact("see https://user:pw@host:1/p?q=a@b and http://tok@h, mail a@b.c"))
         .isEqualTo("see https://user:****@host:1/p?q=a@b and http://****@h, mail a@b.c");
     assertThat(UrlRedaction.redact("http://host:9090/api")).isEqualTo("http://host:9090/api");
+  }
+
+  @Test
+  @DisplayName("traces.kind and traces.url give the trace backend with its token file; none configured is none")
+  void traceBackend() throws IOException {
+    assertThat(load().traceBackendEndpoint()).isEmpty();
+    Path token = Files.writeString(dir.resolve("tempo-token"), "t0ken\n");
+    yaml("""
+        traces:
+          kind: tempo
+          url: https://tempo.monitoring:3200
+          bearerTokenFile: %s
+          maxResponseBytes: 2MiB
+        """.formatted(token));
+
+    TraceBackendEndpoint endpoint = load().traceBackendEndpoint().orElseThrow();
+
+    assertThat(endpoint.kind()).isEqualTo(TraceBackendEndpoint.Kind.TEMPO);
+    assertThat(endpoint.url()).hasToString("https://tempo.monitoring:3200");
+    assertThat(endpoint.bearerToken()).map(Secret::reveal).hasValue("t0ken");
+    assertThat(endpoint.maxResponseBytes()).isEqualTo(2L << 20);
+  }
+
+  @Test
+  @DisplayName("A trace backend needs both kind and URL, a known kind, and one way to give its token")
+  void badTraceBackend() {
+    props.put("tokenlabs.chaos.traces.url", "http://tempo:3200");
+    assertThatThrownBy(this::load).hasMessageContaining("traces.url is set without traces.kind")
+        .hasMessageContaining("set both: traces.kind (tempo, jaeger or zipkin)");
+
+    props.put("tokenlabs.chaos.traces.kind", "honeycomb");
+    assertThatThrownBy(this::load).hasMessageContaining("unknown trace backend 'honeycomb'")
+        .hasMessageContaining("use tempo, jaeger or zipkin");
+
+    props.put("tokenlabs.chaos.traces.kind", "jaeger");
+    props.put("tokenlabs.chaos.traces.bearerTokenFile", "/var/run/token");
+    props.put("tokenlabs.chaos.traces.bearerTokenEnv", "JAEGER_TOKEN");
+    assertThatThrownBy(this::load).hasMessageContaining("both traces.bearerTokenFile and traces.bearerTokenEnv are set");
   }
 }

@@ -34,6 +34,9 @@ import run.tokenlabs.chaos.lab.prometheus.RuleTranslator;
 import run.tokenlabs.chaos.lab.simulator.FaultState;
 import run.tokenlabs.chaos.lab.simulator.ModelServer;
 import run.tokenlabs.chaos.lab.simulator.StepLoop;
+import run.tokenlabs.chaos.lab.tracing.ExportStats;
+import run.tokenlabs.chaos.lab.tracing.LabTracing;
+import run.tokenlabs.chaos.lab.zipkin.ZipkinServer;
 
 /**
  * A running lab: the embedded inference cluster every test breaks. Start it with
@@ -63,6 +66,10 @@ public final class Lab implements AutoCloseable {
   private FileSd modelsSd;
   private volatile int expectedTargets;
   private final List<String> startupPhases = new ArrayList<>();
+  /** Chosen at start so the span exporters know where to send; the server itself starts on first use. */
+  private final int zipkinPort = ZipkinServer.freePort();
+  private volatile ZipkinServer zipkin;
+  private LabTracing tracing;
 
   private Lab(LabOptions options) throws IOException {
     this.profile = options.profile();
@@ -78,11 +85,13 @@ public final class Lab implements AutoCloseable {
   private void startAll(LabOptions options) throws IOException {
     long t0 = System.nanoTime();
     profile.models().forEach(m -> faults.put(m.name(), new FaultState()));
-    this.simulators = new SimulatorRuntime(profile, faults);
+    // spans go to the Zipkin server once it runs; before, their reports are skipped (no collector)
+    this.tracing = own(new LabTracing(() -> Optional.ofNullable(zipkin).map(ZipkinServer::url)));
+    this.simulators = new SimulatorRuntime(profile, faults, tracing);
     this.kube = own(new KubeApi(workDir));
     phase("kubernetes API", t0);
     EndpointsView endpoints = own(new EndpointsView(kube.client()));
-    this.gateway = own(new Gateway(endpoints::ready, faults.keySet()));
+    this.gateway = own(new Gateway(endpoints::ready, faults.keySet(), tracing));
     this.kubeStateMetrics = own(new KubeStateMetrics(kube.client()));
     for (String node : profile.nodes()) {
       dcgm.add(own(new DcgmExporter(node, profile.gpu(), () -> occupants(node))));
@@ -213,6 +222,58 @@ public final class Lab implements AutoCloseable {
     return prometheus.url();
   }
 
+  /**
+   * The lab's Zipkin server ({@code /api/v2/trace/<id>}, {@code /api/v2/spans}), started on the first call
+   * and awaited until healthy (at most {@code timeout}): its JVM takes seconds to start, so labs that never
+   * look at traces never pay for it. Stopped with the lab.
+   *
+   * @throws IllegalStateException when it cannot be started or is not healthy in time, with its log's tail
+   */
+  public synchronized URI zipkinUrl(Duration timeout) {
+    try {
+      if (zipkin == null) {
+        zipkin = own(ZipkinServer.launch(workDir, zipkinPort));
+      }
+      zipkin.awaitReady(timeout);
+      return zipkin.url();
+    } catch (IOException e) {
+      throw new IllegalStateException("The lab's Zipkin server is not available: " + e.getMessage(), e);
+    }
+  }
+
+  /** How a model's servers trace: the reference run's broken hops as a switch ({@link ModelTracing}). */
+  public void setModelTracing(String model, ModelTracing mode) {
+    faults(model); // fails for an unknown model, naming the known ones
+    tracing.setModelTracing(model, mode);
+  }
+
+  public ModelTracing modelTracing(String model) {
+    return tracing.modelTracing(model);
+  }
+
+  /**
+   * Misconfigures the gateway's span exporter (true) as the reference run's Envoy was: it posts its
+   * reports to OTLP's path, which the Zipkin server answers 404, so spans are created and counted as
+   * sent ({@code envoy_tracing_zipkin_spans_sent}) but every report is dropped and none is stored.
+   */
+  public void setGatewayExporterMisconfigured(boolean misconfigured) {
+    tracing.setGatewayExportPath(misconfigured ? LabTracing.OTLP_PATH : LabTracing.SPANS_PATH);
+  }
+
+  public boolean gatewayExporterMisconfigured() {
+    return LabTracing.OTLP_PATH.equals(tracing.gatewayExportPath());
+  }
+
+  /** What the gateway's span exporter did so far (also on its stats page as {@code envoy_tracing_zipkin_*}). */
+  public ExportStats gatewayExportStats() {
+    return tracing.stats(LabTracing.GATEWAY_SERVICE);
+  }
+
+  /** Exports every span finished so far, at most {@code timeout}; true when every export completed in time. */
+  public boolean flushSpans(Duration timeout) {
+    return tracing.flush(timeout);
+  }
+
   /** The lab's admin endpoint (faults, chunked prefill, endpoints); see the README. */
   public URI adminUrl() {
     return admin.uri();
@@ -338,7 +399,9 @@ public final class Lab implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    closeables.add(resource);
+    synchronized (closeables) {
+      closeables.add(resource);
+    }
     return resource;
   }
 
@@ -354,14 +417,18 @@ public final class Lab implements AutoCloseable {
   /** Stops Prometheus, every server and the API, in reverse order of start; deletes the work directory. */
   @Override
   public void close() {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
+    List<AutoCloseable> parts;
+    synchronized (closeables) {
+      parts = new ArrayList<>(closeables);
+      closeables.clear();
+    }
+    for (int i = parts.size() - 1; i >= 0; i--) {
       try {
-        closeables.get(i).close();
+        parts.get(i).close();
       } catch (Exception e) {
         LOG.log(Level.WARNING, "closing a lab part failed", e);
       }
     }
-    closeables.clear();
     try (Stream<Path> files = Files.walk(workDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -14,6 +14,7 @@ import run.tokenlabs.chaos.lab.simulator.MetricsExposition;
 import run.tokenlabs.chaos.lab.simulator.ModelServer;
 import run.tokenlabs.chaos.lab.simulator.SchedulerConfig;
 import run.tokenlabs.chaos.lab.simulator.SimulatorConfig;
+import run.tokenlabs.chaos.lab.tracing.LabTracing;
 
 /** Starts a {@link ModelServer} for each model pod the reconciler brings up, and remembers it by pod. */
 final class SimulatorRuntime implements PodRuntime {
@@ -21,17 +22,19 @@ final class SimulatorRuntime implements PodRuntime {
   private final Map<String, FaultState> faults;
   private final Map<String, ModelServer> byPod = new ConcurrentHashMap<>();
   private final Map<String, Boolean> chunked = new ConcurrentHashMap<>();
+  private final LabTracing tracing;
 
-  SimulatorRuntime(LabProfile profile, Map<String, FaultState> faults) {
+  SimulatorRuntime(LabProfile profile, Map<String, FaultState> faults, LabTracing tracing) {
     this.profile = profile;
     this.faults = faults;
+    this.tracing = tracing;
     profile.models().forEach(m -> chunked.put(m.name(), m.chunkedPrefill()));
   }
 
   @Override
   public Process start(String podName, ModelProfile model) throws IOException {
-    ModelServer server = new ModelServer(config(model), faults.get(model.name()), InetAddress.getLoopbackAddress())
-        .start();
+    ModelServer server = new ModelServer(config(model), faults.get(model.name()), InetAddress.getLoopbackAddress(),
+        tracing).start();
     byPod.put(podName, server);
     return new Process() {
       @Override

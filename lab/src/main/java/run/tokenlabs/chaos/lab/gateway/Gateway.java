@@ -14,6 +14,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -23,12 +27,14 @@ import okhttp3.Response;
 import okio.BufferedSource;
 import run.tokenlabs.chaos.lab.http.HttpServers;
 import run.tokenlabs.chaos.lab.http.OpenAiErrors;
+import run.tokenlabs.chaos.lab.tracing.LabTracing;
 
 /**
  * An Envoy-like reverse proxy in front of the model Services: routes a request by its JSON
  * {@code model} to a ready endpoint of the Service of that name, streams the answer through as it
- * arrives (no buffering), passes {@code traceparent} on, and counts like Envoy ({@link GatewayStats},
- * served on the admin port).
+ * arrives (no buffering), and counts like Envoy ({@link GatewayStats}, served on the admin port). Like
+ * Envoy with a tracer, it starts a span for every request it proxies (continuing the trace of the
+ * {@code traceparent} it received, if any) and sends the upstream its own span's {@code traceparent}.
  *
  * <p>What Envoy itself answers stays Envoy's plain text: {@code 503 no healthy upstream} when the
  * Service has no ready endpoint, {@code 503 upstream connect error ...} when the connection fails.
@@ -41,8 +47,8 @@ public final class Gateway implements AutoCloseable {
   private static final String MODELS = "/v1/models";
   /** What Envoy AI Gateway writes as the owner of the models it routes. */
   static final String OWNED_BY = "Envoy AI Gateway";
-  private static final Set<String> FORWARDED = Set.of("content-type", "accept", "authorization", "traceparent",
-      "tracestate", "x-request-id");
+  /** Passed on as received; the trace context is not: the gateway sends its own span's. */
+  private static final Set<String> FORWARDED = Set.of("content-type", "accept", "authorization", "x-request-id");
 
   private final Function<String, List<URI>> upstreams;
   private final Set<String> models;
@@ -50,6 +56,8 @@ public final class Gateway implements AutoCloseable {
   private final HttpServer server;
   private final HttpServer admin;
   private final OkHttpClient http;
+  private final Tracer tracer;
+  private final LabTracing ownTracing;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong roundRobin = new AtomicLong();
   private final long routesCreatedEpochSeconds = System.currentTimeMillis() / 1000;
@@ -59,9 +67,21 @@ public final class Gateway implements AutoCloseable {
    * @param models the models that have a route (others get 404, as an unmatched Envoy route)
    */
   public Gateway(Function<String, List<URI>> upstreams, Set<String> models) throws IOException {
+    this(upstreams, models, null);
+  }
+
+  /**
+   * @param upstreams ready endpoints of a model's Service, looked up per request
+   * @param models the models that have a route (others get 404, as an unmatched Envoy route)
+   * @param tracing where its spans go ({@link LabTracing#GATEWAY_SERVICE}); null for spans no collector gets
+   */
+  public Gateway(Function<String, List<URI>> upstreams, Set<String> models, LabTracing tracing) throws IOException {
     this.upstreams = upstreams;
     this.models = Set.copyOf(models);
-    this.stats = new GatewayStats(models, m -> upstreams.apply(m).size());
+    this.ownTracing = tracing == null ? LabTracing.withoutCollector() : null;
+    LabTracing traces = tracing == null ? ownTracing : tracing;
+    this.tracer = traces.tracer(LabTracing.GATEWAY_SERVICE);
+    this.stats = new GatewayStats(models, m -> upstreams.apply(m).size(), traces.stats(LabTracing.GATEWAY_SERVICE));
     // Pool limits are set for the lab's loads, never left at library defaults: an idle connection per
     // stream the gateway carries, kept 20 s, under the 30 s after which the pods' JDK servers close idle
     // ones (a reused connection the pod had closed would fail the request).
@@ -119,12 +139,26 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void proxy(HttpExchange ex, String model, URI target, byte[] body) throws IOException {
+    Span span = tracer.spanBuilder("ingress " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath())
+        .setParent(LabTracing.extract(ex.getRequestHeaders())).setSpanKind(SpanKind.SERVER)
+        .setAttribute("http.method", ex.getRequestMethod()).setAttribute("http.url", ex.getRequestURI().toString())
+        .setAttribute("upstream_cluster", GatewayStats.cluster(model)).startSpan();
+    stats.traced();
+    try {
+      proxy(ex, model, target, body, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void proxy(HttpExchange ex, String model, URI target, byte[] body, Span span) throws IOException {
     Request.Builder req = new Request.Builder().url(target.toString());
     ex.getRequestHeaders().forEach((name, values) -> {
       if (FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
         values.forEach(v -> req.addHeader(name, v));
       }
     });
+    LabTracing.inject(Context.root().with(span)).forEach(req::header);
     String contentType = ex.getRequestHeaders().getFirst("Content-Type");
     req.method(ex.getRequestMethod(), "GET".equals(ex.getRequestMethod()) ? null
         : RequestBody.create(body, MediaType.parse(contentType == null ? "application/json" : contentType)));
@@ -133,12 +167,14 @@ public final class Gateway implements AutoCloseable {
     try {
       upstream = http.newCall(req.build()).execute();
     } catch (IOException e) {
+      span.setAttribute("http.status_code", 503L);
       envoyReply(ex, model, 503, "upstream connect error or disconnect/reset before headers. reset reason: "
           + "connection failure", true);
       return;
     }
     try (upstream) {
       int status = upstream.code();
+      span.setAttribute("http.status_code", (long) status);
       stats.upstream(model, status);
       stats.downstream(status);
       String type = upstream.header("Content-Type");
@@ -222,5 +258,8 @@ public final class Gateway implements AutoCloseable {
     HttpServers.stop(admin);
     http.dispatcher().executorService().shutdownNow();
     http.connectionPool().evictAll();
+    if (ownTracing != null) {
+      ownTracing.close();
+    }
   }
 }

@@ -4,14 +4,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import run.tokenlabs.chaos.lab.metrics.Counter;
 import run.tokenlabs.chaos.lab.metrics.TextFormat;
+import run.tokenlabs.chaos.lab.tracing.ExportStats;
 
 /**
  * The gateway's counters under Envoy's Prometheus stat names: {@code
  * envoy_cluster_upstream_rq_xx}, {@code envoy_http_downstream_rq_xx}, {@code
- * envoy_cluster_membership_healthy}. One Envoy cluster per model route.
+ * envoy_cluster_membership_healthy}. One Envoy cluster per model route. Tracing as Envoy counts it: the
+ * connection manager's {@code tracing.random_sampling} (requests traced: every one, at 100% sampling) and
+ * the Zipkin tracer's {@code tracing.zipkin.*} (spans sent, reports sent, dropped, failed, skipped), so spans
+ * created and spans accepted by the collector can be told apart.
  */
 final class GatewayStats {
   /** The listener prefix Envoy Gateway gives its HTTP connection manager. */
@@ -21,10 +26,18 @@ final class GatewayStats {
   private final ToIntFunction<String> healthy;
   private final Map<String, Counter> upstream = new ConcurrentHashMap<>();
   private final Map<String, Counter> downstream = new ConcurrentHashMap<>();
+  private final AtomicLong tracedRequests = new AtomicLong();
+  private final ExportStats export;
 
-  GatewayStats(Set<String> models, ToIntFunction<String> healthy) {
+  GatewayStats(Set<String> models, ToIntFunction<String> healthy, ExportStats export) {
     this.models = models;
     this.healthy = healthy;
+    this.export = export;
+  }
+
+  /** A request was sampled for tracing (a span started). */
+  void traced() {
+    tracedRequests.incrementAndGet();
   }
 
   /** Envoy Gateway's cluster name for an HTTPRoute rule. */
@@ -62,6 +75,19 @@ final class GatewayStats {
       out.sample("envoy_cluster_membership_healthy", TextFormat.label("envoy_cluster_name", cluster(model)),
           healthy.applyAsInt(model));
     }
+    out.header("envoy_http_tracing_random_sampling", "counter", "");
+    out.sample("envoy_http_tracing_random_sampling", TextFormat.label("envoy_http_conn_manager_prefix", CONN_MANAGER),
+        tracedRequests.get());
+    tracer(out, "spans_sent", export.spansSent());
+    tracer(out, "reports_sent", export.reportsSent());
+    tracer(out, "reports_dropped", export.reportsDropped());
+    tracer(out, "reports_failed", export.reportsFailed());
+    tracer(out, "reports_skipped_no_cluster", export.reportsSkippedNoCluster());
     return out.toString();
+  }
+
+  private static void tracer(TextFormat out, String stat, long value) {
+    out.header("envoy_tracing_zipkin_" + stat, "counter", "");
+    out.sample("envoy_tracing_zipkin_" + stat, "", value);
   }
 }

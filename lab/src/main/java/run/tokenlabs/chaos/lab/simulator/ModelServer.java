@@ -3,14 +3,19 @@ package run.tokenlabs.chaos.lab.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import run.tokenlabs.chaos.lab.api.ModelTracing;
 import run.tokenlabs.chaos.lab.http.HttpServers;
 import run.tokenlabs.chaos.lab.http.OpenAiErrors;
 import run.tokenlabs.chaos.lab.metrics.TextFormat;
+import run.tokenlabs.chaos.lab.tracing.LabTracing;
 
 /**
  * One simulated model-server pod: a real HTTP server speaking the OpenAI API as vLLM serves it
@@ -30,8 +35,21 @@ public final class ModelServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong tracedRequests = new java.util.concurrent.atomic.AtomicLong();
   private volatile String lastTraceparent = "";
   private volatile boolean closed;
+  private final LabTracing tracing;
+  private final LabTracing ownTracing;
 
   public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host) throws IOException {
+    this(config, faults, host, null);
+  }
+
+  /**
+   * @param tracing where its spans go (service name: the model), and how it traces
+   *     ({@link LabTracing#modelTracing}); null for spans no collector gets
+   */
+  public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host, LabTracing tracing)
+      throws IOException {
+    this.ownTracing = tracing == null ? LabTracing.withoutCollector() : null;
+    this.tracing = tracing == null ? ownTracing : tracing;
     this.config = config;
     this.faults = faults;
     this.metrics = new EngineMetrics(config.scheduler().maxModelLen());
@@ -41,14 +59,8 @@ public final class ModelServer implements AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     this.completions = new CompletionHandler(config, faults, metrics, loop, json);
     this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), HttpServers.MAX_STREAMS);
-    server.createContext("/v1/completions", ex -> guarded(ex, () -> {
-      noteTraceContext(ex);
-      completions.handle(ex, false);
-    }));
-    server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> {
-      noteTraceContext(ex);
-      completions.handle(ex, true);
-    }));
+    server.createContext("/v1/completions", ex -> guarded(ex, () -> traced(ex, false)));
+    server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> traced(ex, true)));
     server.createContext("/v1/models", ex -> guarded(ex, () -> new ModelCards(config).answer(ex)));
     server.createContext("/tokenize", ex -> guarded(ex, () -> completions.tokenize(ex)));
     server.createContext("/health", ex -> guarded(ex, () -> HttpServers.send(ex, 200, "application/json", "")));
@@ -66,6 +78,29 @@ public final class ModelServer implements AutoCloseable {
     if (traceparent != null) {
       tracedRequests.incrementAndGet();
       lastTraceparent = traceparent;
+    }
+  }
+
+  /**
+   * Serves a completion inside its span, named {@code llm_request} as vLLM's, unless this model is switched
+   * to emit none; a model switched to drop {@code traceparent} starts a new trace instead of continuing
+   * the caller's.
+   */
+  private void traced(HttpExchange ex, boolean chat) throws IOException {
+    noteTraceContext(ex);
+    ModelTracing mode = tracing.modelTracing(config.modelName());
+    if (mode == ModelTracing.SILENT) {
+      completions.handle(ex, chat);
+      return;
+    }
+    Context parent = mode == ModelTracing.PROPAGATES ? LabTracing.extract(ex.getRequestHeaders()) : Context.root();
+    Span span = tracing.tracer(config.modelName()).spanBuilder("llm_request").setParent(parent)
+        .setSpanKind(SpanKind.SERVER).setAttribute("gen_ai.request.model", config.modelName())
+        .setAttribute("http.url", ex.getRequestURI().toString()).startSpan();
+    try {
+      completions.handle(ex, chat);
+    } finally {
+      span.end();
     }
   }
 
@@ -124,6 +159,9 @@ public final class ModelServer implements AutoCloseable {
     closed = true;
     loop.close();
     HttpServers.stop(server);
+    if (ownTracing != null) {
+      ownTracing.close();
+    }
   }
 
   /**

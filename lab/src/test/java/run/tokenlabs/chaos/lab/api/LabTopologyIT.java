@@ -91,7 +91,7 @@ class LabTopologyIT {
   }
 
   @Test
-  @DisplayName("the gateway passes traceparent on to the model pod")
+  @DisplayName("the gateway passes the trace on to the model pod: the client's trace id, its own span as parent")
   void traceparentReachesThePod(Lab lab) throws Exception {
     String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     HttpRequest request = HttpRequest.newBuilder(lab.gatewayUrl().resolve("/v1/completions"))
@@ -101,7 +101,10 @@ class LabTopologyIT {
 
     assertThat(OpenAiCalls.HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
-    assertThat(lab.modelStats("llama-3-1-8b")).anySatisfy(s -> assertThat(s.lastTraceparent()).isEqualTo(traceparent));
+    // as Envoy does with a tracer: same trace, the gateway's span (not the client's) as the pod's parent
+    assertThat(lab.modelStats("llama-3-1-8b")).anySatisfy(s -> assertThat(s.lastTraceparent())
+        .matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+        .isNotEqualTo(traceparent));
   }
 
   private static boolean ready(Pod p) {

@@ -5,6 +5,7 @@ import java.util.Objects;
 import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.probes.prometheus.PrometheusClients;
+import run.tokenlabs.chaos.probes.traces.TraceBackends;
 
 /**
  * The entry point to every probe of a run's {@link Target}: Prometheus, Kubernetes, DCGM, direct
@@ -85,6 +86,17 @@ public final class Probes {
   /** Direct high-frequency sampling of the target's model servers' {@code /metrics}. */
   public VllmProbes vllm() {
     return new VllmProbes(target.models(), probeTimeout);
+  }
+
+  /**
+   * The target's trace backend (Tempo, Jaeger or Zipkin), asked by trace id.
+   *
+   * @throws ProbeException when the target has none
+   */
+  public TraceBackend traces() {
+    return TraceBackends.connect(target.traceBackend().orElseThrow(() -> new ProbeException("Target '"
+        + target.name() + "' has no trace backend; configure one (its kind and URL) to ask for traces")),
+        probeTimeout);
   }
 
   /** One-request HTTP probes. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 import run.tokenlabs.chaos.api.spi.BoundedKubernetesClients;
 import run.tokenlabs.chaos.lab.api.Lab;
 
@@ -22,6 +23,7 @@ import run.tokenlabs.chaos.lab.api.Lab;
  * keeps its own client for its controllers.
  */
 public final class LabTarget implements Target {
+  private static final java.time.Duration ZIPKIN_START_TIMEOUT = java.time.Duration.ofSeconds(120);
   private final Lab lab;
   private final LabTargetApiCalls apiCalls;
   private final KubernetesClient kubernetes;
@@ -85,6 +87,16 @@ public final class LabTarget implements Target {
   @Override
   public List<URI> dcgmExporters() {
     return lab.dcgmExporterUrls();
+  }
+
+  /**
+   * The lab's Zipkin server, started on the first call and awaited (its JVM takes seconds, tens on a busy
+   * machine); the lab's gateway and model simulators export their spans to it.
+   */
+  @Override
+  public Optional<TraceBackendEndpoint> traceBackend() {
+    return Optional.of(TraceBackendEndpoint.unauthenticated(TraceBackendEndpoint.Kind.ZIPKIN,
+        lab.zipkinUrl(ZIPKIN_START_TIMEOUT)));
   }
 
   @Override

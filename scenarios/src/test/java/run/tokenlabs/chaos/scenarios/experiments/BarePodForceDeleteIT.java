@@ -32,6 +32,7 @@ import run.tokenlabs.chaos.probes.api.FiringWatch;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.probes.api.PrometheusProbes;
+import run.tokenlabs.chaos.scenarios.experiments.support.DeletionEvents;
 import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayOutage;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
@@ -58,12 +59,11 @@ import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
 @RequiresCapability(BarePodForceDeleteIT.BareDeepSeekPod.class)
 @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD,
     findings = {BarePodForceDeleteIT.BARE_POD, BarePodForceDeleteIT.SERIES_VANISHED,
-        BarePodForceDeleteIT.NAIVE_RULES_SILENT},
+        BarePodForceDeleteIT.NAIVE_RULES_SILENT, DeletionEvents.BARE_POD_EVENTS},
     keyNumbers = {GatewayOutage.OUTAGE_5XX_RATIO + BarePodForceDeleteIT.MODEL,
         BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.POD_ABSENT,
-        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.METRICS_ABSENT,
-        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.NO_ENDPOINTS, BarePodForceDeleteIT.VANISHED_AFTER,
-        RecoveryStopwatch.TIME_TO_RECOVER})
+        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.METRICS_ABSENT, RecoveryStopwatch.TIME_TO_RECOVER,
+        BarePodForceDeleteIT.TIME_TO_FIRE + BarePodForceDeleteIT.NO_ENDPOINTS, BarePodForceDeleteIT.VANISHED_AFTER})
 class BarePodForceDeleteIT {
   static final String NAMESPACE = "token-labs";
   static final String MODEL = GatewayStreams.DEEPSEEK;
@@ -135,6 +135,7 @@ class BarePodForceDeleteIT {
 
     try (FiringWatch firing = prometheus.watchFiring(deletedAt, bounds)) {
       outage.awaitNoReadyEndpoint(probes, NAMESPACE);
+      DeletionEvents.citeBarePod(chaos, probes, NAMESPACE, deletedAt, MODEL);
       outage.timeline().seriesVanished(seriesVanish(chaos, prometheus, scrape, deletedAt));
       for (AlertFiringBound bound : bounds) {
         recordFiring(chaos, prometheus, bound, outage.timeline().fired(bound, firing.await(bound.alert())));

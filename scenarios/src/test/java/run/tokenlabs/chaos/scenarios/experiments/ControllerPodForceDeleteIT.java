@@ -6,11 +6,13 @@ import static run.tokenlabs.chaos.api.Tolerance.atLeast;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
+import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.Hypothesis;
 import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.RequiresCapability;
@@ -19,10 +21,12 @@ import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.faults.Faults;
 import run.tokenlabs.chaos.probes.api.Awaiting;
+import run.tokenlabs.chaos.probes.api.ClusterEvent;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.HttpResult;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.probes.api.PrometheusProbes;
+import run.tokenlabs.chaos.scenarios.experiments.support.DeletionEvents;
 import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.PodOwnership;
@@ -39,7 +43,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 @ChaosExperiment(id = "LLMD-3", title = "A force-deleted Deployment-managed inference pod comes back by itself",
     recoverySeconds = 30)
 @RequiresCapability(ControllerPodForceDeleteIT.ManagedLlamaPod.class)
-@ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD,
+@ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = ControllerPodForceDeleteIT.EVENTS_CITED,
     keyNumbers = {ControllerPodForceDeleteIT.REPLACEMENT_READY, ControllerPodForceDeleteIT.SERVED_AGAIN})
 class ControllerPodForceDeleteIT {
   static final String NAMESPACE = "token-labs";
@@ -49,6 +53,7 @@ class ControllerPodForceDeleteIT {
   static final List<String> ALERTS = List.of("TokenLabsPodAbsent", "SGLangMetricsAbsent",
       "TokenLabsServiceNoEndpoints");
   static final String REPLACEMENT_READY = "replacement pod Ready after force-delete: " + MODEL;
+  static final String EVENTS_CITED = "events: Killing and ChaosInjected for the pod, SuccessfulCreate of its replacement";
   static final String SERVED_AGAIN = "gateway serves " + MODEL + " again after force-delete";
 
   @SteadyState
@@ -89,7 +94,27 @@ class ControllerPodForceDeleteIT {
     chaos.record(new KeyNumber(SERVED_AGAIN, untilServed.toMillis() / 1000.0, "s", "first HTTP 200 of a 2-token "
         + "completion through the gateway, polled every 200 ms; last answer " + served));
     chaos.evidence("pods of " + SELECTOR, "before: " + before + "\nafter: " + after);
+    citeEvents(chaos, probes, deletedAt, before.get(0), after);
     alertsDuringOutage(chaos, probes.prometheus(), deletedAt);
+  }
+
+  /**
+   * The deleted pod's Killing (kubelet) and ChaosInjected (engine), and its ReplicaSet's SuccessfulCreate
+   * naming one of the replacement pods, read back through the probes' Events.
+   */
+  private static void citeEvents(Chaos chaos, Probes probes, Instant deletedAt, String victim, List<String> after) {
+    String pod = "Pod/" + victim;
+    DeletionEvents events = DeletionEvents.await(probes, NAMESPACE, deletedAt, Map.of(DeletionEvents.KILLING, pod,
+        DeletionEvents.CHAOS_INJECTED, pod, DeletionEvents.SUCCESSFUL_CREATE, "ReplicaSet/" + MODEL),
+        Duration.ofSeconds(15));
+    chaos.evidence("Kubernetes Events in " + NAMESPACE + " since the force-delete", events.describe());
+    assertThat(after).as("pods a ReplicaSet recorded creating since the force-delete; events:\n%s", events.describe())
+        .anyMatch(events::replacementCreated);
+    ClusterEvent created = events.first(DeletionEvents.SUCCESSFUL_CREATE, "ReplicaSet/" + MODEL);
+    chaos.record(new Finding(EVENTS_CITED, "The cluster's own record tells the recovery: '"
+        + events.first(DeletionEvents.KILLING, pod) + "' (the kubelet stopped the container), '"
+        + events.first(DeletionEvents.CHAOS_INJECTED, pod) + "' (the fault, written by the engine) and '" + created
+        + "' (the controller's replacement, before any rollback)", events.describe()));
   }
 
   /** What the absence alerts did since the deletion, from Prometheus' own ALERTS series (one sample per evaluation). */

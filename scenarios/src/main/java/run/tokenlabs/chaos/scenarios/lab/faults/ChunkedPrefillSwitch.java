@@ -1,6 +1,8 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
@@ -52,6 +54,11 @@ public final class ChunkedPrefillSwitch implements Fault<ChunkedPrefillSwitch.Re
    * @param enabled the setting it had before the switch
    */
   public record Restore(String model, boolean enabled) implements Rollback {
+    @Override
+    public List<ObjectReference> involvedObjects(Target target) {
+      return ModelPods.of(target, model);
+    }
+
     @Override
     public String description() {
       return "chunked prefill back " + (enabled ? "on" : "off") + " for model " + model;

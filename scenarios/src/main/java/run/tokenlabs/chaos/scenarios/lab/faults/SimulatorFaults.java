@@ -1,6 +1,8 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -76,6 +78,11 @@ public final class SimulatorFaults {
    * @param model the model whose simulator is disarmed
    */
   public record Disarm(String model) implements Rollback {
+    @Override
+    public List<ObjectReference> involvedObjects(Target target) {
+      return ModelPods.of(target, model);
+    }
+
     @Override
     public String description() {
       return "disarm every injected fault of " + model + "'s simulator";

@@ -1,6 +1,8 @@
 package run.tokenlabs.chaos.scenarios.lab.faults;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.Fault;
@@ -60,6 +62,11 @@ public final class StepSlowdown implements Fault<StepSlowdown.RestoreFactor> {
    * @param factor the factor it had before (1 when none was armed)
    */
   public record RestoreFactor(String model, double factor) implements Rollback {
+    @Override
+    public List<ObjectReference> involvedObjects(Target target) {
+      return ModelPods.of(target, model);
+    }
+
     @Override
     public String description() {
       return "step time factor of model " + model + " back to " + factor;
