@@ -10,6 +10,7 @@ import java.util.Optional;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
+import run.tokenlabs.chaos.api.TraceBackendEndpoint;
 
 /**
  * The target a run hands to experiments, faults and rollbacks: the provider's target, with a
@@ -90,6 +91,11 @@ public final class GuardedTarget implements Target {
   @Override
   public List<URI> dcgmExporters() {
     return delegate.dcgmExporters();
+  }
+
+  @Override
+  public Optional<TraceBackendEndpoint> traceBackend() {
+    return delegate.traceBackend();
   }
 
   /**

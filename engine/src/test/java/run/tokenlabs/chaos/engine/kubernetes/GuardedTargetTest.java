@@ -1,6 +1,7 @@
 package run.tokenlabs.chaos.engine.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -83,5 +84,14 @@ class GuardedTargetTest {
     assertThat(target.unwrap(Record.class)).isEmpty();
     assertThat(target.unwrap(KubeOnlyTarget.class)).isPresent();
     assertThat(target.kubernetes()).isNotSameAs(client);
+  }
+
+  @Test
+  @DisplayName("Every method of Target is the wrapper's own: a default added to Target is never silently answered by the default")
+  void everyTargetMethodIsDelegated() {
+    for (java.lang.reflect.Method method : Target.class.getMethods()) {
+      assertThatCode(() -> GuardedTarget.class.getDeclaredMethod(method.getName(), method.getParameterTypes()))
+          .as("GuardedTarget overrides Target.%s", method.getName()).doesNotThrowAnyException();
+    }
   }
 }

@@ -6,14 +6,19 @@ import org.junit.jupiter.api.Test;
 import run.tokenlabs.chaos.api.Chaos;
 import run.tokenlabs.chaos.api.ChaosExperiment;
 import run.tokenlabs.chaos.api.Hypothesis;
+import run.tokenlabs.chaos.api.RequiresCapability;
 import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
+import run.tokenlabs.chaos.lab.api.ModelTracing;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.TraceAudit;
+import run.tokenlabs.chaos.scenarios.lab.LabControls;
+import run.tokenlabs.chaos.scenarios.lab.faults.GatewayTraceExport;
+import run.tokenlabs.chaos.scenarios.lab.faults.ModelTracingSwitch;
 
 /**
  * TRACE-1 of the reference run, the boundary instrumentation audit: requests with known W3C trace ids
@@ -44,6 +49,25 @@ class TraceCoverageAuditIT {
   @Test
   @DisplayName("traced requests through the gateway: per-hop propagation and spans in the backend, coverage")
   void auditTraceCoverage(Chaos chaos, Probes probes) {
+    TraceAudit.run(chaos, probes, REQUESTS_PER_MODEL, SETTLE);
+  }
+
+  /**
+   * The lab set up as the reference run found its cluster: the gateway's exporter speaks a protocol its
+   * collector does not accept, and DeepSeek's server drops {@code traceparent}. The audit completes
+   * (HELD) and its findings name both hops and their causes, with coverage 0%.
+   */
+  @Test
+  @DisplayName("as the reference run found it: gateway spans never ingested, DeepSeek dropping traceparent")
+  @RequiresCapability(LabControls.class)
+  @ExpectedOnLab(profile = "gb10", verdict = Verdict.HELD, findings = {
+      TraceAudit.BROKEN_HOP + TraceAudit.GATEWAY + ": spans created but not ingested",
+      TraceAudit.BROKEN_HOP + GatewayStreams.DEEPSEEK + ": spans in traces of their own (propagation)"},
+      keyNumbers = TraceAudit.COVERAGE)
+  void auditAsTheReferenceRunFoundIt(Chaos chaos, Probes probes) {
+    probes.traces(); // the lab's backend starts on first use: up before the faults and the requests
+    chaos.inject(GatewayTraceExport.misconfigured());
+    chaos.inject(ModelTracingSwitch.set(GatewayStreams.DEEPSEEK, ModelTracing.DROPS_TRACEPARENT));
     TraceAudit.run(chaos, probes, REQUESTS_PER_MODEL, SETTLE);
   }
 }

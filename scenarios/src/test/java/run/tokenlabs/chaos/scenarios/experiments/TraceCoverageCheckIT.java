@@ -18,6 +18,7 @@ import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
 import run.tokenlabs.chaos.probes.api.PrometheusProbes;
+import run.tokenlabs.chaos.scenarios.experiments.support.DeviatesByDesign;
 import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
@@ -60,6 +61,7 @@ class TraceCoverageCheckIT {
   @Test
   @DisplayName("gateway exporter misconfigured: spans created, none stored, coverage 0%, the gateway named")
   @RequiresCapability(LabControls.class)
+  @DeviatesByDesign
   @ExpectedOnLab(profile = "gb10", verdict = Verdict.DEVIATED,
       findings = TraceAudit.BROKEN_HOP + TraceAudit.GATEWAY + ": spans created but not ingested",
       keyNumbers = {TraceAudit.COVERAGE, GATEWAY_SPANS_SENT})
@@ -72,6 +74,7 @@ class TraceCoverageCheckIT {
   @Test
   @DisplayName("DeepSeek's server drops traceparent: its spans land in traces of their own, the model named")
   @RequiresCapability(LabControls.class)
+  @DeviatesByDesign
   @ExpectedOnLab(profile = "gb10", verdict = Verdict.DEVIATED,
       findings = TraceAudit.BROKEN_HOP + GatewayStreams.DEEPSEEK + ": spans in traces of their own (propagation)",
       keyNumbers = {TraceAudit.COVERAGE, TraceAudit.IN_BACKEND + GatewayStreams.DEEPSEEK})
