@@ -21,7 +21,6 @@ import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.api.KeyNumber;
 import run.tokenlabs.chaos.api.event.VerdictReached;
 import run.tokenlabs.chaos.scenarios.experiments.ExpectedOnLab;
-import run.tokenlabs.chaos.scenarios.experiments.support.DeviatesByDesignCondition;
 import run.tokenlabs.chaos.testkit.ExperimentJournal;
 import run.tokenlabs.chaos.testkit.GameDayJournal;
 
@@ -53,8 +52,7 @@ class GameDayIT {
     var kit = EngineTestKit.engine("junit-jupiter")
         .configurationParameter("tokenlabs.chaos.target", "lab")
         .configurationParameter("tokenlabs.chaos.lab.profile", profile)
-        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString())
-        .configurationParameter(DeviatesByDesignCondition.ENABLE, "true");
+        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString());
     kit.selectors(expectations.keySet().stream().map(m -> selectMethod(m.getDeclaringClass(), m))
         .toArray(DiscoverySelector[]::new)).execute();
 
