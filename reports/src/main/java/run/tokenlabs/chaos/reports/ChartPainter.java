@@ -24,7 +24,9 @@ import org.jfree.chart.plot.Marker;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
 import org.jfree.chart.renderer.xy.StackedXYAreaRenderer2;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.Layer;
@@ -66,6 +68,7 @@ final class ChartPainter {
     XYPlot plot = switch (spec.kind()) {
       case "stacked" -> stacked(spec);
       case "timeline" -> timeline(spec);
+      case "bars" -> bars(spec);
       default -> lines(spec);
     };
     plot.setBackgroundPaint(Color.WHITE);
@@ -220,6 +223,28 @@ final class ChartPainter {
     names.setGridBandsVisible(false);
     names.setRange(-0.6, Math.max(0.6, rows.size() - 0.4));
     return new XYPlot(data, xAxis(spec.x()), names, renderer);
+  }
+
+  /** One group of bars per category (a hop, a bucket), a bar per series, from zero. */
+  private static XYPlot bars(ChartSpec spec) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.setIntervalWidth(0.8);
+    ClusteredXYBarRenderer renderer = new ClusteredXYBarRenderer();
+    renderer.setBarPainter(new StandardXYBarPainter());
+    renderer.setShadowVisible(false);
+    int i = 0;
+    for (ChartSpec.Series s : spec.series()) {
+      XYSeries xy = new XYSeries(s.name(), false, true);
+      s.points().forEach(p -> xy.add(p[0], p[1]));
+      data.addSeries(xy);
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      i++;
+    }
+    SymbolAxis names = new SymbolAxis(spec.x().label(), spec.categories().toArray(String[]::new));
+    names.setTickLabelFont(SMALL);
+    names.setGridBandsVisible(false);
+    names.setRange(-0.6, Math.max(0.6, spec.categories().size() - 0.4));
+    return new XYPlot(data, names, yAxis(spec.y(), true), renderer);
   }
 
   private static ValueAxis xAxis(ChartSpec.Axis axis) {

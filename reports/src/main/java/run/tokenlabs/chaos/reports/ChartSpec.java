@@ -14,18 +14,20 @@ import run.tokenlabs.chaos.api.event.EvidenceRecorded;
  * ({@link ChartPainter}) where the evidence is: on the Allure step and on the summary page.
  *
  * @param kind {@code lines} (series of points; {@code step} series are drawn as a staircase, for
- *     CDFs), {@code scatter}, {@code stacked} (areas stacked per x) or {@code timeline} (rows of
- *     state segments, each with an optional bound)
+ *     CDFs), {@code scatter}, {@code stacked} (areas stacked per x), {@code timeline} (rows of
+ *     state segments, each with an optional bound) or {@code bars} (one group of bars per category,
+ *     a series' point {@code [i, y]} being its bar over category {@code i})
  * @param title the chart's title
  * @param x the horizontal axis; {@code time} means x values are epoch milliseconds, and the
  *     report adds the experiment's fault and rollback times as markers
  * @param y the vertical axis
  * @param note a line under the title, e.g. {@code r = 0.98, p < 1e-10, n = 120}
+ * @param categories the names under a {@code bars} chart's groups, in order
  */
 record ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Series> series,
-                 List<Marker> markers, List<Band> bands, List<Row> rows) {
+                 List<Marker> markers, List<Band> bands, List<Row> rows, List<String> categories) {
   static final String PREFIX = "chart: ";
-  static final List<String> KINDS = List.of("lines", "scatter", "stacked", "timeline");
+  static final List<String> KINDS = List.of("lines", "scatter", "stacked", "timeline", "bars");
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -41,6 +43,13 @@ record ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Se
     markers = markers == null ? List.of() : List.copyOf(markers);
     bands = bands == null ? List.of() : List.copyOf(bands);
     rows = rows == null ? List.of() : List.copyOf(rows);
+    categories = categories == null ? List.of() : List.copyOf(categories);
+  }
+
+  /** A chart without categories (every kind but {@code bars}). */
+  ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Series> series, List<Marker> markers,
+            List<Band> bands, List<Row> rows) {
+    this(kind, title, x, y, note, series, markers, bands, rows, List.of());
   }
 
   /** An axis' label and whether its values are epoch milliseconds. */
@@ -99,7 +108,7 @@ record ChartSpec(String kind, String title, Axis x, Axis y, String note, List<Se
     boolean all = "timeline".equals(kind);
     List<Marker> with = new ArrayList<>(markers);
     more.stream().filter(m -> all || (m.at() >= range[0] && m.at() <= range[1])).forEach(with::add);
-    return new ChartSpec(kind, title, x, y, note, series, with, bands, rows);
+    return new ChartSpec(kind, title, x, y, note, series, with, bands, rows, categories);
   }
 
   /** The smallest and largest x of the data (points, bands, segments). */

@@ -24,7 +24,7 @@ final class ChartJournal {
   static final List<String> CHARTS = List.of("KV-cache usage: direct sampler vs Prometheus",
       "Load ledger over time: pressure", "TTFT CDF, bucket A, against the SLO tiers",
       "TTFT A/B, bucket A: chunked prefill off vs on", "Alert timeline: deepseek force-deleted",
-      "power (W) against GPU utilisation, gpu 0");
+      "power (W) against GPU utilisation, gpu 0", "Trace coverage per hop");
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Ten minutes ago: the Allure report times the steps from the events' times to when they were written. */
   private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
@@ -144,6 +144,11 @@ final class ChartJournal {
     }
     series(scatter, "gpu 0", points, false, true);
     evidence(230, scatter);
+    ObjectNode hops = chart("bars", CHARTS.get(6), false, "requests whose trace holds its span (%)");
+    array(hops, "categories").add("envoy-gateway").add("deepseek-r1-7b").add("llama-3-1-8b").add("end to end");
+    series(hops, "spans in the request's trace", List.of(new double[] {0, 0}, new double[] {1, 0},
+        new double[] {2, 100}, new double[] {3, 0}), false, false);
+    evidence(235, hops);
     end(240, "hypothesis held", "HELD");
   }
 

@@ -81,6 +81,15 @@ class ChartsTest {
     XYPlot rows = ChartPainter.chart(timeline).getXYPlot();
     assertThat(rows.getDataset().getSeriesCount()).as("two segments and a bound").isEqualTo(3);
     assertThat(rows.getRangeAxis().getUpperBound()).isGreaterThan(1);
+
+    ChartSpec bars = new ChartSpec("bars", "per hop", new ChartSpec.Axis("hop", false), null, null,
+        List.of(new ChartSpec.Series("in backend", List.of(new double[] {0, 0}, new double[] {1, 100}), false, false)),
+        null, null, null, List.of("gateway", "model"));
+    XYPlot hops = ChartPainter.chart(bars).getXYPlot();
+    assertThat(hops.getRenderer()).isInstanceOf(org.jfree.chart.renderer.xy.ClusteredXYBarRenderer.class);
+    assertThat(((org.jfree.chart.axis.SymbolAxis) hops.getDomainAxis()).getSymbols()).containsExactly("gateway", "model");
+    assertThat(hops.getDataset().getYValue(0, 1)).isEqualTo(100);
+    assertThat(ChartPainter.png(bars)).as("drawn as a PNG").startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
   }
 
   @Test

@@ -50,6 +50,13 @@ public final class ChartEvidence {
     return new ChartEvidence("timeline", title);
   }
 
+  /** A group of bars per category (a hop, a bucket); a series' point [i, y] is its bar over category i. */
+  public static ChartEvidence bars(String title, List<String> categories) {
+    ChartEvidence chart = new ChartEvidence("bars", title);
+    categories.forEach(chart.array("categories")::add);
+    return chart;
+  }
+
   public ChartEvidence x(String label, boolean epochMillis) {
     root.putObject("x").put("label", label).put("time", epochMillis);
     return this;

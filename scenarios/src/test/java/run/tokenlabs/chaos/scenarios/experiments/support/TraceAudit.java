@@ -51,6 +51,8 @@ public final class TraceAudit {
   private final Map<String, String> modelOf = new LinkedHashMap<>();
   private final Map<String, String> clientSpan = new LinkedHashMap<>();
   private final Map<String, Trace> traces = new LinkedHashMap<>();
+  /** Per hop, the share of requests whose trace holds its span, in percent (the chart's bars). */
+  private final Map<String, Double> inBackend = new LinkedHashMap<>();
   private final List<String> brokenHops = new ArrayList<>();
   private final java.time.Instant started = java.time.Instant.now();
   private double coverage;
@@ -122,6 +124,21 @@ public final class TraceAudit {
     for (String model : new TreeSet<>(modelOf.values())) {
       modelHop(chaos, backend, model);
     }
+    chart(chaos);
+  }
+
+  /** The per-hop key numbers as one chart: which hop's spans reach the request's trace, and end to end. */
+  private void chart(Chaos chaos) {
+    List<String> hops = new ArrayList<>(inBackend.keySet());
+    hops.add("end to end");
+    List<double[]> bars = new ArrayList<>();
+    for (int i = 0; i < hops.size() - 1; i++) {
+      bars.add(new double[] {i, inBackend.get(hops.get(i))});
+    }
+    bars.add(new double[] {hops.size() - 1, coverage});
+    ChartEvidence.bars("Trace coverage per hop", hops).x("hop", false).y("requests whose trace holds its span (%)")
+        .series("spans in the request's trace", bars, false, false)
+        .note(modelOf.size() + " traced requests; end to end: a span of the gateway and of the model").record(chaos);
   }
 
   private void gatewayHop(Chaos chaos, int requests) {
@@ -130,6 +147,7 @@ public final class TraceAudit {
         .anyMatch(s -> s.parentId().equals(clientSpan.get(id)))).count();
     long orphanModelSpans = modelOf.keySet().stream().filter(id -> spans(id, service(modelOf.get(id)))
         .anyMatch(s -> !s.isRoot() && spans(id, gateway).noneMatch(g -> g.spanId().equals(s.parentId())))).count();
+    inBackend.put(gateway, percent(stored, requests));
     chaos.record(new KeyNumber(IN_BACKEND + gateway, percent(stored, requests), "%", stored + " of " + requests
         + " traces hold a gateway span; " + continued + " continue the client's span"));
     if (stored < requests && orphanModelSpans > 0) {
@@ -152,6 +170,7 @@ public final class TraceAudit {
     List<String> ids = modelOf.entrySet().stream().filter(e -> e.getValue().equals(model)).map(Map.Entry::getKey)
         .toList();
     long stored = ids.stream().filter(id -> spans(id, service(model)).findAny().isPresent()).count();
+    inBackend.put(model, percent(stored, ids.size()));
     chaos.record(new KeyNumber(IN_BACKEND + model, percent(stored, ids.size()), "%", stored + " of " + ids.size()
         + " traces through the gateway hold a span of " + model));
     if (stored == ids.size()) {
