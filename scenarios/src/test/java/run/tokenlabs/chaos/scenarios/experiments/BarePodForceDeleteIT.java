@@ -51,8 +51,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
  * {@code SLOBurnRateGatewayLayer}) fire within their worst-case bound ({@link AlertFiringBound}), while
  * the naive rules stay silent (a finding, as in the reference run); and once the engine's rollback has
  * recreated the pod from its captured manifest, the gateway serves the model again. The 5xx of the
- * outage are read from the load's ledger ({@link GatewayOutage}). Case 2 (a Deployment-managed pod) is
- * {@link ControllerPodForceDeleteIT}.
+ * outage are read from the load's ledger ({@link GatewayOutage}). Case 2: {@link ControllerPodForceDeleteIT}.
  */
 @ChaosExperiment(id = "LLMD-3", title = "A force-deleted bare inference pod is detected: 100% 5xx at the gateway, "
     + "series vanish, naive rules stay silent, the absence and gateway-burn rules fire", recoverySeconds = 45)
