@@ -44,7 +44,20 @@ public final class LatencyHistograms {
     return h;
   }
 
-  private void add(RequestRecord r) {
+  /** Histograms holding nothing yet, filled one record at a time as a run concludes them. */
+  static LatencyHistograms empty() {
+    return new LatencyHistograms();
+  }
+
+  /** Empties every histogram (an interval of a running load starts afresh). */
+  void reset() {
+    for (Histogram h : new Histogram[] {ttft, ttfc, itl, tpot, e2e, dispatchDelay, chunkInterval}) {
+      h.reset();
+    }
+    ttftByOutcome.clear();
+  }
+
+  void add(RequestRecord r) {
     r.dispatchDelay().ifPresent(d -> record(dispatchDelay, d));
     r.ttft().ifPresent(d -> record(ttftByOutcome.computeIfAbsent(r.outcome(), o -> newHistogram()), d));
     if (r.outcome() != Outcome.COMPLETE) {

@@ -158,7 +158,7 @@ final class ResultExport {
     return h.getValueAtPercentile(p) / 1000.0;
   }
 
-  private static List<Histogram> histograms(LatencyHistograms h) {
+  static List<Histogram> histograms(LatencyHistograms h) {
     return List.of(h.ttftMicros(), h.ttfcMicros(), h.itlMicros(), h.tpotMicros(), h.e2eMicros(), h.dispatchDelayMicros(),
         h.chunkIntervalMicros());
   }
