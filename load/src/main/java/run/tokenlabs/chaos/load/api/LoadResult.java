@@ -36,6 +36,7 @@ public final class LoadResult {
   private final Map<String, LatencyHistograms> byBucket;
   private final Optional<Goodput> goodput;
   private final List<String> errors;
+  private final List<String> warnings;
 
   /**
    * Assembles a result from the records of a run, all in memory; histograms, ledger and goodput are
@@ -78,6 +79,9 @@ public final class LoadResult {
           + " accounted for (" + ledger.unaccounted() + " missing); this is a defect of the load generator");
     }
     this.errors = List.copyOf(errs);
+    this.warnings = spec.loop() instanceof Loop.Closed
+        ? recorded.issueRate().collapse().stream().toList()
+        : List.of();
   }
 
   /** What a result is assembled from: the recorder's account, or records given in memory. */
@@ -95,17 +99,26 @@ public final class LoadResult {
     Map<String, LatencyHistograms> byBucket();
 
     long goodputMet();
+
+    IssueRate issueRate();
   }
 
   private static Recorded recorded(LoadSpec spec, List<RequestRecord> records) {
     var perBucket = new LinkedHashMap<String, LatencyHistograms>();
     for (Bucket b : spec.workload().buckets()) {
-      perBucket.put(b.name(), LatencyHistograms.of(records.stream().filter(r -> r.bucket().equals(b.name())).toList()));
+      perBucket.put(b.name(), LatencyHistograms.of(records.stream().filter(r -> r.bucket().equals(b.name())).toList(),
+          spec.bounds().requestTimeout()));
     }
-    LatencyHistograms all = LatencyHistograms.of(records);
+    LatencyHistograms all = LatencyHistograms.of(records, spec.bounds().requestTimeout());
     long met = spec.slo().map(slo -> records.stream().filter(r -> Goodput.meets(slo, r)).count()).orElse(0L);
     var copy = List.copyOf(records);
+    var rate = new IssueRate();
+    copy.forEach(r -> rate.add(r.intendedStartNanos()));
     return new Recorded() {
+      public IssueRate issueRate() {
+        return rate;
+      }
+
       public List<RequestRecord> kept() {
         return copy;
       }
@@ -226,6 +239,22 @@ public final class LoadResult {
     return errors;
   }
 
+  /**
+   * What a reader of the figures must know though the run itself was sound: a closed loop whose issue
+   * rate collapsed during the run (a stall held every session). Empty when there is nothing to say.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * A closed loop's TTFT and E2E corrected for coordinated omission, beside the raw ones of
+   * {@link #histograms()}; empty for an open loop, whose latencies already run from the scheduled arrival.
+   */
+  public Optional<CoordinatedOmission> coordinatedOmission() {
+    return spec.loop() instanceof Loop.Closed ? Optional.of(CoordinatedOmission.of(overall)) : Optional.empty();
+  }
+
   /** The result as JSON: spec (no secret), ledger, percentiles per bucket, goodput, prompts, errors, and per-request records if asked. */
   public String toJson(boolean withRequests) {
     return ResultExport.toJson(this, withRequests);
@@ -246,7 +275,8 @@ public final class LoadResult {
 
   @Override
   public String toString() {
-    return "LoadResult[" + ledger + ", wall " + wall.toMillis() + " ms" + (errors.isEmpty() ? "" : ", errors " + errors) + "]";
+    return "LoadResult[" + ledger + ", wall " + wall.toMillis() + " ms" + (errors.isEmpty() ? "" : ", errors " + errors)
+        + (warnings.isEmpty() ? "" : ", warnings " + warnings) + "]";
   }
 
   private static void write(Path file, String text) {

@@ -33,7 +33,7 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class ResultRecorder implements AutoCloseable {
-  private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval"};
+  private static final String[] METRICS = ResultExport.METRICS;
 
   private final LoadSpec spec;
   private final Path recordsFile;
@@ -47,11 +47,12 @@ public final class ResultRecorder implements AutoCloseable {
   private final EnumMap<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
   private final Map<Integer, Long> byStatus = new HashMap<>();
   private final EnumMap<TruncationSignal, Long> bySignal = new EnumMap<>(TruncationSignal.class);
-  private final LatencyHistograms overall = LatencyHistograms.empty();
+  private final LatencyHistograms overall;
   private final Map<String, LatencyHistograms> byBucket = new LinkedHashMap<>();
   private final Map<String, LatencyHistograms> interval = new LinkedHashMap<>();
   private long intervalStartMillis;
   private long goodputMet;
+  private final IssueRate issueRate = new IssueRate();
   private boolean closed;
   private String writeFailure;
 
@@ -63,12 +64,13 @@ public final class ResultRecorder implements AutoCloseable {
   public ResultRecorder(LoadSpec spec, Path directory, String name, Instant startedAt) {
     this.spec = spec;
     this.keptInMemory = spec.recording().keptInMemory();
+    this.overall = LatencyHistograms.empty(spec.bounds().requestTimeout());
     for (Outcome o : Outcome.values()) {
       byOutcome.put(o, 0L);
     }
     for (Bucket b : spec.workload().buckets()) {
-      byBucket.put(b.name(), LatencyHistograms.empty());
-      interval.put(b.name(), LatencyHistograms.empty());
+      byBucket.put(b.name(), LatencyHistograms.empty(spec.bounds().requestTimeout()));
+      interval.put(b.name(), LatencyHistograms.empty(spec.bounds().requestTimeout()));
     }
     this.recordsFile = directory.resolve(name + ".records.jsonl");
     this.intervalLogFile = directory.resolve(name + ".hlog");
@@ -101,6 +103,7 @@ public final class ResultRecorder implements AutoCloseable {
       r.truncation().forEach(s -> bySignal.merge(s, 1L, Long::sum));
     }
     overall.add(r);
+    issueRate.add(r.intendedStartNanos());
     LatencyHistograms bucket = byBucket.get(r.bucket());
     if (bucket != null) {
       bucket.add(r);
@@ -251,6 +254,11 @@ public final class ResultRecorder implements AutoCloseable {
       @Override
       public long goodputMet() {
         return ResultRecorder.this.goodputMet();
+      }
+
+      @Override
+      public IssueRate issueRate() {
+        return issueRate;
       }
     };
   }
