@@ -29,6 +29,8 @@ final class RecordPlace {
   static ResultRecorder open(LoadSpec spec, Instant startedAt) {
     String name = "load-" + STAMP.format(startedAt) + "-" + ProcessHandle.current().pid() + "-"
         + SEQUENCE.incrementAndGet();
+    // under loads/: the journal directory's top level holds the journals and pending-rollback files
+    // (*.jsonl), which the engine lists and which a load's records must never be taken for
     var chosen = spec.recording().directory().or(() -> TargetActions.evidenceDirectory().map(d -> d.resolve("loads")));
     if (chosen.isPresent()) {
       return new ResultRecorder(spec, chosen.get(), name, startedAt);
