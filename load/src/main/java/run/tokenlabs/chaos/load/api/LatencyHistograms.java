@@ -9,8 +9,9 @@ import org.HdrHistogram.Histogram;
 /**
  * HdrHistograms of one set of requests, in microseconds (1 us to 1 h, 3 significant digits), every
  * value measured from the intended start. No {@code recordValueWithExpectedInterval} correction is
- * applied: the intended start already accounts for coordinated omission, and applying both would
- * count the same waiting twice.
+ * applied here: in an open loop the intended start already accounts for coordinated omission, and
+ * applying both would count the same waiting twice. A closed loop's session issues nothing while it
+ * waits, so its corrected figures are given beside these ({@link CoordinatedOmission}).
  *
  * <p>TTFT, time to first content, ITL (every inter-chunk gap), TPOT, chunk interval and E2E come from
  * {@link Outcome#COMPLETE} requests only, as the peers do; dispatch delay from every request that was
@@ -19,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * a server that never sends usage, or cuts every stream, still shows how fast it answered. TPOT holds
  * only requests whose tokens the server counted ({@link RequestRecord#tpot()}); the interval between
  * text chunks ({@link #chunkIntervalMicros()}) is kept apart, since it is a time per token only when
- * every chunk carries one. Getters return copies.
+ * every chunk carries one. {@link #ttftAtDeadlineMicros()} holds every request, those that never got a
+ * first token at their deadline. Getters return copies.
  */
 public final class LatencyHistograms {
   static final long HIGHEST_MICROS = Duration.ofHours(1).toNanos() / 1_000;
