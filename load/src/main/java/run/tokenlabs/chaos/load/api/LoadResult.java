@@ -267,7 +267,9 @@ public final class LoadResult {
   /**
    * Writes an HdrHistogram log (readable by {@code HistogramLogReader} and HdrHistogram's plotters):
    * one interval histogram per second of intended start, tagged {@code <bucket>.<metric>} with metric
-   * one of ttft, ttfc, itl, tpot, e2e, dispatch, chunkInterval; values in microseconds.
+   * one of ttft, ttfc, itl, tpot, e2e, dispatch, chunkInterval, ttftAtDeadline; values in microseconds.
+   * It reads every record ({@link #records()}: from the records file beyond what was kept in memory); the
+   * interval log the run wrote as it went, beside {@link #recordsFile()}, costs nothing.
    */
   public void writeHistogramLog(Path file) {
     write(file, ResultExport.histogramLog(this, Duration.ofSeconds(1)));
