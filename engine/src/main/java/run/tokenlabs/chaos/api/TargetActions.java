@@ -2,7 +2,9 @@ package run.tokenlabs.chaos.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.spi.ActionGate;
@@ -38,6 +40,14 @@ public final class TargetActions {
   public static void announce(String plan) {
     Objects.requireNonNull(plan, "plan");
     Holder.GATE.announce(plan);
+  }
+
+  /**
+   * Where an action may leave evidence files: the journal directory of the run in progress, empty
+   * outside an experiment (a load test, a benchmark), where the caller picks its own place.
+   */
+  public static Optional<Path> evidenceDirectory() {
+    return Holder.GATE.evidenceDirectory();
   }
 
   /** Finds the gate once, on first use (a holder class: no lock after that). */

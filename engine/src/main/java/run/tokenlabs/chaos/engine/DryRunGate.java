@@ -1,5 +1,7 @@
 package run.tokenlabs.chaos.engine;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import run.tokenlabs.chaos.api.TargetActions;
 import run.tokenlabs.chaos.api.spi.ActionGate;
 
@@ -13,5 +15,10 @@ public final class DryRunGate implements ActionGate {
   @Override
   public void announce(String plan) {
     ActiveExperiment.current().ifPresent(exp -> exp.announce(plan));
+  }
+
+  @Override
+  public Optional<Path> evidenceDirectory() {
+    return ActiveExperiment.current().map(exp -> exp.run.config.journalDir());
   }
 }

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +31,7 @@ import run.tokenlabs.chaos.load.api.Loop;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.PromptInfo;
 import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.ResultRecorder;
 
 /**
  * One execution of a {@link LoadSpec}: schedules requests (open or closed loop) within the bounds,
@@ -60,7 +60,7 @@ final class LoadRun {
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlightCount = new AtomicInteger();
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<RequestRecord> records = new ConcurrentLinkedQueue<>();
+  private final ResultRecorder recorder;
   private final AtomicLongArray byOutcome = new AtomicLongArray(Outcome.values().length);
   private final AtomicLong lastEndNanos = new AtomicLong();
   private final List<String> runErrors = Collections.synchronizedList(new ArrayList<>());
@@ -71,8 +71,9 @@ final class LoadRun {
   private volatile boolean stopped;
   private volatile boolean printedProgress;
 
-  LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin) {
+  LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin, ResultRecorder recorder) {
     this.spec = spec;
+    this.recorder = recorder;
     this.client = client;
     this.prompts = prompts;
     this.picker = new BucketPicker(prompts, spec.workload().seed());
@@ -101,6 +102,7 @@ final class LoadRun {
       timers.scheduleAtFixedRate(this::reap, REAPER_TICK_NANOS, REAPER_TICK_NANOS, TimeUnit.NANOSECONDS);
       long tick = spec.progress().interval().toNanos();
       timers.scheduleAtFixedRate(this::progress, tick, tick, TimeUnit.NANOSECONDS);
+      timers.scheduleAtFixedRate(recorder::closeInterval, 1, 1, TimeUnit.SECONDS);
       if (spec.loop() instanceof Loop.Open open) {
         runOpenLoop(open.arrivals());
       } else {
@@ -115,7 +117,14 @@ final class LoadRun {
     }
     Duration wall = Duration.ofNanos(Math.max(lastEndNanos.get(), 0));
     List<PromptInfo> infos = prompts.stream().map(PreparedPrompt::info).toList();
-    return new LoadResult(spec, origin, startedAt, wall, scheduled.get(), new ArrayList<>(records), infos, runErrors);
+    recorder.close();
+    return new LoadResult(spec, origin, startedAt, wall, scheduled.get(), recorder, infos, runErrors(recorder));
+  }
+
+  private List<String> runErrors(ResultRecorder closed) {
+    var errors = new ArrayList<>(runErrors);
+    closed.writeFailure().ifPresent(errors::add);
+    return errors;
   }
 
   private void runOpenLoop(Arrivals arrivals) {
@@ -226,7 +235,7 @@ final class LoadRun {
     if (record == null) {
       return;
     }
-    records.add(record);
+    recorder.accept(record);
     byOutcome.incrementAndGet(record.outcome().ordinal());
     lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
     inFlight.remove(ex);

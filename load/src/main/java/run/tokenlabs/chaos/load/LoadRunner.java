@@ -1,9 +1,11 @@
 package run.tokenlabs.chaos.load;
 
+import java.time.Instant;
 import java.util.List;
 import okhttp3.OkHttpClient;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
+import run.tokenlabs.chaos.load.api.ResultRecorder;
 import run.tokenlabs.chaos.load.api.spi.LoadExecutor;
 
 /**
@@ -20,7 +22,12 @@ public final class LoadRunner implements LoadExecutor {
     try {
       List<PreparedPrompt> prompts = new PromptFactory(client, spec.endpoint()).prepare(spec.workload());
       origin.set(System.nanoTime());
-      return new LoadRun(spec, client, prompts, origin.get()).execute();
+      ResultRecorder recorder = RecordPlace.open(spec, Instant.now());
+      try {
+        return new LoadRun(spec, client, prompts, origin.get(), recorder).execute();
+      } finally {
+        recorder.close(); // already closed by a run that ended; a run that threw must not leak its files
+      }
     } finally {
       HttpClients.shutdown(client);
     }

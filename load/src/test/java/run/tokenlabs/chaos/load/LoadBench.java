@@ -2,8 +2,6 @@ package run.tokenlabs.chaos.load;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,8 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
 /**
  * The load generator's benchmark (see load/README.md): client overhead at 64 streams, parse
  * throughput, requests per second beside wrk, heap for 64 x 32k-token sessions. Every run is bounded
- * and talks to 127.0.0.1 only. Arguments: any of overhead, parse, rps, heap (default: all).
+ * and talks to 127.0.0.1 only. Arguments: any of overhead, parse, rps, heap, soak (default: the first four;
+ * soak runs {@code -Dsoak.seconds}, 600 by default, and needs the GC log, see {@link #soak(Duration)}).
  */
 public final class LoadBench {
   private LoadBench() {}
@@ -44,7 +43,8 @@ public final class LoadBench {
         case "parse" -> parse();
         case "rps" -> rps();
         case "heap" -> heap();
-        default -> throw new IllegalArgumentException("unknown mode " + mode + "; use overhead, parse, rps, heap");
+        case "soak" -> soak(Duration.ofSeconds(Long.getLong("soak.seconds", 600)));
+        default -> throw new IllegalArgumentException("unknown mode " + mode + "; use overhead, parse, rps, heap, soak");
       }
     }
   }
@@ -121,17 +121,16 @@ public final class LoadBench {
     }
   }
 
-  /** 64 closed-loop sessions of 32k-token prompts; the JVM's heap after GC, sampled while they stream. */
+  /**
+   * 64 closed-loop sessions of 32k-token prompts; the heap after every collection during the run, read
+   * from the GC log ({@link #gcLog()}), and the heap in use sampled every 100 ms.
+   */
   static void heap() throws Exception {
+    Path gcLog = gcLog();
     var stream = SseTestServer.Behaviour.normal().tokens(256, Duration.ofMillis(10));
-    List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
-    var peakAfterGc = new AtomicLong();
     var peakUsed = new AtomicLong();
     var sampler = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
-        long afterGc = heapPools.stream().mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
-        peakAfterGc.accumulateAndGet(afterGc, Math::max);
         peakUsed.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
         try {
           Thread.sleep(100);
@@ -142,15 +141,74 @@ public final class LoadBench {
     });
     sampler.setDaemon(true);
     try (var server = SseTestServer.start(s -> stream)) {
+      double from = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
       sampler.start();
       LoadResult result = closed(server, 64, 192, Bucket.longContext());
       sampler.interrupt();
-      System.gc();
-      long liveAfter = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      double to = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+      var during = GcLog.read(gcLog).stream().filter(p -> p.uptimeSeconds() >= from && p.uptimeSeconds() <= to).toList();
+      long peakAfterGc = during.stream().mapToLong(GcLog.Pause::afterBytes).max().orElse(-1);
       System.out.printf("heap: 64 sessions x 32k-token prompts (%d bytes each, shared), 192 requests of 256 tokens, max heap"
-          + " %d MB: peak heap after GC %d MB, peak heap used %d MB, after run %d MB; prompt exact=%s; ledger %s%n",
-          result.prompts().get(0).bytes(), Runtime.getRuntime().maxMemory() >> 20, peakAfterGc.get() >> 20,
-          peakUsed.get() >> 20, liveAfter >> 20, result.prompts().get(0).exact(), result.ledger());
+          + " %d MB: %d collections during the run, peak heap after GC %s, peak heap used %d MB; prompt exact=%s;"
+          + " ledger %s%n", result.prompts().get(0).bytes(), Runtime.getRuntime().maxMemory() >> 20, during.size(),
+          peakAfterGc < 0 ? "n/a (no collection)" : (peakAfterGc >> 20) + " MB", peakUsed.get() >> 20,
+          result.prompts().get(0).exact(), result.ledger());
+    }
+  }
+
+  /** The GC log this JVM writes: heap after GC is read from it, never from a memory pool's collection usage. */
+  private static Path gcLog() {
+    String path = System.getProperty("bench.gclog");
+    if (path == null) {
+      throw new IllegalStateException("heap and soak read the heap after GC from the JVM's GC log: start the JVM with"
+          + " -Xlog:gc:file=load/target/bench-gc.log -Dbench.gclog=load/target/bench-gc.log");
+    }
+    return Path.of(path);
+  }
+
+  /**
+   * Live heap over a long run: 64 closed-loop sessions of unpaced 64-token streams for {@code duration};
+   * every 30 s the sampler asks for a full collection, and the heap after each one is read from the
+   * JVM's GC log, which must be on: {@code -Xlog:gc:file=<path>} and {@code -Dbench.gclog=<path>}.
+   */
+  static void soak(Duration duration) throws Exception {
+    Path gcLog = gcLog();
+    var requests = new java.util.concurrent.ConcurrentSkipListMap<Double, Long>();
+    var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      var t = new Thread(r, "soak-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    try (var server = SseTestServer.start(s -> SseTestServer.Behaviour.normal()).forgettingFirstTokenTimes()) {
+      sampler.scheduleAtFixedRate(() -> {
+        System.gc(); // a full collection under G1: what remains is live
+        requests.put(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, (long) server.completions());
+      }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+      LoadResult result = Load.closedLoop(Endpoint.completions(server.baseUrl(), "m"), 64)
+          .withWorkload(Bucket.of("A", 16, 64))
+          .withBounds(new Bounds(duration, Long.MAX_VALUE, Duration.ofSeconds(60)))
+          .withProgress(Progress.none())
+          .run();
+      sampler.shutdownNow();
+      List<GcLog.Pause> fulls = GcLog.read(gcLog).stream().filter(GcLog.Pause::full).toList();
+      System.out.printf("soak: %d s, 64 sessions x 64-token streams, %d requests (%.0f req/s), ledger %s, max heap %d MB%n",
+          duration.toSeconds(), result.recordCount(), result.recordCount() / (result.wallTime().toNanos() / 1e9),
+          result.ledger(), Runtime.getRuntime().maxMemory() >> 20);
+      System.out.println("soak: uptime s | requests served so far | live heap after full GC (MB)");
+      for (GcLog.Pause p : fulls) {
+        var served = requests.floorEntry(p.uptimeSeconds() + 1);
+        System.out.printf("soak: %7.1f | %9d | %5.1f%n", p.uptimeSeconds(), served == null ? 0 : served.getValue(),
+            p.afterBytes() / 1048576.0);
+      }
+      if (fulls.size() >= 2) {
+        long first = fulls.get(0).afterBytes();
+        long max = fulls.stream().mapToLong(GcLog.Pause::afterBytes).max().orElseThrow();
+        long last = fulls.get(fulls.size() - 1).afterBytes();
+        System.out.printf("soak: live heap after GC: first %.1f MB, last %.1f MB, max %.1f MB (last/first %.2f)%n",
+            first / 1048576.0, last / 1048576.0, max / 1048576.0, (double) last / first);
+      }
+    } finally {
+      sampler.shutdownNow();
     }
   }
 

@@ -123,6 +123,8 @@ final class SseTestServer implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final Map<Long, Long> firstTokenSentNanos = new ConcurrentHashMap<>();
+  /** Off for a soak: the map above grows by one entry per request and would be counted as the client's heap. */
+  private volatile boolean keepFirstTokenTimes = true;
   private final AtomicInteger completions = new AtomicInteger();
   private final AtomicInteger tokenizeCalls = new AtomicInteger();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -165,6 +167,12 @@ final class SseTestServer implements AutoCloseable {
 
   int port() {
     return socket.getLocalPort();
+  }
+
+  /** Stops keeping each request's first-token time, so that the server's own heap stays flat over a long run. */
+  SseTestServer forgettingFirstTokenTimes() {
+    keepFirstTokenTimes = false;
+    return this;
   }
 
   int completions() {
@@ -336,7 +344,7 @@ final class SseTestServer implements AutoCloseable {
           : "{\"index\":0,\"text\":\" " + text + "\",\"logprobs\":null,\"finish_reason\":" + finish + "}";
       chunk(out, "data: {\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion.chunk" : "text_completion")
           + "\",\"created\":1700000000,\"model\":\"m\",\"choices\":[" + choice + "]}\n\n");
-      if (i == 0) {
+      if (i == 0 && keepFirstTokenTimes) {
         firstTokenSentNanos.put(seen.requestNumber(), System.nanoTime());
       }
       if (b.keepAliveComments()) {

@@ -2,6 +2,8 @@ package run.tokenlabs.chaos.api.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import org.apiguardian.api.API;
 import run.tokenlabs.chaos.api.TargetActions;
 
@@ -19,4 +21,12 @@ public interface ActionGate {
    * as ABORTED by throwing.
    */
   void announce(String plan);
+
+  /**
+   * The directory where an action may leave its evidence files (a load's per-request records): the
+   * journal directory of the run in progress, empty when no experiment is in progress in this JVM.
+   */
+  default Optional<Path> evidenceDirectory() {
+    return Optional.empty();
+  }
 }

@@ -32,6 +32,17 @@ public final class InterChunkGaps {
     return Arrays.stream(micros);
   }
 
+  /** Equal when the same gaps came in the same order: a record read back from a file equals the one written. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InterChunkGaps other && Arrays.equals(micros, other.micros);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(micros);
+  }
+
   @Override
   public String toString() {
     return "InterChunkGaps[" + micros.length + "]";

@@ -9,8 +9,9 @@ import org.HdrHistogram.Histogram;
 /**
  * HdrHistograms of one set of requests, in microseconds (1 us to 1 h, 3 significant digits), every
  * value measured from the intended start. No {@code recordValueWithExpectedInterval} correction is
- * applied: the intended start already accounts for coordinated omission, and applying both would
- * count the same waiting twice.
+ * applied here: in an open loop the intended start already accounts for coordinated omission, and
+ * applying both would count the same waiting twice. A closed loop's session issues nothing while it
+ * waits, so its corrected figures are given beside these ({@link CoordinatedOmission}).
  *
  * <p>TTFT, time to first content, ITL (every inter-chunk gap), TPOT, chunk interval and E2E come from
  * {@link Outcome#COMPLETE} requests only, as the peers do; dispatch delay from every request that was
@@ -19,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * a server that never sends usage, or cuts every stream, still shows how fast it answered. TPOT holds
  * only requests whose tokens the server counted ({@link RequestRecord#tpot()}); the interval between
  * text chunks ({@link #chunkIntervalMicros()}) is kept apart, since it is a time per token only when
- * every chunk carries one. Getters return copies.
+ * every chunk carries one. {@link #ttftAtDeadlineMicros()} holds every request, those that never got a
+ * first token at their deadline. Getters return copies.
  */
 public final class LatencyHistograms {
   static final long HIGHEST_MICROS = Duration.ofHours(1).toNanos() / 1_000;
@@ -31,21 +33,49 @@ public final class LatencyHistograms {
   private final Histogram e2e = newHistogram();
   private final Histogram dispatchDelay = newHistogram();
   private final Histogram chunkInterval = newHistogram();
+  private final Histogram ttftAtDeadline = newHistogram();
+  private final Histogram cycle = newHistogram();
   private final Map<Outcome, Histogram> ttftByOutcome = new EnumMap<>(Outcome.class);
+  private final long deadlineMicros;
 
-  private LatencyHistograms() {}
+  private LatencyHistograms(long deadlineMicros) {
+    this.deadlineMicros = deadlineMicros;
+  }
 
-  /** Builds the histograms of {@code records}. */
+  /**
+   * Builds the histograms of {@code records} when their deadline is not known: in
+   * {@link #ttftAtDeadlineMicros()} a request without a first token counts at the ceiling, 1 h.
+   */
   public static LatencyHistograms of(Iterable<RequestRecord> records) {
-    var h = new LatencyHistograms();
+    return of(records, Duration.ofNanos(HIGHEST_MICROS * 1_000));
+  }
+
+  /** Builds the histograms of {@code records}, each request given {@code requestTimeout} from its intended start. */
+  public static LatencyHistograms of(Iterable<RequestRecord> records, Duration requestTimeout) {
+    var h = empty(requestTimeout);
     for (RequestRecord r : records) {
       h.add(r);
     }
     return h;
   }
 
-  private void add(RequestRecord r) {
+  /** Histograms holding nothing yet, filled one record at a time as a run concludes them. */
+  static LatencyHistograms empty(Duration requestTimeout) {
+    return new LatencyHistograms(Math.min(HIGHEST_MICROS, requestTimeout.toNanos() / 1_000));
+  }
+
+  /** Empties every histogram (an interval of a running load starts afresh). */
+  void reset() {
+    for (Histogram h : new Histogram[] {ttft, ttfc, itl, tpot, e2e, dispatchDelay, chunkInterval, ttftAtDeadline, cycle}) {
+      h.reset();
+    }
+    ttftByOutcome.clear();
+  }
+
+  void add(RequestRecord r) {
     r.dispatchDelay().ifPresent(d -> record(dispatchDelay, d));
+    recordMicros(cycle, (r.endNanos() - r.intendedStartNanos()) / 1_000);
+    r.ttft().ifPresentOrElse(d -> record(ttftAtDeadline, d), () -> recordMicros(ttftAtDeadline, deadlineMicros));
     r.ttft().ifPresent(d -> record(ttftByOutcome.computeIfAbsent(r.outcome(), o -> newHistogram()), d));
     if (r.outcome() != Outcome.COMPLETE) {
       return;
@@ -89,6 +119,24 @@ public final class LatencyHistograms {
    */
   public Histogram chunkIntervalMicros() {
     return chunkInterval.copy();
+  }
+
+  /**
+   * TTFT of every scheduled request, whatever became of it: its TTFT if a first chunk came, else its
+   * request timeout (its deadline) if it never got one (refused by the client, failed, timed out). A
+   * stall that keeps requests from their first token shows here even when none of them completes, so
+   * it cannot drop out of the percentiles while the ledger shows it.
+   */
+  public Histogram ttftAtDeadlineMicros() {
+    return ttftAtDeadline.copy();
+  }
+
+  /**
+   * From intended start to the client's end with the request, for every request: in a closed loop,
+   * the time a session takes per request, the interval at which it issues them.
+   */
+  public Histogram cycleMicros() {
+    return cycle.copy();
   }
 
   /** TTFT of every request of {@code outcome} that produced a first chunk (empty if none did). */

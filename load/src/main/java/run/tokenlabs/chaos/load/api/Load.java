@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The entry point of the load generator: an open loop (requests arrive on a schedule, latencies from
  * the intended start) or a closed loop (a fixed number of sessions). Both start bounded (60 s, 1000
- * requests, bucket A, pool sized from the load, progress on standard error) and are refined with
+ * requests, bucket A, pool sized from the load, progress on standard error, records to the journal
+ * directory or a temporary one) and are refined with
  * {@code LoadSpec.with...}.
  *
  * <pre>{@code
@@ -31,6 +32,7 @@ public final class Load {
 
   private static LoadSpec defaults(Endpoint endpoint, Loop loop) {
     return new LoadSpec(endpoint, loop, Workload.of(Bucket.interactive()), Bounds.of(Duration.ofSeconds(60), 1000),
-        Optional.empty(), ClientPool.sizedFromLoad(), Progress.toStandardError());
+        Optional.empty(), ClientPool.sizedFromLoad(), Progress.toStandardError(),
+        Recording.byDefault());
   }
 }

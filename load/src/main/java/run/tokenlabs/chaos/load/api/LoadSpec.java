@@ -11,7 +11,7 @@ import run.tokenlabs.chaos.api.TargetActions;
  */
 public record LoadSpec(
     Endpoint endpoint, Loop loop, Workload workload, Bounds bounds, Optional<Slo> slo, ClientPool pool,
-    Progress progress) {
+    Progress progress, Recording recording) {
 
   public LoadSpec {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -21,10 +21,11 @@ public record LoadSpec(
     Objects.requireNonNull(slo, "slo");
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(recording, "recording");
   }
 
   public LoadSpec withWorkload(Workload newWorkload) {
-    return new LoadSpec(endpoint, loop, newWorkload, bounds, slo, pool, progress);
+    return new LoadSpec(endpoint, loop, newWorkload, bounds, slo, pool, progress, recording);
   }
 
   public LoadSpec withWorkload(Bucket... buckets) {
@@ -32,19 +33,24 @@ public record LoadSpec(
   }
 
   public LoadSpec withBounds(Bounds newBounds) {
-    return new LoadSpec(endpoint, loop, workload, newBounds, slo, pool, progress);
+    return new LoadSpec(endpoint, loop, workload, newBounds, slo, pool, progress, recording);
   }
 
   public LoadSpec withSlo(Slo newSlo) {
-    return new LoadSpec(endpoint, loop, workload, bounds, Optional.of(newSlo), pool, progress);
+    return new LoadSpec(endpoint, loop, workload, bounds, Optional.of(newSlo), pool, progress, recording);
   }
 
   public LoadSpec withPool(ClientPool newPool) {
-    return new LoadSpec(endpoint, loop, workload, bounds, slo, newPool, progress);
+    return new LoadSpec(endpoint, loop, workload, bounds, slo, newPool, progress, recording);
   }
 
   public LoadSpec withProgress(Progress newProgress) {
-    return new LoadSpec(endpoint, loop, workload, bounds, slo, pool, newProgress);
+    return new LoadSpec(endpoint, loop, workload, bounds, slo, pool, newProgress, recording);
+  }
+
+  /** The same load, keeping its per-request records as {@code newRecording} says (see {@link Recording}). */
+  public LoadSpec withRecording(Recording newRecording) {
+    return new LoadSpec(endpoint, loop, workload, bounds, slo, pool, progress, newRecording);
   }
 
   /**

@@ -21,7 +21,12 @@ import org.HdrHistogram.HistogramLogWriter;
 /** Derives the ledger of a run and writes results as JSON and HdrHistogram logs, for {@link LoadResult}. */
 final class ResultExport {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval"};
+  static final String[] METRICS = {"ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval", "ttftAtDeadline"};
+  /** Which requests each metric's percentiles are computed over, said beside every figure. */
+  private static final String[] POPULATIONS = {"complete requests", "complete requests", "every inter-chunk gap of"
+      + " complete requests", "complete requests whose tokens the server counted", "complete requests",
+      "every request sent", "complete requests with two or more text chunks", "every scheduled request; one without a"
+      + " first token (refused, failed, timed out) counts at its request timeout"};
 
   private ResultExport() {}
 
@@ -50,7 +55,8 @@ final class ResultExport {
     root.put("wallMillis", result.wallTime().toMillis());
     root.set("spec", spec(result.spec()));
     root.put("latencyBasis", "intended start (open loop: scheduled arrival; closed loop: when the session issued"
-        + " the request); no expected-interval correction; ttft = first chunk with non-empty choices, ttfc = first"
+        + " the request); raw figures carry no expected-interval correction (a closed loop's corrected ones are under"
+        + " coordinatedOmission); each figure names its population; ttft = first chunk with non-empty choices, ttfc = first"
         + " content token; ttft, ttfc, itl, tpot, e2e and chunkInterval of complete requests, ttftByOutcome of every"
         + " request with a first chunk; tpot only where the server counted the tokens (usage), chunkInterval ="
         + " time between text chunks");
@@ -73,8 +79,22 @@ final class ResultExport {
           .put("promptTokens", p.promptTokens()).put("exact", p.exact()).put("tokenizeCalls", p.tokenizeCalls())
           .put("bytes", p.bytes());
     }
+    result.coordinatedOmission().ifPresent(co -> {
+      ObjectNode n = root.putObject("coordinatedOmission");
+      n.put("expectedIntervalMillis", co.expectedInterval().toNanos() / 1e6)
+          .put("basis", "closed loop corrected with HdrHistogram's expected-interval correction; expected interval ="
+              + " median time per request of a session");
+      summary(n.putObject("ttft").put("population", POPULATIONS[0] + ", plus the requests a steady load would have"
+          + " issued"), co.ttftMicros());
+      summary(n.putObject("e2e").put("population", POPULATIONS[4] + ", plus the requests a steady load would have"
+          + " issued"), co.e2eMicros());
+      summary(n.putObject("ttftAtDeadline").put("population", POPULATIONS[7] + ", plus the requests a steady load"
+          + " would have issued"), co.ttftAtDeadlineMicros());
+    });
     ArrayNode errors = root.putArray("errors");
     result.errors().forEach(errors::add);
+    ArrayNode warnings = root.putArray("warnings");
+    result.warnings().forEach(warnings::add);
     if (withRequests) {
       ArrayNode requests = root.putArray("requests");
       result.records().forEach(r -> requests.add(request(r)));
@@ -134,13 +154,13 @@ final class ResultExport {
     ObjectNode n = MAPPER.createObjectNode();
     List<Histogram> all = histograms(h);
     for (int i = 0; i < METRICS.length; i++) {
-      summary(n.putObject(METRICS[i]), all.get(i));
+      summary(n.putObject(METRICS[i]).put("population", POPULATIONS[i]), all.get(i));
     }
     ObjectNode byOutcome = n.putObject("ttftByOutcome");
     for (Outcome o : Outcome.values()) {
       Histogram m = h.ttftMicros(o);
       if (m.getTotalCount() > 0) {
-        summary(byOutcome.putObject(o.name()), m);
+        summary(byOutcome.putObject(o.name()).put("population", o.name() + " requests with a first chunk"), m);
       }
     }
     return n;
@@ -158,9 +178,9 @@ final class ResultExport {
     return h.getValueAtPercentile(p) / 1000.0;
   }
 
-  private static List<Histogram> histograms(LatencyHistograms h) {
+  static List<Histogram> histograms(LatencyHistograms h) {
     return List.of(h.ttftMicros(), h.ttfcMicros(), h.itlMicros(), h.tpotMicros(), h.e2eMicros(), h.dispatchDelayMicros(),
-        h.chunkIntervalMicros());
+        h.chunkIntervalMicros(), h.ttftAtDeadlineMicros());
   }
 
   private static ObjectNode request(RequestRecord r) {
@@ -225,7 +245,7 @@ final class ResultExport {
         long to = from + step / 1_000_000;
         for (Bucket b : result.spec().workload().buckets()) {
           var inBucket = window.getValue().stream().filter(r -> r.bucket().equals(b.name())).toList();
-          List<Histogram> hs = histograms(LatencyHistograms.of(inBucket));
+          List<Histogram> hs = histograms(LatencyHistograms.of(inBucket, result.spec().bounds().requestTimeout()));
           for (int i = 0; i < METRICS.length; i++) {
             Histogram h = hs.get(i);
             if (h.getTotalCount() == 0) {
