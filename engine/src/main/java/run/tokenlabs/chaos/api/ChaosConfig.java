@@ -32,6 +32,7 @@ import org.apiguardian.api.API;
  * @param journalKeyFile the key that authenticates the pending-rollback records, kept outside
  *     {@code journalDir}; empty for the default under the user's state directory
  * @param endpoints model servers, gateway and DCGM exporters of a cluster
+ * @param pushgateway where each run's results are pushed, if anywhere
  * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
  * @param source the configuration file, if one was read
  */
@@ -39,8 +40,8 @@ import org.apiguardian.api.API;
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
-                          Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
-                          Optional<Path> source) {
+                          Optional<Path> journalKeyFile, EndpointSettings endpoints,
+                          PushgatewaySettings pushgateway, String mavenProfile, Optional<Path> source) {
 
   public ChaosConfig {
     Objects.requireNonNull(target, "target");
@@ -53,6 +54,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(journalDir, "journalDir");
     Objects.requireNonNull(journalKeyFile, "journalKeyFile");
     Objects.requireNonNull(endpoints, "endpoints");
+    Objects.requireNonNull(pushgateway, "pushgateway");
     Objects.requireNonNull(mavenProfile, "mavenProfile");
     Objects.requireNonNull(source, "source");
   }
@@ -202,6 +204,29 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
       Objects.requireNonNull(gateway, "gateway");
       models = Map.copyOf(models);
       dcgmExporters = List.copyOf(dcgmExporters);
+    }
+  }
+
+  /**
+   * Where a run pushes its results when it finishes: a Prometheus Pushgateway, the place batch jobs
+   * report to.
+   *
+   * @param url the Pushgateway's base URL; empty: nothing is pushed
+   * @param job the {@code job} label of the pushed group, the name the alert rules select
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public record PushgatewaySettings(Optional<URI> url, String job) {
+    /** The job name when none is configured; the shipped game-day rules select it. */
+    public static final String DEFAULT_JOB = "tokenlabs-chaos-gameday";
+
+    public PushgatewaySettings {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(job, "job");
+    }
+
+    /** Nothing pushed. */
+    public static PushgatewaySettings none() {
+      return new PushgatewaySettings(Optional.empty(), DEFAULT_JOB);
     }
   }
 }

@@ -34,7 +34,10 @@ final class ConfigKeys {
       Map.entry("journal.keyFile", Kind.TEXT),
       Map.entry("endpoints.gateway", Kind.TEXT),
       Map.entry("endpoints.models", Kind.MAP),
-      Map.entry("endpoints.dcgmExporters", Kind.LIST));
+      Map.entry("endpoints.dcgmExporters", Kind.LIST),
+      // results pushed at the end of a run
+      Map.entry("pushgateway.url", Kind.TEXT),
+      Map.entry("pushgateway.job", Kind.TEXT));
 
   private ConfigKeys() {
   }

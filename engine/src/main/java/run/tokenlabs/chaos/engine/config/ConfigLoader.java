@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import run.tokenlabs.chaos.api.ChaosConfig.EndpointSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
+import run.tokenlabs.chaos.api.ChaosConfig.PushgatewaySettings;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
@@ -102,6 +103,9 @@ public final class ConfigLoader {
         text("journal.keyFile").map(Path::of),
         new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
+        new PushgatewaySettings(text("pushgateway.url").map(v -> uri("pushgateway.url")),
+            word("pushgateway.job", PushgatewaySettings.DEFAULT_JOB, "use a job name such as "
+                + PushgatewaySettings.DEFAULT_JOB)),
         mavenProfile,
         source);
   }

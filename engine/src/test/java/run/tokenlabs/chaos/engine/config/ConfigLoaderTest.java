@@ -68,6 +68,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("pushgateway.url is optional; with it, results go to that URL under the configured or default job")
+  void pushgateway() throws IOException {
+    assertThat(load().pushgateway().url()).isEmpty();
+    assertThat(load().pushgateway().job()).isEqualTo("tokenlabs-chaos-gameday");
+
+    yaml("""
+        pushgateway:
+          url: http://pushgateway.monitoring:9091
+          job: nightly-gameday
+        """);
+    assertThat(load().pushgateway().url()).contains(java.net.URI.create("http://pushgateway.monitoring:9091"));
+    assertThat(load().pushgateway().job()).isEqualTo("nightly-gameday");
+
+    props.put("tokenlabs.chaos.pushgateway.url", "pushgateway:9091");
+    assertThatThrownBy(this::load).hasMessageStartingWith("pushgateway.url: ");
+  }
+
+  @Test
   @DisplayName("Response bounds read as bytes or with a binary unit, and reach the Prometheus endpoint")
   void responseBounds() throws IOException {
     yaml("""
