@@ -100,6 +100,32 @@ class PushgatewayListenerTest {
   }
 
   @Test
+  @DisplayName("the ServiceLoader instance reads pushgateway.url and pushgateway.job as the run does, from tokenlabs.chaos.* properties")
+  void serviceLoaderInstanceReadsTheConfiguration() throws IOException {
+    System.setProperty("tokenlabs.chaos.pushgateway.url", url().toString());
+    System.setProperty("tokenlabs.chaos.pushgateway.job", "from-properties");
+    try {
+      Path journal = GameDayReportTest.copyResource("held-journal.jsonl", dir);
+      PushgatewayListener listener = java.util.ServiceLoader.load(run.tokenlabs.chaos.api.spi.ChaosListener.class)
+          .stream().map(java.util.ServiceLoader.Provider::get).filter(PushgatewayListener.class::isInstance)
+          .map(PushgatewayListener.class::cast).findFirst().orElseThrow();
+      for (ChaosEvent event : JournalFile.read(journal).events()) {
+        if (event instanceof RunStarted s) {
+          event = new RunStarted(s.at(), s.runId(), null, s.target(), s.profile(), false, s.allowedNamespaces(),
+              journal.toString(), s.pendingRollbacks());
+        }
+        listener.onEvent(event);
+      }
+    } finally {
+      System.clearProperty("tokenlabs.chaos.pushgateway.url");
+      System.clearProperty("tokenlabs.chaos.pushgateway.job");
+    }
+    assertThat(received).extracting(Received::path).containsExactly(
+        "/metrics/job/from-properties/target@base64/bGFi/record/last_run",
+        "/metrics/job/from-properties/target@base64/bGFi/record/last_success");
+  }
+
+  @Test
   @DisplayName("a refused push is logged and written beside the journal, and never thrown into the engine")
   void refusedPushIsRecordedNotThrown() throws IOException {
     status = 400;
