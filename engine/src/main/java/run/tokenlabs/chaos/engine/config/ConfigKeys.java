@@ -37,7 +37,9 @@ final class ConfigKeys {
       Map.entry("endpoints.dcgmExporters", Kind.LIST),
       // results pushed at the end of a run
       Map.entry("pushgateway.url", Kind.TEXT),
-      Map.entry("pushgateway.job", Kind.TEXT));
+      Map.entry("pushgateway.job", Kind.TEXT),
+      Map.entry("webhook.urlFile", Kind.TEXT),
+      Map.entry("webhook.urlEnv", Kind.TEXT));
 
   private ConfigKeys() {
   }

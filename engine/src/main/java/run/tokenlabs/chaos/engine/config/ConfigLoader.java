@@ -15,6 +15,7 @@ import run.tokenlabs.chaos.api.ChaosConfig.EndpointSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PushgatewaySettings;
+import run.tokenlabs.chaos.api.ChaosConfig.WebhookSettings;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
 import run.tokenlabs.chaos.api.PrometheusEndpoint;
@@ -106,8 +107,18 @@ public final class ConfigLoader {
         new PushgatewaySettings(text("pushgateway.url").map(v -> uri("pushgateway.url")),
             word("pushgateway.job", PushgatewaySettings.DEFAULT_JOB, "use a job name such as "
                 + PushgatewaySettings.DEFAULT_JOB)),
+        webhook(),
         mavenProfile,
         source);
+  }
+
+  private WebhookSettings webhook() {
+    Optional<String> file = text("webhook.urlFile");
+    Optional<String> env = text("webhook.urlEnv");
+    if (file.isPresent() && env.isPresent()) {
+      throw values.get("webhook.urlEnv").invalid("both webhook.urlFile and webhook.urlEnv are set", "set only one of them");
+    }
+    return new WebhookSettings(file.map(Path::of), env);
   }
 
   private KubernetesSettings kubernetes() {

@@ -86,6 +86,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("The webhook URL is named by file or variable, read when asked for, never both")
+  void webhook() throws IOException {
+    assertThat(load().webhook().readUrl()).isEmpty();
+
+    Path file = dir.resolve("webhook-url");
+    Files.writeString(file, "https://hooks.example.com/services/T0/B0/xyz\n");
+    props.put("tokenlabs.chaos.webhook.urlFile", file.toString());
+    assertThat(load().webhook().readUrl()).hasValueSatisfying(
+        url -> assertThat(url.reveal()).isEqualTo("https://hooks.example.com/services/T0/B0/xyz"));
+
+    props.put("tokenlabs.chaos.webhook.urlEnv", "TOKENLABS_TEST_UNSET_WEBHOOK");
+    assertThatThrownBy(this::load).hasMessageStartingWith("webhook.urlEnv: both webhook.urlFile and webhook.urlEnv are set");
+    props.remove("tokenlabs.chaos.webhook.urlFile");
+    assertThatThrownBy(() -> load().webhook().readUrl())
+        .hasMessageContaining("environment variable 'TOKENLABS_TEST_UNSET_WEBHOOK' is not set or empty");
+  }
+
+  @Test
   @DisplayName("Response bounds read as bytes or with a binary unit, and reach the Prometheus endpoint")
   void responseBounds() throws IOException {
     yaml("""
