@@ -32,6 +32,8 @@ import org.apiguardian.api.API;
  * @param journalKeyFile the key that authenticates the pending-rollback records, kept outside
  *     {@code journalDir}; empty for the default under the user's state directory
  * @param endpoints model servers, gateway and DCGM exporters of a cluster
+ * @param pushgateway where each run's results are pushed, if anywhere
+ * @param webhook where a Slack-compatible message about each finished run is posted, if anywhere
  * @param mavenProfile {@code chaos} under {@code mvn -Pchaos}; anything else refuses a cluster
  * @param source the configuration file, if one was read
  * @param traces the trace backend trace probes ask ({@code traces.*}), or none
@@ -40,7 +42,8 @@ import org.apiguardian.api.API;
 public record ChaosConfig(String target, String labProfile, PrometheusSettings prometheus,
                           KubernetesSettings kubernetes, List<String> allowedNamespaces, boolean dryRun,
                           Duration recoveryTimeout, Duration probeTimeout, Path journalDir,
-                          Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
+                          Optional<Path> journalKeyFile, EndpointSettings endpoints,
+                          PushgatewaySettings pushgateway, WebhookSettings webhook, String mavenProfile,
                           Optional<Path> source, TraceSettings traces) {
 
   public ChaosConfig {
@@ -54,18 +57,11 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
     Objects.requireNonNull(journalDir, "journalDir");
     Objects.requireNonNull(journalKeyFile, "journalKeyFile");
     Objects.requireNonNull(endpoints, "endpoints");
+    Objects.requireNonNull(pushgateway, "pushgateway");
+    Objects.requireNonNull(webhook, "webhook");
     Objects.requireNonNull(mavenProfile, "mavenProfile");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(traces, "traces");
-  }
-
-  /** A configuration without a trace backend. */
-  public ChaosConfig(String target, String labProfile, PrometheusSettings prometheus, KubernetesSettings kubernetes,
-                     List<String> allowedNamespaces, boolean dryRun, Duration recoveryTimeout, Duration probeTimeout,
-                     Path journalDir, Optional<Path> journalKeyFile, EndpointSettings endpoints, String mavenProfile,
-                     Optional<Path> source) {
-    this(target, labProfile, prometheus, kubernetes, allowedNamespaces, dryRun, recoveryTimeout, probeTimeout,
-        journalDir, journalKeyFile, endpoints, mavenProfile, source, TraceSettings.none());
   }
 
   /**
@@ -270,6 +266,81 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
       Objects.requireNonNull(gateway, "gateway");
       models = Map.copyOf(models);
       dcgmExporters = List.copyOf(dcgmExporters);
+    }
+  }
+
+  /**
+   * Where a run pushes its results when it finishes: a Prometheus Pushgateway, the place batch jobs
+   * report to.
+   *
+   * @param url the Pushgateway's base URL; empty: nothing is pushed
+   * @param job the {@code job} label of the pushed group, the name the alert rules select
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public record PushgatewaySettings(Optional<URI> url, String job) {
+    /** The job name when none is configured; the shipped game-day rules select it. */
+    public static final String DEFAULT_JOB = "tokenlabs-chaos-gameday";
+
+    public PushgatewaySettings {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(job, "job");
+    }
+
+    /** Nothing pushed. */
+    public static PushgatewaySettings none() {
+      return new PushgatewaySettings(Optional.empty(), DEFAULT_JOB);
+    }
+  }
+
+  /**
+   * Where a message about each finished run is posted: an incoming-webhook URL that takes Slack's
+   * {@code {"text": ...}} payload. The URL is a credential (whoever has it can post), so it is named
+   * by file or environment variable and read only when the run finishes.
+   *
+   * @param urlFile a file holding the URL (e.g. a mounted Secret)
+   * @param urlEnv an environment variable holding the URL
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public record WebhookSettings(Optional<Path> urlFile, Optional<String> urlEnv) {
+    public WebhookSettings {
+      Objects.requireNonNull(urlFile, "urlFile");
+      Objects.requireNonNull(urlEnv, "urlEnv");
+      if (urlFile.isPresent() && urlEnv.isPresent()) {
+        throw new IllegalArgumentException("webhook.urlFile and webhook.urlEnv are both set; set only one of them");
+      }
+    }
+
+    /** No message posted. */
+    public static WebhookSettings none() {
+      return new WebhookSettings(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The URL, read now; empty when none is configured.
+     *
+     * @throws ChaosConfigException when the named file or variable cannot be read or is empty
+     */
+    public Optional<Secret> readUrl() {
+      if (urlFile.isPresent()) {
+        try {
+          String url = java.nio.file.Files.readString(urlFile.get()).strip();
+          if (!url.isEmpty()) {
+            return Optional.of(Secret.of(url));
+          }
+        } catch (java.io.IOException e) {
+          throw new ChaosConfigException("webhook.urlFile: cannot read '" + urlFile.get() + "' (" + e
+              + "); give a readable file that holds the webhook URL");
+        }
+        throw new ChaosConfigException("webhook.urlFile: '" + urlFile.get() + "' is empty; write the webhook URL into it");
+      }
+      return urlEnv.map(name -> {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+          throw new ChaosConfigException("webhook.urlEnv: environment variable '" + name
+              + "' is not set or empty; export it before the run or remove the key");
+        }
+        return Secret.of(value.strip());
+      });
     }
   }
 }

@@ -16,7 +16,8 @@ import run.tokenlabs.chaos.engine.JournalFile;
 
 /**
  * The engine's Allure reporter, found by ServiceLoader: each experiment's events become steps and
- * attachments of its Allure test case ({@link AllureSteps}), and when the run finishes it writes
+ * attachments of its Allure test case ({@link AllureSteps}); when the run starts it carries the previous
+ * report's history into the results ({@link AllureHistory}), and when the run finishes it writes
  * the game-day summary page next to the journal ({@link GameDayReport}) and, if Allure was
  * recording, the run's artifacts into the Allure results ({@link AllureRunArtifacts}).
  *
@@ -55,6 +56,7 @@ public final class AllureChaosListener implements ChaosListener {
     try {
       if (event instanceof RunStarted started) {
         journal = Path.of(started.journal());
+        carryHistory();
         steps.summaryLink(summaryLink(journal, started.runId()));
       } else if (event instanceof RunFinished finished) {
         finished(finished);
@@ -67,6 +69,17 @@ public final class AllureChaosListener implements ChaosListener {
             + " event of run " + event.runId() + " (further failures on this event type are not logged); the event "
             + "is in the journal", e);
       }
+    }
+  }
+
+  /** The previous report's history into the results, for Allure's trends; a failure costs the trends only. */
+  private void carryHistory() {
+    Path report = resultsDir.toAbsolutePath().resolveSibling("allure-report");
+    try {
+      AllureHistory.carry(report, resultsDir);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "Allure's trends will start over: the history of " + report + " could not be copied into "
+          + resultsDir + "/history (" + e + "); copy it by hand before generating the report to keep them", e);
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.reports.SummaryPage.ReportPaths;
 
@@ -21,6 +23,7 @@ import run.tokenlabs.chaos.reports.SummaryPage.ReportPaths;
  * </pre>
  */
 public final class GameDayReport {
+  private static final Logger LOG = Logger.getLogger(GameDayReport.class.getName());
   /** The files written: the HTML page and its Markdown twin. */
   public record Written(Path html, Path markdown) {}
 
@@ -35,8 +38,24 @@ public final class GameDayReport {
   public static Written writeSummary(Path journal, Path outputDir, Path allureReport, Path allureResults) {
     RunRecord run = RunRecord.of(JournalFile.read(journal));
     String runId = run.runId.isEmpty() ? runIdFromFileName(journal) : run.runId;
-    SummaryPage page = new SummaryPage(run, new ReportPaths(journal, outputDir, allureReport, allureResults));
+    SummaryPage page = new SummaryPage(run, new ReportPaths(journal, outputDir, allureReport, allureResults),
+        history(journal, run));
     return write(outputDir, "summary-" + runId, SummaryHtml.render(page), SummaryMarkdown.render(page));
+  }
+
+  /**
+   * The runs journaled beside {@code journal} before it; a directory that cannot be read costs the
+   * history section, never the page.
+   */
+  static RunHistory history(Path journal, RunRecord run) {
+    try {
+      List<RunRecord> earlier = JournalFile.readAll(parentOf(journal)).stream().map(RunRecord::of).toList();
+      return RunHistory.of(earlier, run);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "The summary of run " + run.runId + " has no history section: the journals beside "
+          + journal + " could not be read (" + e.getMessage() + "); the page is written without it", e);
+      return RunHistory.of(List.of(), run);
+    }
   }
 
   /** Writes {@code comparison-<baselineRunId>-vs-<currentRunId>}: key numbers side by side with deltas. */

@@ -55,6 +55,7 @@ final class SummaryHtml {
     charts(h, page.charts);
     gaps(h, page.gaps);
     keyNumbers(h, page.keyNumbers);
+    history(h, page.history);
     faults(h, page.faults);
     artifacts(h, page.artifacts);
     actions(h, page.actions);
@@ -156,6 +157,41 @@ final class SummaryHtml {
       h.append("<tr><td>").append(esc(r.task())).append("</td><td>").append(esc(r.metric()))
           .append("</td><td class=\"").append(css).append("\">").append(esc(r.value())).append("</td><td>")
           .append(esc(r.unit())).append("</td><td>").append(esc(r.note())).append("</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
+  }
+
+  /** Shown once the journal directory holds an earlier run to compare with. */
+  private static void history(StringBuilder h, RunHistory history) {
+    if (!history.hasEarlierRuns()) {
+      return;
+    }
+    h.append("<h2>History</h2>\n");
+    if (history.regressions.isEmpty()) {
+      h.append("<p>No duration regressed past ").append(RunHistory.REGRESSION_FACTOR)
+          .append("x the previous or the best run.</p>\n");
+    } else {
+      h.append("<ul class=\"regressions\">\n");
+      history.regressions.forEach(r -> h.append("<li><b>Regressed:</b> ").append(esc(r)).append("</li>\n"));
+      h.append("</ul>\n");
+    }
+    StringBuilder head = new StringBuilder();
+    history.runs.forEach(r -> head.append("<th>").append(esc(r.started())).append("<br><small>")
+        .append(esc(r.runId())).append("</small></th>"));
+    h.append("<table class=\"history\"><thead><tr><th>Resilience score</th><th></th>").append(head)
+        .append("</tr></thead><tbody>\n<tr><td></td><td></td>");
+    history.runs.forEach(r -> h.append("<td class=\"num\">").append(esc(r.score())).append("</td>"));
+    h.append("</tr>\n");
+    for (RunHistory.VerdictRow row : history.verdicts) {
+      h.append("<tr><td>").append(esc(row.task())).append("</td><td>").append(esc(row.method())).append("</td>");
+      row.cells().forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
+      h.append("</tr>\n");
+    }
+    for (RunHistory.NumberTrend row : history.numbers) {
+      h.append("<tr><td>").append(esc(row.task())).append("</td><td>").append(esc(row.metric()))
+          .append(row.unit().isEmpty() ? "" : " (" + esc(row.unit()) + ")").append("</td>");
+      row.cells().forEach(c -> h.append("<td class=\"num\">").append(esc(c)).append("</td>"));
+      h.append("</tr>\n");
     }
     h.append("</tbody></table>\n");
   }

@@ -30,6 +30,7 @@ final class SummaryMarkdown {
     charts(md, page.charts);
     gaps(md, page.gaps);
     keyNumbers(md, page.keyNumbers);
+    history(md, page.history);
     faults(md, page.faults);
     artifacts(md, page.artifacts);
     actions(md, page.actions);
@@ -97,6 +98,37 @@ final class SummaryMarkdown {
     for (NumberRow r : rows) {
       md.append("| ").append(cell(r.task())).append(" | ").append(cell(r.metric())).append(" | ").append(cell(r.value()))
           .append(" | ").append(cell(r.unit())).append(" | ").append(cell(r.note())).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** Shown once the journal directory holds an earlier run to compare with. */
+  private static void history(StringBuilder md, RunHistory history) {
+    if (!history.hasEarlierRuns()) {
+      return;
+    }
+    md.append("## History\n\n");
+    if (history.regressions.isEmpty()) {
+      md.append("No duration regressed past ").append(RunHistory.REGRESSION_FACTOR).append("x the previous or the best run.\n\n");
+    } else {
+      history.regressions.forEach(r -> md.append("- **Regressed:** ").append(text(r)).append('\n'));
+      md.append('\n');
+    }
+    md.append("| Task | |");
+    history.runs.forEach(r -> md.append(' ').append(cell(r.started() + " (" + r.runId() + ")")).append(" |"));
+    md.append("\n|---|---|").append("---|".repeat(history.runs.size())).append("\n| Resilience score | |");
+    history.runs.forEach(r -> md.append(' ').append(cell(r.score())).append(" |"));
+    md.append('\n');
+    for (RunHistory.VerdictRow row : history.verdicts) {
+      md.append("| ").append(cell(row.task())).append(" | ").append(cell(row.method())).append(" |");
+      row.cells().forEach(c -> md.append(' ').append(cell(c)).append(" |"));
+      md.append('\n');
+    }
+    for (RunHistory.NumberTrend row : history.numbers) {
+      md.append("| ").append(cell(row.task())).append(" | ")
+          .append(cell(row.metric() + (row.unit().isEmpty() ? "" : " (" + row.unit() + ")"))).append(" |");
+      row.cells().forEach(c -> md.append(' ').append(cell(c)).append(" |"));
+      md.append('\n');
     }
     md.append('\n');
   }

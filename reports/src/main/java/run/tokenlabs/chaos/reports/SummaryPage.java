@@ -64,7 +64,15 @@ final class SummaryPage {
   final List<ChartItem> charts = new ArrayList<>();
   final List<ActionItem> actions = new ArrayList<>();
 
+  /** The earlier runs of the journal directory, compared with this one; none by default. */
+  final RunHistory history;
+
   SummaryPage(RunRecord run, ReportPaths paths) {
+    this(run, paths, RunHistory.of(List.of(), run));
+  }
+
+  SummaryPage(RunRecord run, ReportPaths paths, RunHistory history) {
+    this.history = history;
     this.title = "Game Day — " + run.started().map(DATE::format).orElse("date unknown");
     this.subtitle = subtitle(run);
     this.dryRun = run.dryRun;

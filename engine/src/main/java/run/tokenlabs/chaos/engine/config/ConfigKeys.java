@@ -41,7 +41,12 @@ final class ConfigKeys {
       Map.entry("traces.bearerTokenFile", Kind.TEXT),
       Map.entry("traces.bearerTokenEnv", Kind.TEXT),
       Map.entry("traces.caFile", Kind.TEXT),
-      Map.entry("traces.maxResponseBytes", Kind.TEXT));
+      Map.entry("traces.maxResponseBytes", Kind.TEXT),
+      // results pushed at the end of a run
+      Map.entry("pushgateway.url", Kind.TEXT),
+      Map.entry("pushgateway.job", Kind.TEXT),
+      Map.entry("webhook.urlFile", Kind.TEXT),
+      Map.entry("webhook.urlEnv", Kind.TEXT));
 
   private ConfigKeys() {
   }

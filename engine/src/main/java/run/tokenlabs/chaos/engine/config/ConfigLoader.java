@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import run.tokenlabs.chaos.api.ChaosConfig.EndpointSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.KubernetesSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.PrometheusSettings;
+import run.tokenlabs.chaos.api.ChaosConfig.PushgatewaySettings;
+import run.tokenlabs.chaos.api.ChaosConfig.WebhookSettings;
 import run.tokenlabs.chaos.api.ChaosConfig.TraceSettings;
 import run.tokenlabs.chaos.api.ChaosConfig;
 import run.tokenlabs.chaos.api.ChaosConfigException;
@@ -104,6 +106,10 @@ public final class ConfigLoader {
         text("journal.keyFile").map(Path::of),
         new EndpointSettings(text("endpoints.gateway").map(v -> uri("endpoints.gateway")), models(),
             list("endpoints.dcgmExporters").stream().map(u -> uri("endpoints.dcgmExporters", u)).toList()),
+        new PushgatewaySettings(text("pushgateway.url").map(v -> uri("pushgateway.url")),
+            word("pushgateway.job", PushgatewaySettings.DEFAULT_JOB, "use a job name such as "
+                + PushgatewaySettings.DEFAULT_JOB)),
+        webhook(),
         mavenProfile,
         source,
         traces());
@@ -133,6 +139,15 @@ public final class ConfigLoader {
     }
     return new TraceSettings(parsed, url, tokenFile.map(Path::of), tokenEnv, text("traces.caFile").map(Path::of),
         bytes("traces.maxResponseBytes", TraceBackendEndpoint.DEFAULT_MAX_RESPONSE_BYTES));
+  }
+
+  private WebhookSettings webhook() {
+    Optional<String> file = text("webhook.urlFile");
+    Optional<String> env = text("webhook.urlEnv");
+    if (file.isPresent() && env.isPresent()) {
+      throw values.get("webhook.urlEnv").invalid("both webhook.urlFile and webhook.urlEnv are set", "set only one of them");
+    }
+    return new WebhookSettings(file.map(Path::of), env);
   }
 
   private KubernetesSettings kubernetes() {

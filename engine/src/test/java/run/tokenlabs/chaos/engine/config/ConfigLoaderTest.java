@@ -70,6 +70,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("pushgateway.url is optional; with it, results go to that URL under the configured or default job")
+  void pushgateway() throws IOException {
+    assertThat(load().pushgateway().url()).isEmpty();
+    assertThat(load().pushgateway().job()).isEqualTo("tokenlabs-chaos-gameday");
+
+    yaml("""
+        pushgateway:
+          url: http://pushgateway.monitoring:9091
+          job: nightly-gameday
+        """);
+    assertThat(load().pushgateway().url()).contains(java.net.URI.create("http://pushgateway.monitoring:9091"));
+    assertThat(load().pushgateway().job()).isEqualTo("nightly-gameday");
+
+    props.put("tokenlabs.chaos.pushgateway.url", "pushgateway:9091");
+    assertThatThrownBy(this::load).hasMessageStartingWith("pushgateway.url: ");
+  }
+
+  @Test
+  @DisplayName("The webhook URL is named by file or variable, read when asked for, never both")
+  void webhook() throws IOException {
+    assertThat(load().webhook().readUrl()).isEmpty();
+
+    Path file = dir.resolve("webhook-url");
+    Files.writeString(file, "https://hooks.example.com/services/T0/B0/xyz\n");
+    props.put("tokenlabs.chaos.webhook.urlFile", file.toString());
+    assertThat(load().webhook().readUrl()).hasValueSatisfying(
+        url -> assertThat(url.reveal()).isEqualTo("https://hooks.example.com/services/T0/B0/xyz"));
+
+    props.put("tokenlabs.chaos.webhook.urlEnv", "TOKENLABS_TEST_UNSET_WEBHOOK");
+    assertThatThrownBy(this::load).hasMessageStartingWith("webhook.urlEnv: both webhook.urlFile and webhook.urlEnv are set");
+    props.remove("tokenlabs.chaos.webhook.urlFile");
+    assertThatThrownBy(() -> load().webhook().readUrl())
+        .hasMessageContaining("environment variable 'TOKENLABS_TEST_UNSET_WEBHOOK' is not set or empty");
+  }
+
+  @Test
   @DisplayName("Response bounds read as bytes or with a binary unit, and reach the Prometheus endpoint")
   void responseBounds() throws IOException {
     yaml("""
