@@ -56,7 +56,12 @@ final class ApiResources {
       new Resource("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, ""),
       new Resource("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, ""),
       new Resource("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding",
-          "ClusterRoleBinding", false, ""));
+          "ClusterRoleBinding", false, ""),
+      // the routing layer in front of the models, as the CRDs of Gateway API and of its inference
+      // extension (the llm-d endpoint picker's InferencePool) install it
+      new Resource(Topology.GATEWAY_API_GROUP, "v1", "httproutes", "httproute", "HTTPRoute", true, ""),
+      new Resource(Topology.INFERENCE_API_GROUP, "v1", "inferencepools", "inferencepool", "InferencePool", true,
+          ""));
 
   /** Group-version prefixes served, core first: {@code /api/v1}, {@code /apis/apps/v1}, ... */
   static final List<String> PREFIXES = ALL.stream().map(Resource::prefix).distinct().toList();

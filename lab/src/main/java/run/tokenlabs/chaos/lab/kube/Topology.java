@@ -28,8 +28,9 @@ import run.tokenlabs.chaos.lab.api.ServingEngine;
 
 /**
  * The objects the lab seeds into its Kubernetes API: namespaces, nodes, the bare
- * DeepSeek pod, the Llama Deployment with its ReplicaSet and pod, Services, the DCGM exporter
- * DaemonSet and its pods, and a Prometheus pod in {@code monitoring}.
+ * DeepSeek pod, the Llama Deployment with its ReplicaSet and pod, Services, the routing layer in
+ * front of them (HTTPRoutes, and an InferencePool where {@link #hasEndpointPicker} says so), the DCGM
+ * exporter DaemonSet and its pods, and a Prometheus pod in {@code monitoring}.
  */
 public final class Topology {
   public static final String NAMESPACE = "token-labs";
@@ -42,6 +43,10 @@ public final class Topology {
   public static final int MODEL_PORT = 8000;
   /** The Prometheus pod in {@link #MONITORING_NAMESPACE}. */
   public static final String PROMETHEUS_POD = "prometheus-k8s-0";
+  /** Gateway API's group ({@code HTTPRoute}). */
+  public static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+  /** The Gateway API inference extension's group ({@code InferencePool}, v1 since the extension's 1.0). */
+  public static final String INFERENCE_API_GROUP = "inference.networking.k8s.io";
   private static final String DCGM_IMAGE = "nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04";
 
   private Topology() {}
@@ -62,6 +67,7 @@ public final class Topology {
     for (ModelProfile m : profile.models()) {
       seedModel(client, m);
     }
+    Routes.seed(client, profile);
     Map<String, String> dcgmPods = seedDcgm(client, profile.nodes());
     client.pods().inNamespace(MONITORING_NAMESPACE).resource(new PodBuilder().withNewMetadata()
         .withName(PROMETHEUS_POD).withUid(UUID.randomUUID().toString())
@@ -69,6 +75,15 @@ public final class Topology {
         .withNewSpec().withNodeName(profile.nodes().get(0)).addNewContainer().withName("prometheus")
         .withImage("prom/prometheus:v2.42.0").endContainer().endSpec().build()).create();
     return dcgmPods;
+  }
+
+  /**
+   * Whether the profile's vLLM model sits behind an llm-d endpoint picker (an InferencePool) rather
+   * than a plain HTTPRoute to its Service: the data-centre profile {@code h200} does; {@code gb10}
+   * routes as the reference run found it, through plain HTTPRoutes only.
+   */
+  public static boolean hasEndpointPicker(LabProfile profile) {
+    return "h200".equals(profile.name());
   }
 
   private static void seedModel(KubernetesClient client, ModelProfile m) {

@@ -36,6 +36,7 @@ class RbacMatchesApiCallsIT {
   /** The game day's experiments that use the Kubernetes API; {@link #everyKubernetesExperimentIsRun()} keeps it whole. */
   static final List<String> KUBERNETES_EXPERIMENTS = List.of(
       // in the game day's order: each leaves the lab as the next one's steady state expects it
+      "run.tokenlabs.chaos.scenarios.experiments.BoundaryInventoryIT",
       "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
       "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT");
