@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import run.tokenlabs.chaos.lab.process.ServerProcess;
 
 /**
  * A real Prometheus process run by the lab: found through {@code PROMETHEUS_BIN} or {@code PATH},
@@ -25,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class PrometheusServer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Process process;
+  private final ServerProcess process;
   private final URI url;
   private final Path log;
   private final Thread shutdownHook;
@@ -33,7 +31,7 @@ public final class PrometheusServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
 
   private PrometheusServer(Process process, URI url, Path log) {
-    this.process = process;
+    this.process = new ServerProcess("Prometheus", process, log);
     this.url = url;
     this.log = log;
     this.shutdownHook = new Thread(this::stopProcess, "lab-prometheus-stop");
@@ -57,7 +55,7 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer launch(Path workDir, Setup setup) throws IOException {
     Path binary = findBinary();
-    int port = freePort();
+    int port = ServerProcess.freeLoopbackPort();
     String address = "127.0.0.1:" + port;
     Path config = workDir.resolve("prometheus.yml");
     Files.writeString(config, PrometheusConfig.render(setup.interval(), setup.modelsSd(), setup.dcgmSd(),
@@ -139,65 +137,19 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Waits until {@code /-/ready} answers 200; fails with the log's tail if the process dies or times out. */
   public void awaitReady() throws IOException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("Prometheus exited with code " + process.exitValue() + " before it was ready; "
-            + "its log (" + log + ") ends with:\n" + tail());
-      }
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/-/ready"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for Prometheus", e);
-      }
-      try {
-        Thread.sleep(50); // a child process has no event to wait on; poll its readiness endpoint
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for Prometheus", e);
-      }
-    }
-    throw new IOException("Prometheus at " + url + " was not ready within " + READY_TIMEOUT.toSeconds()
-        + " s; its log (" + log + ") ends with:\n" + tail());
+    process.awaitOk(url.resolve("/-/ready"), READY_TIMEOUT, Duration.ofMillis(50));
   }
+
 
   private String tail() {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(log);
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    return process.tail();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private void stopProcess() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.stop(Duration.ofSeconds(5));
   }
+
 
   @Override
   public void close() {

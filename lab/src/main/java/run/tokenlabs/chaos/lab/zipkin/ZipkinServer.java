@@ -3,18 +3,12 @@ package run.tokenlabs.chaos.lab.zipkin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import run.tokenlabs.chaos.lab.process.ServerProcess;
 
 /**
  * A real Zipkin server run by the lab as a process ({@code java -jar zipkin-server-<v>-exec.jar}), with
@@ -30,14 +24,13 @@ public final class ZipkinServer implements AutoCloseable {
   public static final String JAR_PROPERTY = "tokenlabs.lab.zipkinJar";
   private static final String RESOLVED = "/run/tokenlabs/chaos/lab/zipkin/zipkin-server.properties";
 
-  private final Process process;
+  private final ServerProcess process;
   private final URI url;
   private final Path log;
   private final Thread shutdownHook;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ZipkinServer(Process process, URI url, Path log) {
-    this.process = process;
+    this.process = new ServerProcess("The Zipkin server", process, log);
     this.url = url;
     this.log = log;
     this.shutdownHook = new Thread(this::stopProcess, "lab-zipkin-stop");
@@ -46,12 +39,9 @@ public final class ZipkinServer implements AutoCloseable {
 
   /** A free loopback port, chosen before the process starts so that exporters can be pointed at it. */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port for the Zipkin server", e);
-    }
+    return ServerProcess.freeLoopbackPort();
   }
+
 
   /** Starts the server on {@code port} of 127.0.0.1 with in-memory storage, logging into {@code workDir}. */
   public static ZipkinServer launch(Path workDir, int port) throws IOException {
@@ -114,59 +104,14 @@ public final class ZipkinServer implements AutoCloseable {
 
   /** Waits until {@code /health} answers 200; fails with the log's tail if the process dies or the time runs out. */
   public void awaitReady(Duration timeout) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("The Zipkin server exited with code " + process.exitValue() + " before it was ready; "
-            + "its log (" + log + ") ends with:\n" + tail());
-      }
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/health"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the Zipkin server", e);
-      }
-      try {
-        Thread.sleep(100); // a child process has no event to wait on; poll its health endpoint
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the Zipkin server", e);
-      }
-    }
-    throw new IOException("The Zipkin server at " + url + " was not healthy within " + timeout.toSeconds()
-        + " s; its log (" + log + ") ends with:\n" + tail());
+    process.awaitOk(url.resolve("/health"), timeout, Duration.ofMillis(100));
   }
 
-  private String tail() {
-    List<String> lines;
-    try {
-      lines = new ArrayList<>(Files.readAllLines(log));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-  }
 
   private void stopProcess() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.stop(Duration.ofSeconds(10));
   }
+
 
   @Override
   public void close() {
