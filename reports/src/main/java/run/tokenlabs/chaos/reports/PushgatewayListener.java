@@ -2,20 +2,12 @@ package run.tokenlabs.chaos.reports;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import run.tokenlabs.chaos.api.ChaosConfig.PushgatewaySettings;
-import run.tokenlabs.chaos.api.event.ChaosEvent;
 import run.tokenlabs.chaos.api.event.RunFinished;
 import run.tokenlabs.chaos.api.event.RunStarted;
-import run.tokenlabs.chaos.api.spi.ChaosListener;
 import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
@@ -29,13 +21,9 @@ import run.tokenlabs.chaos.engine.config.ConfigLoader;
  * and written to {@code pushgateway-<runId>.txt} beside the journal (the journal itself ends with
  * {@code RunFinished}); it never changes a verdict and never throws into the engine.
  */
-public final class PushgatewayListener implements ChaosListener {
-  private static final Logger LOG = Logger.getLogger(PushgatewayListener.class.getName());
+public final class PushgatewayListener extends AfterRunListener<PushgatewaySettings> {
 
-  private final Supplier<PushgatewaySettings> settingsSource;
   private final PushgatewayClient client;
-  private volatile PushgatewaySettings settings;
-  private volatile RunStarted started;
 
   /**
    * The ServiceLoader instance: the configuration is read as the run reads it from the config file
@@ -47,29 +35,13 @@ public final class PushgatewayListener implements ChaosListener {
   }
 
   PushgatewayListener(Supplier<PushgatewaySettings> settings, PushgatewayClient client) {
-    this.settingsSource = settings;
+    super("pushgateway", "pushing the results", settings);
     this.client = client;
   }
 
   @Override
-  public void onEvent(ChaosEvent event) {
-    try {
-      if (event instanceof RunStarted e) {
-        started = e;
-        settings = settingsSource.get();
-      } else if (event instanceof RunFinished e) {
-        finished(e);
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Pushing the results of run " + event.runId() + " failed; the verdicts stand and the "
-          + "journal has every result", e);
-    }
-  }
-
-  private void finished(RunFinished event) {
-    RunStarted start = started;
-    PushgatewaySettings pushgateway = settings;
-    if (start == null || pushgateway == null || pushgateway.url().isEmpty()) {
+  void finished(RunStarted start, PushgatewaySettings pushgateway, RunFinished event) {
+    if (pushgateway.url().isEmpty()) {
       return;
     }
     Path journal = Path.of(start.journal());
@@ -92,20 +64,8 @@ public final class PushgatewayListener implements ChaosListener {
     } catch (IOException | RuntimeException e) {
       String message = "push failed: " + e.getMessage() + "; check pushgateway.url (" + base
           + ") and that the Pushgateway is reachable from the run; the verdicts stand";
-      LOG.warning("Run " + event.runId() + ": " + message);
-      outcome(journal, event, message);
+      failed(journal, event, message);
     }
   }
 
-  /** What became of the push, beside the journal: the journal's last line is RunFinished, so it cannot go there. */
-  private static void outcome(Path journal, RunFinished event, String text) {
-    Path parent = journal.toAbsolutePath().getParent();
-    Path file = (parent == null ? Path.of(".") : parent).resolve("pushgateway-" + event.runId() + ".txt");
-    try {
-      Files.writeString(file, Instant.now() + " run " + event.runId() + ": " + text + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "Cannot write " + file + " (" + text + ")", e);
-    }
-  }
 }

@@ -7,25 +7,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import run.tokenlabs.chaos.api.ChaosConfig.WebhookSettings;
 import run.tokenlabs.chaos.api.Secret;
 import run.tokenlabs.chaos.api.Verdict;
-import run.tokenlabs.chaos.api.event.ChaosEvent;
 import run.tokenlabs.chaos.api.event.RunFinished;
 import run.tokenlabs.chaos.api.event.RunStarted;
-import run.tokenlabs.chaos.api.spi.ChaosListener;
 import run.tokenlabs.chaos.engine.JournalFile;
 import run.tokenlabs.chaos.engine.config.ConfigLoader;
 
@@ -39,15 +32,11 @@ import run.tokenlabs.chaos.engine.config.ConfigLoader;
  * failed post is logged and written to {@code webhook-<runId>.txt} beside the journal; it never
  * changes a verdict and never throws into the engine.
  */
-public final class WebhookListener implements ChaosListener {
-  private static final Logger LOG = Logger.getLogger(WebhookListener.class.getName());
+public final class WebhookListener extends AfterRunListener<WebhookSettings> {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Supplier<WebhookSettings> settingsSource;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-  private volatile WebhookSettings settings;
-  private volatile RunStarted started;
 
   /** The ServiceLoader instance: the configuration as the run reads it, from the config file and properties. */
   public WebhookListener() {
@@ -55,30 +44,11 @@ public final class WebhookListener implements ChaosListener {
   }
 
   WebhookListener(Supplier<WebhookSettings> settings) {
-    this.settingsSource = settings;
+    super("webhook", "posting to the webhook", settings);
   }
 
   @Override
-  public void onEvent(ChaosEvent event) {
-    try {
-      if (event instanceof RunStarted e) {
-        started = e;
-        settings = settingsSource.get();
-      } else if (event instanceof RunFinished e) {
-        finished(e);
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "The webhook message about run " + event.runId() + " was not sent; the verdicts "
-          + "stand and the journal has every result", e);
-    }
-  }
-
-  private void finished(RunFinished event) {
-    RunStarted start = started;
-    WebhookSettings webhook = settings;
-    if (start == null || webhook == null) {
-      return;
-    }
+  void finished(RunStarted start, WebhookSettings webhook, RunFinished event) {
     Path journal = Path.of(start.journal());
     String host = "the webhook";
     try {
@@ -97,8 +67,7 @@ public final class WebhookListener implements ChaosListener {
           ? e.getMessage() : e.getClass().getSimpleName();
       String message = "post to " + host + " failed (" + reason + "); check webhook.urlFile / webhook.urlEnv and that "
           + "the run can reach it; the verdicts stand";
-      LOG.warning("Run " + event.runId() + ": " + message);
-      outcome(journal, event, message);
+      failed(journal, event, message);
     }
   }
 
@@ -147,14 +116,4 @@ public final class WebhookListener implements ChaosListener {
     }
   }
 
-  private static void outcome(Path journal, RunFinished event, String text) {
-    Path parent = journal.toAbsolutePath().getParent();
-    Path file = (parent == null ? Path.of(".") : parent).resolve("webhook-" + event.runId() + ".txt");
-    try {
-      Files.writeString(file, Instant.now() + " run " + event.runId() + ": " + text + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "Cannot write " + file + " (" + text + ")", e);
-    }
-  }
 }
