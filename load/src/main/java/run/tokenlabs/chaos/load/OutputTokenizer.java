@@ -1,19 +1,11 @@
 package run.tokenlabs.chaos.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import run.tokenlabs.chaos.load.api.Endpoint;
 import run.tokenlabs.chaos.load.api.LoadSpec;
 import run.tokenlabs.chaos.load.api.TokenCount;
@@ -33,7 +25,6 @@ final class OutputTokenizer {
   static final int MAX_TEXT_CHARS = 1 << 20;
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final MediaType JSON = MediaType.get("application/json");
 
   private final OkHttpClient client;
   private final Endpoint endpoint;
@@ -57,22 +48,6 @@ final class OutputTokenizer {
     }
     ObjectNode body = MAPPER.createObjectNode().put("model", endpoint.model()).put("prompt", text.toString())
         .put("add_special_tokens", false);
-    var request = new Request.Builder().url(endpoint.baseUrl() + "/tokenize")
-        .post(RequestBody.create(body.toString(), JSON));
-    endpoint.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
-    Call call = client.newCall(request.build());
-    call.timeout().timeout(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-    try (Response response = call.execute()) {
-      if (response.code() != 200) {
-        return -1;
-      }
-      JsonNode json = MAPPER.readTree(response.body().byteStream());
-      if (json.path("count").isInt()) {
-        return json.get("count").intValue();
-      }
-      return json.path("tokens").isArray() ? json.get("tokens").size() : -1;
-    } catch (IOException e) {
-      return -1;
-    }
+    return TokenizeCall.count(client, endpoint, body, TIMEOUT);
   }
 }

@@ -1,19 +1,14 @@
 package run.tokenlabs.chaos.load;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import run.tokenlabs.chaos.load.api.ApiFlavor;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Endpoint;
@@ -28,7 +23,8 @@ import run.tokenlabs.chaos.load.api.Workload;
  */
 final class PromptFactory {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final MediaType JSON = MediaType.get("application/json");
+  /** One /tokenize answer may take this long; the prompt search asks a few times per bucket. */
+  private static final Duration TOKENIZE_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_TOKENIZE_CALLS = 16;
   private static final int PADDING_CALLS = 8;
   /** Short, common words: one token in any real tokenizer, tried to close the last gap. */
@@ -207,21 +203,7 @@ final class PromptFactory {
     } else {
       body.put("prompt", prompt);
     }
-    var request = new Request.Builder().url(endpoint.baseUrl() + "/tokenize")
-        .post(RequestBody.create(body.toString(), JSON));
-    endpoint.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
-    try (Response response = client.newCall(request.build()).execute()) {
-      if (response.code() != 200) {
-        return -1;
-      }
-      JsonNode json = MAPPER.readTree(response.body().byteStream());
-      if (json.path("count").isInt()) {
-        return json.get("count").intValue();
-      }
-      return json.path("tokens").isArray() ? json.get("tokens").size() : -1;
-    } catch (IOException e) {
-      return -1;
-    }
+    return TokenizeCall.count(client, endpoint, body, TOKENIZE_TIMEOUT);
   }
 
   private static int[] wordOrder(long seed, int length) {
