@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -93,8 +94,11 @@ class ModelServerTest {
     assertThat(JSON.readTree(unknown.body()).at("/error/type").asText()).isEqualTo("NotFoundError");
     assertThat(JSON.readTree(unknown.body()).at("/error/message").asText()).isEqualTo("The model `nope` does not exist.");
 
-    String metrics = get("/metrics");
-    assertThat(metrics).contains("http_requests_total{handler=\"/v1/completions\",method=\"POST\",status=\"4xx\"} 2");
+    // the server books a request once its answer is written, which the client may read first: await the count
+    Awaitility.await("both 4xx booked by the HTTP instrumentation").atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(get("/metrics"))
+            .contains("http_requests_total{handler=\"/v1/completions\",method=\"POST\",status=\"4xx\"} 2"));
   }
 
   @Test
