@@ -23,6 +23,8 @@ class RestorePodConflictTest {
   private static final String NAME = "deepseek-r1-7b-vllm-leader";
   KubernetesMockServer server;
   KubernetesClient client;
+  /** Generous: the undo first polls the pod until it is gone, which took over 5 s once on a loaded machine. */
+  private static final Duration UNDO_TIMEOUT = Duration.ofSeconds(60);
 
   private static Pod manifest() {
     return new PodBuilder().withNewMetadata().withName(NAME).withNamespace(NS).endMetadata()
@@ -42,7 +44,7 @@ class RestorePodConflictTest {
     createAnswers(409, "AlreadyExists");
     RestorePod rollback = new RestorePod(NS, NAME, "app=deepseek-r1-7b", null, 0, manifest());
 
-    rollback.undo(new KubeOnlyTarget("mock", client, () -> { }), Duration.ofSeconds(5));
+    rollback.undo(new KubeOnlyTarget("mock", client, () -> { }), UNDO_TIMEOUT);
 
     assertThat(server.getLastRequest().getMethod()).as("the undo did try to create the pod").isEqualTo("POST");
   }
@@ -53,7 +55,7 @@ class RestorePodConflictTest {
     createAnswers(403, "Forbidden");
     RestorePod rollback = new RestorePod(NS, NAME, "app=deepseek-r1-7b", null, 0, manifest());
 
-    assertThatThrownBy(() -> rollback.undo(new KubeOnlyTarget("mock", client, () -> { }), Duration.ofSeconds(5)))
+    assertThatThrownBy(() -> rollback.undo(new KubeOnlyTarget("mock", client, () -> { }), UNDO_TIMEOUT))
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
   }
