@@ -16,24 +16,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server the lab runs as a child process on loopback (Prometheus, Zipkin): ready when an HTTP
- * endpoint answers 200, every failure quoting the tail of its log, stopped politely and then by force.
+ * endpoint answers 200, every failure quoting the tail of its log, stopped politely and then by force
+ * on {@link #close()} or, failing that, by a JVM shutdown hook, so no process outlives the lab.
  */
-public final class ServerProcess {
+public final class ServerProcess implements AutoCloseable {
   private static final int TAIL_LINES = 15;
 
   private final String name;
   private final Process process;
   private final Path log;
+  private final Duration grace;
+  private final Thread shutdownHook;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
    * @param name what the messages call it, e.g. "Prometheus"
    * @param process the started process, its output redirected to {@code log}
+   * @param grace how long it may take to exit on SIGTERM before it is killed
    */
-  public ServerProcess(String name, Process process, Path log) {
+  public ServerProcess(String name, Process process, Path log, Duration grace) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.grace = grace;
+    this.shutdownHook = new Thread(this::stop, "lab-stop-" + name.replace(' ', '-'));
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** A loopback port free when asked, chosen before a process starts so that others can be pointed at it. */
@@ -94,8 +101,18 @@ public final class ServerProcess {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
-  public void stop(Duration grace) {
+  /** Stops the process (SIGTERM, then SIGKILL after the grace) and drops its shutdown hook. */
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: nothing to remove
+    }
+  }
+
+  private void stop() {
     if (!process.isAlive()) {
       return;
     }

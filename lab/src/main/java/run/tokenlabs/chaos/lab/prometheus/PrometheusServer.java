@@ -26,16 +26,13 @@ public final class PrometheusServer implements AutoCloseable {
   private final ServerProcess process;
   private final URI url;
   private final Path log;
-  private final Thread shutdownHook;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
 
   private PrometheusServer(Process process, URI url, Path log) {
-    this.process = new ServerProcess("Prometheus", process, log);
+    this.process = new ServerProcess("Prometheus", process, log, Duration.ofSeconds(5));
     this.url = url;
     this.log = log;
-    this.shutdownHook = new Thread(this::stopProcess, "lab-prometheus-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** The scrape configuration, minus the port Prometheus itself will listen on. */
@@ -140,24 +137,8 @@ public final class PrometheusServer implements AutoCloseable {
     process.awaitOk(url.resolve("/-/ready"), READY_TIMEOUT, Duration.ofMillis(50));
   }
 
-
-  private String tail() {
-    return process.tail();
-  }
-
-
-  private void stopProcess() {
-    process.stop(Duration.ofSeconds(5));
-  }
-
-
   @Override
   public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run: nothing to remove
-    }
+    process.close();
   }
 }

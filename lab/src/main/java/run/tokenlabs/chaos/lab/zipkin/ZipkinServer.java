@@ -27,21 +27,17 @@ public final class ZipkinServer implements AutoCloseable {
   private final ServerProcess process;
   private final URI url;
   private final Path log;
-  private final Thread shutdownHook;
 
   private ZipkinServer(Process process, URI url, Path log) {
-    this.process = new ServerProcess("The Zipkin server", process, log);
+    this.process = new ServerProcess("The Zipkin server", process, log, Duration.ofSeconds(10));
     this.url = url;
     this.log = log;
-    this.shutdownHook = new Thread(this::stopProcess, "lab-zipkin-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** A free loopback port, chosen before the process starts so that exporters can be pointed at it. */
   public static int freePort() {
     return ServerProcess.freeLoopbackPort();
   }
-
 
   /** Starts the server on {@code port} of 127.0.0.1 with in-memory storage, logging into {@code workDir}. */
   public static ZipkinServer launch(Path workDir, int port) throws IOException {
@@ -107,19 +103,8 @@ public final class ZipkinServer implements AutoCloseable {
     process.awaitOk(url.resolve("/health"), timeout, Duration.ofMillis(100));
   }
 
-
-  private void stopProcess() {
-    process.stop(Duration.ofSeconds(10));
-  }
-
-
   @Override
   public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run: nothing to remove
-    }
+    process.close();
   }
 }

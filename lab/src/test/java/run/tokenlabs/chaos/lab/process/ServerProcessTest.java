@@ -19,7 +19,7 @@ class ServerProcessTest {
     Path log = dir.resolve("server.log");
     Process process = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectOutput(log.toFile())
         .start();
-    return new ServerProcess("Test server", process, log);
+    return new ServerProcess("Test server", process, log, Duration.ofSeconds(5));
   }
 
   @Test
@@ -35,7 +35,7 @@ class ServerProcessTest {
   }
 
   @Test
-  @DisplayName("a server that never answers: the error names the endpoint and the time it had; stop ends it")
+  @DisplayName("a server that never answers: the error names the endpoint and the time it had; close ends it")
   void neverAnswers() throws IOException {
     ServerProcess server = start("echo starting; exec sleep 60");
     URI nobody = URI.create("http://127.0.0.1:" + ServerProcess.freeLoopbackPort() + "/health");
@@ -43,7 +43,7 @@ class ServerProcessTest {
     assertThatThrownBy(() -> server.awaitOk(nobody, Duration.ofMillis(300), Duration.ofMillis(20)))
         .hasMessageContaining(nobody.toString()).hasMessageContaining("did not answer 200")
         .hasMessageContaining("starting");
-    server.stop(Duration.ofSeconds(5));
+    server.close();
     assertThat(server.isAlive()).isFalse();
   }
 }
