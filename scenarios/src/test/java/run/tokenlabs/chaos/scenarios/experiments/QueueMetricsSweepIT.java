@@ -13,6 +13,7 @@ import static run.tokenlabs.chaos.scenarios.experiments.QueueMetricsSweepIT.TTFT
 import static run.tokenlabs.chaos.scenarios.experiments.QueueMetricsSweepIT.TTFT_P95;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,8 +37,11 @@ import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.GpuClock;
 import run.tokenlabs.chaos.scenarios.experiments.support.KvPeaks;
 import run.tokenlabs.chaos.scenarios.experiments.support.LoadFigures;
+import run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence;
 import run.tokenlabs.chaos.scenarios.experiments.support.QueueSweep;
 import run.tokenlabs.chaos.scenarios.experiments.support.QueueSweep.Step;
+import run.tokenlabs.chaos.scenarios.lab.LabTarget;
+import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
 
 /**
  * LLMD-2 of the reference run, queue metrics under a concurrency sweep: DeepSeek-R1 chat through the gateway at
@@ -51,6 +55,10 @@ import run.tokenlabs.chaos.scenarios.experiments.support.QueueSweep.Step;
  * coefficient of variation across requests), and the waiting queue ({@code vllm:num_requests_waiting}, or SGLang's
  * {@code sglang:num_queue_reqs}) read by the direct sampler at 20 Hz and by Prometheus over the step's window.
  * Queueing starts at the first concurrency whose time-averaged queue is at least {@value QueueSweep#QUEUEING}.
+ * <p>On the lab, a profile whose simulated step is shorter than {@value #MIN_STEP_SECONDS} s (h200: 8 ms) has its
+ * steps slowed to that ({@link StepSlowdown}, rolled back after), and latencies are converted with the effective time
+ * scale: unslowed, an h200 token takes 0.08 ms of wall time, far below the client's own jitter on a busy machine, and
+ * the sweep would measure the machine instead of the scheduler. On a cluster nothing is slowed.
  * <p>Hypothesis: the model serves every step without losing a request or answering a 5xx, and TPOT is stable
  * within each step (coefficient of variation at most {@value #TPOT_CV_LIMIT}, the reference run's "stable"). Whether
  * TTFT is bimodal, where queueing starts and how TPOT grows with concurrency are findings.
@@ -77,6 +85,8 @@ class QueueMetricsSweepIT {
   static final String QUEUEING_STARTS = "Queueing starts at concurrency ";
   static final String TPOT_STABLE = "TPOT stable within every step";
   static final double TPOT_CV_LIMIT = 0.25;
+  /** On the lab, the shortest simulated step (GPU seconds) the sweep measures; gb10's 110 ms steps are above it. */
+  static final double MIN_STEP_SECONDS = 0.1;
   private static final String MODEL = GatewayStreams.DEEPSEEK;
   private static final List<Integer> CONCURRENCY = List.of(1, 2, 4, 6, 8, 12, 16);
   /** Requests per step: 8 per session, at least 24 so the smallest steps hold both modes for the test. */
@@ -95,7 +105,11 @@ class QueueMetricsSweepIT {
 
   @Test
   void queueMetricsUnderConcurrencySweep(Chaos chaos, Probes probes) {
-    GpuClock clock = GpuClock.of(chaos.target());
+    double slowdown = labSlowdown(chaos);
+    GpuClock clock = slowdown > 1 ? GpuClock.of(chaos.target()).slowedBy(slowdown) : GpuClock.of(chaos.target());
+    if (slowdown > 1) {
+      chaos.inject(StepSlowdown.of(MODEL, slowdown));
+    }
     String gauge = queueGauge(probes);
     Workload mix = new Workload(List.of(Bucket.of("S", 512, 2).withWeight(3), Bucket.of("R", 512, 320).withWeight(2)),
         SEED);
@@ -139,6 +153,12 @@ class QueueMetricsSweepIT {
         .isLessThanOrEqualTo(TPOT_CV_LIMIT);
   }
 
+  /** How much slower the lab's steps run for the sweep: up to {@link #MIN_STEP_SECONDS}; 1 on a cluster. */
+  private static double labSlowdown(Chaos chaos) {
+    return chaos.target().unwrap(LabTarget.class)
+        .map(t -> Math.max(1, MIN_STEP_SECONDS / t.lab().profile().model(MODEL).stepFixedSeconds())).orElse(1.0);
+  }
+
   /** The engine's waiting-queue gauge: vLLM's where the server exposes it, else SGLang's. */
   private static String queueGauge(Probes probes) {
     boolean vllm = probes.vllm().metric(MODEL, QueueSweep.VLLM_WAITING).readNow().value().isPresent();
@@ -153,9 +173,9 @@ class QueueMetricsSweepIT {
     chaos.record(new KeyNumber(TPOT + c, s.tpotMean(), "ms/token", String.format(Locale.ROOT, "mean over %d "
         + "reasoning chains, coefficient of variation %.3f; %s", s.tpotMillis().length, s.tpotCv(), clock.how())));
     chaos.record(new KeyNumber(QUEUE + c + ", direct", s.queueMean(), "requests", String.format(Locale.ROOT,
-        "time-averaged %s over %d direct samples; peak %s", gauge, s.queueSamples(), fmt(s.queueMax()))));
+        "time-averaged %s over %d direct samples; peak %s", gauge, s.queueSamples(), PromEvidence.format(s.queueMax()))));
     chaos.record(new KeyNumber(QUEUE + c + ", Prometheus", s.promMax(), "requests", "max_over_time of " + gauge
-        + " over the step; avg_over_time " + fmt(s.promAvg())));
+        + " over the step; avg_over_time " + PromEvidence.format(s.promAvg())));
     chaos.record(new KeyNumber(BIMODAL_P + c, test.pValue(), "p", test.toString()));
   }
 
@@ -171,26 +191,26 @@ class QueueMetricsSweepIT {
           + "largest peak %s): the server admitted every request within a step, as the reference run's queue depth 0 "
           + "at concurrency 6. TTFT grows with concurrency from the batch, not from a queue.", highest,
           QueueSweep.QUEUEING, steps.stream().mapToDouble(Step::queueMean).max().orElse(0),
-          fmt(steps.stream().mapToDouble(Step::queueMax).max().orElse(0))), table));
+          PromEvidence.format(steps.stream().mapToDouble(Step::queueMax).max().orElse(0))), table));
     } else {
       Step s = onset.get();
       chaos.record(new Finding(QUEUEING_STARTS + s.concurrency(), String.format(Locale.ROOT, "At %d concurrent "
           + "sessions requests start to wait: the time-averaged queue is %.3f (peak %s); TTFT p95 is %.3g s there.",
-          s.concurrency(), s.queueMean(), fmt(s.queueMax()), s.ttftPercentile(95)), table));
+          s.concurrency(), s.queueMean(), PromEvidence.format(s.queueMax()), s.ttftPercentile(95)), table));
     }
     for (Step s : steps) {
       if (s.queueMean() >= QueueSweep.QUEUEING && !(s.promMax() > 0)) {
         chaos.record(new Finding("Prometheus missed the queue at concurrency " + s.concurrency(), String.format(
             Locale.ROOT, "The direct sampler saw a time-averaged queue of %.3f (peak %s); Prometheus' max_over_time "
                 + "over the step read %s: a queue alert on the scraped gauge would not have seen it.", s.queueMean(),
-            fmt(s.queueMax()), fmt(s.promMax())), s.toString()));
+            PromEvidence.format(s.queueMax()), PromEvidence.format(s.promMax())), s.toString()));
       }
     }
   }
 
   private static void recordBimodality(Chaos chaos, List<Step> steps, List<Bimodality.Result> tests) {
     StringBuilder perStep = new StringBuilder();
-    List<Integer> bimodal = new java.util.ArrayList<>();
+    List<Integer> bimodal = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       perStep.append("concurrency ").append(steps.get(i).concurrency()).append(": ").append(tests.get(i)).append('\n');
       if (tests.get(i).bimodal()) {
@@ -226,9 +246,5 @@ class QueueMetricsSweepIT {
         steps.stream().mapToDouble(Step::tpotCv).max().orElse(Double.NaN), first.tpotMean(), first.concurrency(),
         last.tpotMean(), last.concurrency(), 100 * (last.tpotMean() / first.tpotMean() - 1)),
         steps.stream().map(Step::toString).collect(Collectors.joining("\n")));
-  }
-
-  private static String fmt(double v) {
-    return run.tokenlabs.chaos.scenarios.experiments.support.PromEvidence.format(v);
   }
 }

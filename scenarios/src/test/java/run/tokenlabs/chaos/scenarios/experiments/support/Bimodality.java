@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * bootstrapped (McLachlan, 1987): samples of the same size are drawn from the fitted single Gaussian, both models are
  * refitted, and p is the share of resampled ratios at or above the observed one. A mixture of two Gaussians can
  * still be unimodal (equal weights and variances: only when the means are more than two standard deviations
- * apart does a dip appear), so "bimodal" also needs the fitted mixture's density to have two local maxima, each component holding at least
- * {@value #MIN_WEIGHT} of the values (a component on a few outliers is no mode). Hartigan's
+ * apart does a dip appear), so "bimodal" also needs the fitted mixture's density to have two local maxima, each
+ * component holding at least {@value #MIN_WEIGHT} of the values (a component on a few outliers is no mode). Hartigan's
  * dip test was not chosen because its p-value against a uniform null is conservative at small n; the bimodality
  * coefficient was not chosen because skewed unimodal samples cross its 5/9 threshold and it gives no p-value.
  *
