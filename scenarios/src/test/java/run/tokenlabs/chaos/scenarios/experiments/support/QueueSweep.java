@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import run.tokenlabs.chaos.api.Chaos;
+import run.tokenlabs.chaos.api.Finding;
 import run.tokenlabs.chaos.load.api.BackgroundLoad;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
@@ -142,6 +144,28 @@ public final class QueueSweep {
     cdf.record(chaos);
   }
 
+  /**
+   * TPOT within and across the steps: {@code stableTitle} when no step's coefficient of variation is above
+   * {@code limit}, else a finding naming the steps above it; the median's growth with concurrency in both.
+   */
+  public static Finding tpotFinding(List<Step> steps, Step worst, double limit, String stableTitle) {
+    Step first = steps.get(0);
+    Step last = steps.get(steps.size() - 1);
+    List<Integer> unstable = steps.stream().filter(s -> s.tpotCv() > limit).map(Step::concurrency).toList();
+    String growth = String.format(Locale.ROOT, "Across the sweep the median grows with the batch from %.4g ms/token "
+        + "at concurrency %d to %.4g ms/token at %d (%+.0f%%): each step decodes more sequences.", first.tpotMedian(),
+        first.concurrency(), last.tpotMedian(), last.concurrency(), 100 * (last.tpotMedian() / first.tpotMedian() - 1));
+    String table = steps.stream().map(Step::toString).collect(Collectors.joining("\n"));
+    return unstable.isEmpty()
+        ? new Finding(stableTitle, String.format(Locale.ROOT, "Within each step the reasoning chains' TPOT varies "
+            + "little (worst coefficient of variation %.3f, at concurrency %d). %s", worst.tpotCv(),
+            worst.concurrency(), growth), table)
+        : new Finding("TPOT varies within the step at concurrency " + unstable, String.format(Locale.ROOT, "The "
+            + "reasoning chains' TPOT varies by more than %.2f of its mean at concurrency %s (worst %.3f at %d): some "
+            + "streams were slowed for part of their length, by the server or, on the lab, by a stall of the host. "
+            + "%s", limit, unstable, worst.tpotCv(), worst.concurrency(), growth), table);
+  }
+
   private static List<double[]> points(List<Step> steps, java.util.function.ToDoubleFunction<Step> y) {
     return steps.stream().filter(s -> !Double.isNaN(y.applyAsDouble(s)))
         .map(s -> new double[] {s.concurrency(), y.applyAsDouble(s)}).toList();
@@ -168,6 +192,10 @@ public final class QueueSweep {
       return percentile(ttft, p);
     }
 
+    public double tpotMedian() {
+      return percentile(tpotMillis, 50);
+    }
+
     public double tpotMean() {
       return Arrays.stream(tpotMillis).average().orElse(Double.NaN);
     }
@@ -192,9 +220,9 @@ public final class QueueSweep {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "concurrency %2d: n=%d, TTFT p50 %.3g s p95 %.3g s; TPOT %.4g ms/token "
-              + "(CV %.3f, n=%d); queue direct mean %.3f max %s (%d samples), Prometheus max %s avg %s", concurrency,
-          ttft.length, ttftPercentile(50), ttftPercentile(95), tpotMean(), tpotCv(), tpotMillis.length, queueMean,
+      return String.format(Locale.ROOT, "concurrency %2d: n=%d, TTFT p50 %.3g s p95 %.3g s; TPOT p50 %.4g mean %.4g "
+              + "ms/token (CV %.3f, n=%d); queue direct mean %.3f max %s (%d samples), Prometheus max %s avg %s", concurrency,
+          ttft.length, ttftPercentile(50), ttftPercentile(95), tpotMedian(), tpotMean(), tpotCv(), tpotMillis.length, queueMean,
           PromEvidence.format(queueMax), queueSamples, PromEvidence.format(promMax), PromEvidence.format(promAvg));
     }
   }
