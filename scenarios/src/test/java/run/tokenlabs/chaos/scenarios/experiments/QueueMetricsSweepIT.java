@@ -50,8 +50,8 @@ import run.tokenlabs.chaos.scenarios.lab.faults.StepSlowdown;
  * others, as with the reference run's users.
  * <p>Per step: TTFT p50/p95 (first content token: when the user's answer starts), the bimodality test of
  * {@link Bimodality} on it (one log-normal mode against a two-component mixture, bootstrap likelihood-ratio p; a
- * latency's log is the scale on which one skewed mode is one Gaussian), TPOT of the reasoning chains (mean, and its
- * coefficient of variation across requests), and the waiting queue ({@code vllm:num_requests_waiting}, or SGLang's
+ * latency's log is the scale on which one skewed mode is one Gaussian), TPOT of the reasoning chains (p50, as the
+ * reference run reported it, with the mean and the coefficient of variation across requests), and the waiting queue ({@code vllm:num_requests_waiting}, or SGLang's
  * {@code sglang:num_queue_reqs}) read by the direct sampler at 20 Hz and by Prometheus over the step's window.
  * Queueing starts at the first concurrency whose time-averaged queue is at least {@value QueueSweep#QUEUEING}.
  * <p>On the lab, a profile whose simulated step is shorter than {@value #MIN_STEP_SECONDS} s (h200: 8 ms) has its
