@@ -25,7 +25,8 @@ public final class ServingFamilies {
   private static Map<String, String> required() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("vllm:num_requests_running", "alert VLLMMetricsAbsent; LLMD-3 bare pod; DCGM-3 dataset");
-    m.put("vllm:num_requests_waiting", "SLO-1 baseline; NEXT-RUN-2 chunked prefill A/B; FAILURE-1 KV pressure");
+    m.put("vllm:num_requests_waiting", "SLO-1 baseline; NEXT-RUN-2 chunked prefill A/B; FAILURE-1 KV pressure; "
+        + "LLMD-2 queue sweep");
     m.put("vllm:kv_cache_usage_perc", "SLO-1 baseline; FAILURE-1 KV pressure; DCGM-2 causal chain; DCGM-3 dataset");
     m.put("vllm:num_preemptions_total", "FAILURE-1 KV pressure");
     m.put("vllm:time_to_first_token_seconds", "DCGM-3 dataset");
