@@ -57,6 +57,9 @@ public final class GameDayRunner {
     Path results = output.resolve("allure-results");
     Path report = output.resolve("allure-report");
     freshResults(results);
+    // the engine reads the launch's configuration parameters; the reports module's listeners (Pushgateway,
+    // webhook) read the configuration from system properties, as under Maven: give both the same
+    plan.parameters().forEach(System::setProperty);
     // read by allure-java-commons and the reports module when the launcher and the run start
     System.setProperty("allure.results.directory", results.toString());
     home().map(h -> h.resolve("rules")).filter(Files::isDirectory)
