@@ -61,7 +61,11 @@ final class ExperimentSelection {
   }
 
   static Optional<String> experimentId(TestDescriptor descriptor) {
-    Optional<TestSource> source = descriptor.getSource();
+    return experimentId(descriptor.getSource());
+  }
+
+  /** The experiment id of a test's source: its method's {@code @ChaosExperiment}, else its class's. */
+  static Optional<String> experimentId(Optional<TestSource> source) {
     if (source.isPresent() && source.get() instanceof MethodSource method) {
       return id(method.getJavaMethod()).or(() -> id(method.getJavaClass()));
     }

@@ -6,10 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -74,6 +78,12 @@ public final class GameDayRunner {
           + "README's table, and the tags with --tag/--exclude-tag");
       return ExitCode.USAGE;
     }
+    List<String> unmatched = unmatchedIds(options, testPlan);
+    if (!unmatched.isEmpty()) {
+      err.println("tokenlabs-chaos: --experiment " + String.join(",", unmatched) + " matches no experiment (or only "
+          + "excluded ones); check the ids in the README's table and the tags with --tag/--exclude-tag");
+      return ExitCode.USAGE;
+    }
     out.println("[tokenlabs-chaos] " + selected + " experiment(s) on target " + plan.config().target()
         + (plan.config().dryRun() ? " (dry run)" : "") + "; output " + output);
     SummaryGeneratingListener junit = new SummaryGeneratingListener();
@@ -92,6 +102,14 @@ public final class GameDayRunner {
     out.println("[tokenlabs-chaos] verdicts " + verdicts + (failuresWithoutVerdict > 0 ? ", " + failuresWithoutVerdict
         + " failure(s) outside any verdict" : "") + "; exit code " + exit.code + " (" + exit + ")");
     return exit;
+  }
+
+  /** The ids asked for with --experiment that no selected test carries: a typo would otherwise run nothing of it. */
+  private static List<String> unmatchedIds(RunnerOptions options, TestPlan testPlan) {
+    Set<String> found = testPlan.getRoots().stream().flatMap(root -> testPlan.getDescendants(root).stream())
+        .filter(TestIdentifier::isTest).map(t -> ExperimentSelection.experimentId(t.getSource()))
+        .flatMap(Optional::stream).collect(Collectors.toSet());
+    return options.experimentIds().stream().filter(id -> !found.contains(id)).toList();
   }
 
   private static void generateReport(Path results, Path report, PrintStream out, PrintStream err) {

@@ -50,6 +50,15 @@ class GameDayRunnerTest {
   }
 
   @Test
+  @DisplayName("a mistyped id beside a known one: exit 64 naming it, rather than a run that leaves it out")
+  void oneUnknownExperiment() {
+    ExitCode exit = run("--experiment", "DCGM-1,DCGM-9", "--output", dir.resolve("out").toString());
+
+    assertThat(exit).isEqualTo(ExitCode.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--experiment DCGM-9 matches no experiment");
+  }
+
+  @Test
   @DisplayName("--help prints the options and the exit codes, and exits 0")
   void help() {
     assertThat(run("--help")).isEqualTo(ExitCode.HELD);
