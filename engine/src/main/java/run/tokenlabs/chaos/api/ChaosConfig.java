@@ -217,10 +217,13 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    *     when set, the client's CA must be one of them (required in-cluster: cluster IPs repeat across
    *     clusters, CAs do not)
    * @param maxPodsPerRun the most distinct pods one run may delete or evict; the next is refused
+   * @param serviceAccountDir in a pod, the directory of the ServiceAccount's {@code token}, {@code ca.crt} and
+   *     {@code namespace} (empty: fabric8's default, {@code /var/run/secrets/kubernetes.io/serviceaccount})
    */
   @API(status = EXPERIMENTAL, since = "0.1")
   public record KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes,
-                                   List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun) {
+                                   List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun,
+                                   Optional<Path> serviceAccountDir) {
     /** The bound on one Kubernetes response when none is configured: 32 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L << 20;
     /**
@@ -231,6 +234,7 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
 
     public KubernetesSettings {
       Objects.requireNonNull(context, "context");
+      Objects.requireNonNull(serviceAccountDir, "serviceAccountDir");
       allowedContexts = List.copyOf(allowedContexts);
       allowedServers = List.copyOf(allowedServers);
       allowedCaSha256 = List.copyOf(allowedCaSha256);
@@ -240,6 +244,12 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
       if (maxPodsPerRun < 0) {
         throw new IllegalArgumentException("kubernetes.maxPodsPerRun must be >= 0, was " + maxPodsPerRun);
       }
+    }
+
+    /** Settings with fabric8's default ServiceAccount directory. */
+    public KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes,
+                              List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun) {
+      this(context, allowedContexts, maxResponseBytes, allowedServers, allowedCaSha256, maxPodsPerRun, Optional.empty());
     }
 
     /** Settings with no server or CA pinned and the default pod budget. */

@@ -11,7 +11,7 @@ import run.tokenlabs.chaos.api.SafetyLabels;
 
 /**
  * The rules that make a chaos tool hard to misuse against production (docs/architecture.md, "Safety"): a
- * non-embedded target needs {@code mvn -Pchaos}; faults act only in allowed, labelled namespaces,
+ * non-embedded target needs {@code mvn -Pchaos} or the packaged runner's {@code --arm}; faults act only in allowed, labelled namespaces,
  * never in {@code kube-system}. The namespaces a fault declares are checked here before it prepares;
  * what its calls really do is checked again on every call by the blast radius of the target's client.
  */
@@ -39,18 +39,28 @@ final class SafetyPolicy {
    * @param systemLoader the JVM's system class loader, where Maven's launcher is found under Maven
    */
   static void requireArmedFor(String targetKind, boolean embedded, ChaosConfig config, ClassLoader systemLoader) {
+    requireArmedFor(targetKind, embedded, config, systemLoader, RunnerArming.armed());
+  }
+
+  /**
+   * As {@link #requireArmedFor(String, boolean, ChaosConfig, ClassLoader)}; {@code armedByRunner} tells that the
+   * packaged runner was started with {@code --arm} ({@link RunnerArming}), which stands for Maven's JVM.
+   */
+  static void requireArmedFor(String targetKind, boolean embedded, ChaosConfig config, ClassLoader systemLoader,
+                              boolean armedByRunner) {
     if (embedded) {
       return;
     }
     if (!config.chaosProfileActive()) {
       throw new ChaosConfigException("target '" + targetKind + "' acts on a real cluster, and this run is not armed "
-          + "(tokenlabs.chaos.profile=" + config.mavenProfile() + "); run it with 'mvn -Pchaos verify', or use "
-          + "target: lab. Tests can only reach the lab.");
+          + "(tokenlabs.chaos.profile=" + config.mavenProfile() + "); run it with 'mvn -Pchaos verify' or the runner's "
+          + "'tokenlabs-chaos --arm', or use target: lab. Tests can only reach the lab.");
     }
-    if (!insideMaven(systemLoader)) {
+    if (!armedByRunner && !insideMaven(systemLoader)) {
       throw new ChaosConfigException("target '" + targetKind + "' acts on a real cluster, and this run is not armed: "
           + "tokenlabs.chaos.profile=chaos is set, but the experiments do not run inside Maven's JVM as the chaos "
-          + "profile runs them, and a property alone arms nothing; run 'mvn -Pchaos verify', or use target: lab");
+          + "profile runs them, and a property alone arms nothing; run 'mvn -Pchaos verify' or the runner's "
+          + "'tokenlabs-chaos --arm', or use target: lab");
     }
   }
 

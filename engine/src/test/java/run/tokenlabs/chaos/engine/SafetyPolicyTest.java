@@ -68,4 +68,23 @@ class SafetyPolicyTest {
         .doesNotThrowAnyException();
     assertThatCode(() -> SafetyPolicy.requireArmedFor("lab", true, notArmed, plainJvm)).doesNotThrowAnyException();
   }
+
+  @Test
+  @DisplayName("Arming by the runner: its --arm stands for Maven's JVM, never for the chaos property")
+  void runnerArmingNeedsTheProperty() {
+    ChaosConfig armedByProperty = ConfigLoader.load(k -> Optional.ofNullable(Map.of("tokenlabs.chaos.profile", "chaos",
+        "tokenlabs.chaos.target", "cluster", "tokenlabs.chaos.namespaces.allowed", "token-labs").get(k)));
+    ChaosConfig notArmed = ConfigLoader.load(k -> Optional.ofNullable(Map.of("tokenlabs.chaos.target", "cluster",
+        "tokenlabs.chaos.namespaces.allowed", "token-labs").get(k)));
+    ClassLoader plainJvm = ClassLoader.getPlatformClassLoader();
+
+    assertThatCode(() -> SafetyPolicy.requireArmedFor("cluster", false, armedByProperty, plainJvm, true))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> SafetyPolicy.requireArmedFor("cluster", false, notArmed, plainJvm, true))
+        .isInstanceOf(ChaosConfigException.class)
+        .hasMessageContaining("(tokenlabs.chaos.profile=none)")
+        .hasMessageContaining("tokenlabs-chaos --arm");
+    assertThatThrownBy(() -> SafetyPolicy.requireArmedFor("cluster", false, armedByProperty, plainJvm, false))
+        .hasMessageContaining("a property alone arms nothing");
+  }
 }

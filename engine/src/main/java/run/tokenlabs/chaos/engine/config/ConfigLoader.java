@@ -164,7 +164,8 @@ public final class ConfigLoader {
     }
     return new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts"),
         bytes("kubernetes.maxResponseBytes", KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES), servers, fingerprints,
-        count("kubernetes.maxPodsPerRun", KubernetesSettings.DEFAULT_MAX_PODS_PER_RUN));
+        count("kubernetes.maxPodsPerRun", KubernetesSettings.DEFAULT_MAX_PODS_PER_RUN),
+        text("kubernetes.serviceAccountDir").map(Path::of));
   }
 
   private int count(String key, int fallback) {

@@ -33,7 +33,8 @@ final class ContextGuard {
             + "KUBECONFIG at the file that defines it");
       }
       requireAllowedName(IN_CLUSTER, settings);
-      Config config = Config.autoConfigure(null);
+      Config config = settings.serviceAccountDir().map(dir -> ServiceAccountConfig.of(dir, environment))
+          .orElseGet(() -> Config.autoConfigure(null));
       ServerIdentity actual = ServerIdentity.of(config);
       requirePinned(IN_CLUSTER, actual, settings, true);
       return new Allowed(IN_CLUSTER, config, actual);

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,8 +26,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 record ImageTar(JsonNode manifest, JsonNode config, List<Layer> layers) {
 
-  /** One layer: its diff id and the files it holds, by path without a leading slash, with mode and size. */
-  record Layer(String diffId, Map<String, TarArchiveEntry> files, Map<String, byte[]> smallFiles) {}
+  /**
+   * One layer: its diff id, the files it holds by path without a leading slash (with mode and size), the content
+   * of its small files, and the uncompressed layer itself.
+   */
+  record Layer(String diffId, Map<String, TarArchiveEntry> files, Map<String, byte[]> smallFiles, byte[] tar) {}
 
   static ImageTar read(Path tar) throws IOException {
     Map<String, byte[]> members = new HashMap<>();
@@ -85,6 +90,42 @@ record ImageTar(JsonNode manifest, JsonNode config, List<Layer> layers) {
     throw new IllegalArgumentException("no small file " + path + " in the image");
   }
 
+  /**
+   * Unpacks every layer in order under {@code root}, as a container runtime lays out the image's filesystem
+   * (regular files and directories with their modes; the runner image has no links or whiteouts).
+   */
+  void unpack(Path root) throws IOException {
+    for (Layer layer : layers) {
+      try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(layer.tar()))) {
+        for (TarArchiveEntry entry; (entry = in.getNextEntry()) != null; ) {
+          Path target = root.resolve(entry.getName().replaceFirst("^/", "")).normalize();
+          if (!target.startsWith(root)) {
+            throw new IOException("layer " + layer.diffId() + " writes outside the image: " + entry.getName());
+          }
+          if (entry.isDirectory()) {
+            Files.createDirectories(target);
+          } else if (entry.isFile()) {
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(permissions(entry.getMode())));
+          } else {
+            throw new IOException("layer " + layer.diffId() + " holds " + entry.getName()
+                + ", neither a file nor a directory; unpack() lays out files and directories only");
+          }
+        }
+      }
+    }
+  }
+
+  private static String permissions(int mode) {
+    String letters = "rwxrwxrwx";
+    StringBuilder text = new StringBuilder();
+    for (int bit = 8; bit >= 0; bit--) {
+      text.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
+    }
+    return text.toString();
+  }
+
   private static Layer files(String diffId, byte[] layer) throws IOException {
     Map<String, TarArchiveEntry> files = new LinkedHashMap<>();
     Map<String, byte[]> small = new HashMap<>();
@@ -98,7 +139,7 @@ record ImageTar(JsonNode manifest, JsonNode config, List<Layer> layers) {
         }
       }
     }
-    return new Layer(diffId, files, small);
+    return new Layer(diffId, files, small, layer);
   }
 
   private static boolean isGzip(byte[] bytes) {

@@ -143,22 +143,20 @@ class RbacManifestsTest {
   }
 
   @Test
-  @DisplayName("With a read-only root filesystem, /tmp and the build's work directory are emptyDirs of bounded size")
+  @DisplayName("With a read-only root filesystem, /tmp is an emptyDir of bounded size and the JVM's home and temp directory")
   void writableDirectoriesAreBoundedEmptyDirs() {
     Map<String, Volume> volumes = cronJobPod().getVolumes().stream()
         .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
     Map<String, String> mounts = gameday().getVolumeMounts().stream()
         .collect(java.util.stream.Collectors.toMap(m -> m.getMountPath(), m -> m.getName()));
-    String workdir = gameday().getEnv().stream().filter(e -> e.getName().equals("GAMEDAY_WORKDIR")).findFirst()
+    String javaOpts = gameday().getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).findFirst()
         .orElseThrow().getValue();
 
-    for (String path : List.of("/tmp", "/workspace")) {
-      assertThat(mounts).as("a volume at %s", path).containsKey(path);
-      Volume volume = volumes.get(mounts.get(path));
-      assertThat(volume.getEmptyDir()).as("%s is an emptyDir", path).isNotNull();
-      assertThat(volume.getEmptyDir().getSizeLimit()).as("%s is bounded", path).isNotNull();
-    }
-    assertThat(workdir).as("bin/gameday copies the checkout into a writable volume").startsWith("/workspace/");
+    assertThat(mounts).as("a volume at /tmp").containsKey("/tmp");
+    Volume volume = volumes.get(mounts.get("/tmp"));
+    assertThat(volume.getEmptyDir()).as("/tmp is an emptyDir").isNotNull();
+    assertThat(volume.getEmptyDir().getSizeLimit()).as("/tmp is bounded").isNotNull();
+    assertThat(javaOpts).as("the JVM writes only where a volume is").contains("-Duser.home=/tmp", "-Djava.io.tmpdir=/tmp");
     assertThat(cronJobPod().getVolumes()).as("restricted allows no hostPath")
         .allSatisfy(v -> assertThat(v.getHostPath()).isNull());
   }
@@ -178,12 +176,14 @@ class RbacManifestsTest {
   }
 
   @Test
-  @DisplayName("The entrypoint is exec form: bin/gameday itself, no shell in between that would swallow SIGTERM")
+  @DisplayName("The entrypoint is exec form: the runner's launcher itself, armed, no shell in between that would swallow SIGTERM")
   void entrypointIsExecForm() {
     List<String> command = gameday().getCommand();
 
     assertThat(command).as("an explicit command").isNotEmpty();
-    assertThat(Path.of(command.get(0)).getFileName().toString()).isEqualTo("gameday");
+    assertThat(command.get(0)).isEqualTo("/opt/tokenlabs-chaos/bin/tokenlabs-chaos");
+    assertThat(gameday().getArgs()).as("the ConfigMap's configuration, armed for the cluster")
+        .containsSubsequence("--config", "/etc/tokenlabs-chaos/cluster.yaml").contains("--arm");
     assertThat(command).noneMatch(a -> List.of("sh", "bash", "/bin/sh", "/bin/bash", "-c").contains(a));
     assertThat(gameday().getArgs()).noneMatch(a -> a.equals("-c"));
   }
