@@ -110,7 +110,7 @@ class ImageRecipeIT {
   void keepsTheBaseEnvironmentSoJavaIsOnThePath() {
     List<String> env = strings(image.config().path("config").path("Env"));
     assertThat(env).containsAll(StandInBaseImage.ENV);
-    assertThat(env).contains("JAVA_OPTS=-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp");
+    assertThat(env).contains("JAVA_OPTS=-XX:MaxRAMPercentage=75 -Duser.home=/tmp -Djava.io.tmpdir=/tmp");
     assertThat(env).anySatisfy(entry -> assertThat(entry).startsWith("PATH=").contains("/opt/java/openjdk/bin"));
   }
 
