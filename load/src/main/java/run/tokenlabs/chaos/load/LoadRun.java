@@ -70,6 +70,7 @@ final class LoadRun {
   /** Set when the run is interrupted or reaches its hard stop: a closed-loop session then issues nothing more. */
   private volatile boolean stopped;
   private volatile boolean printedProgress;
+  private volatile ScheduledExecutorService timers;
 
   LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin, ResultRecorder recorder) {
     this.spec = spec;
@@ -98,6 +99,7 @@ final class LoadRun {
       t.setDaemon(true);
       return t;
     });
+    this.timers = timers;
     try {
       timers.scheduleAtFixedRate(this::reap, REAPER_TICK_NANOS, REAPER_TICK_NANOS, TimeUnit.NANOSECONDS);
       long tick = spec.progress().interval().toNanos();
@@ -154,7 +156,7 @@ final class LoadRun {
   private void startClosedLoop(int concurrency) {
     try {
       for (int i = 0; i < concurrency && reserve(); i++) {
-        launch(now());
+        launch(now(), false, newSession());
       }
     } finally {
       markSchedulingDone();
@@ -175,7 +177,12 @@ final class LoadRun {
   }
 
   private void launch(long intendedNanos) {
-    launch(intendedNanos, false);
+    launch(intendedNanos, false, null);
+  }
+
+  /** A session's conversation when the workload is one, else null (each request drawn by bucket). */
+  private ConversationSession newSession() {
+    return spec.workload().conversation().map(c -> new ConversationSession(prompts, c)).orElse(null);
   }
 
   /**
@@ -183,10 +190,11 @@ final class LoadRun {
    * in-flight slot to its next one, so the count never dips to zero in between (which would end the
    * run) and never exceeds the concurrency (which would trip the cap).
    */
-  private void launch(long intendedNanos, boolean takesOverSlot) {
-    PreparedPrompt prompt = picker.next();
+  private void launch(long intendedNanos, boolean takesOverSlot, ConversationSession session) {
+    Outgoing prompt = session != null ? session.nextTurn() : picker.next();
     long id = nextId.getAndIncrement();
     var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
+    ex.session = session;
     inFlight.add(ex);
     int count = takesOverSlot ? inFlightCount.get() : inFlightCount.incrementAndGet();
     if (count > maxInFlight && maxInFlight > 0) {
@@ -239,15 +247,41 @@ final class LoadRun {
     byOutcome.incrementAndGet(record.outcome().ordinal());
     lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
     inFlight.remove(ex);
+    ConversationSession session = ex.session;
+    if (session != null) {
+      session.concluded((ConversationSession.Turn) ex.prompt, ex.id, record);
+      if (session.thinkNanos() > 0 && !stopped) {
+        thinkThenContinue(session);
+        return;
+      }
+    }
+    continueSession(session);
+  }
+
+  /** A closed-loop session sends its next request if the bounds allow, else gives its slot back. */
+  private void continueSession(ConversationSession session) {
     if (spec.loop() instanceof Loop.Closed && !stopped) {
       long t = now();
       if (t < durationNanos && reserve()) {
-        launch(t, true);
+        launch(t, true, session);
         return;
       }
     }
     if (inFlightCount.decrementAndGet() == 0) {
       signalIdle();
+    }
+  }
+
+  /**
+   * The session keeps its slot while its user thinks, then continues; a think time that would outlast
+   * the run's duration ends at the duration, where the session gives its slot back.
+   */
+  private void thinkThenContinue(ConversationSession session) {
+    long delay = Math.min(session.thinkNanos(), Math.max(0, durationNanos - now()));
+    try {
+      timers.schedule(() -> continueSession(session), delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      continueSession(session); // the run is ending: the timers are gone, so the slot goes back now
     }
   }
 

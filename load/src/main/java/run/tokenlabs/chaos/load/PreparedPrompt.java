@@ -10,10 +10,15 @@ import run.tokenlabs.chaos.load.api.PromptInfo;
 /**
  * A bucket's request body, built once and shared by every request of the bucket: the JSON before the
  * prompt, the prompt text (JSON-escaped UTF-8), the JSON after it. Each request adds only its numbered
- * first line ({@link #requestLine(long)}), which defeats prefix caching across requests; so 64 sessions
- * of 32k-token prompts hold one copy of the prompt, not 64.
+ * first line ({@link #requestLine(long)}), which defeats prefix caching across requests (all but a
+ * shared system prompt, which sits in the head); so 64 sessions of 32k-token prompts hold one copy of
+ * the prompt, not 64.
+ *
+ * @param userStart for chat, where in {@code head} the user message opens (after the opening JSON and
+ *     any shared system message), so a conversation can put its earlier turns there
  */
-record PreparedPrompt(Bucket bucket, byte[] head, byte[] sharedText, byte[] tail, PromptInfo info) {
+record PreparedPrompt(Bucket bucket, byte[] head, int userStart, byte[] sharedText, byte[] tail, PromptInfo info)
+    implements Outgoing {
   private static final MediaType JSON = MediaType.get("application/json");
 
   /** The unique first line of request {@code id}: fixed width, so every request has the same token count. */
@@ -22,7 +27,8 @@ record PreparedPrompt(Bucket bucket, byte[] head, byte[] sharedText, byte[] tail
   }
 
   /** A streamed body: written from the shared arrays straight to the socket, never assembled whole. */
-  RequestBody body(long id) {
+  @Override
+  public RequestBody body(long id) {
     byte[] line = requestLine(id).getBytes(StandardCharsets.US_ASCII);
     long length = (long) head.length + line.length + sharedText.length + tail.length;
     return new RequestBody() {
