@@ -56,6 +56,12 @@ final class LoadRun {
   private final long timeoutNanos;
   private final long maxDispatchDelayNanos;
   private final long origin;
+  /**
+   * Added to each request's number in its first line: a server that caches prefixes must not serve one
+   * run's prompts from another run's (two loads of the same workload would otherwise send the same
+   * texts in the same order).
+   */
+  private final long lineSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000L);
   private final AtomicLong scheduled = new AtomicLong();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -202,7 +208,7 @@ final class LoadRun {
           "in-flight cap of " + maxInFlight + " reached: the client refused to send"));
       return;
     }
-    var request = new Request.Builder().url(url).post(prompt.body(id))
+    var request = new Request.Builder().url(url).post(prompt.body(id + lineSalt))
         .header("Accept", "text/event-stream")
         .tag(Exchange.class, ex);
     spec.endpoint().bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
@@ -249,7 +255,7 @@ final class LoadRun {
     inFlight.remove(ex);
     ConversationSession session = ex.session;
     if (session != null) {
-      session.concluded((ConversationSession.Turn) ex.prompt, ex.id, record);
+      session.concluded((ConversationSession.Turn) ex.prompt, ex.id + lineSalt, record);
       if (session.thinkNanos() > 0 && !stopped) {
         thinkThenContinue(session);
         return;

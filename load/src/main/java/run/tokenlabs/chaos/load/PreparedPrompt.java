@@ -21,7 +21,10 @@ record PreparedPrompt(Bucket bucket, byte[] head, int userStart, byte[] sharedTe
     implements Outgoing {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  /** The unique first line of request {@code id}: fixed width, so every request has the same token count. */
+  /**
+   * The unique first line of request number {@code id} (the run adds its own random offset to the
+   * request's id): fixed width, so every request has the same token count.
+   */
   static String requestLine(long id) {
     return String.format("Request %08d. ", id % 100_000_000L);
   }
