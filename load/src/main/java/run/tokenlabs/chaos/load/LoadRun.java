@@ -31,6 +31,7 @@ import run.tokenlabs.chaos.load.api.Loop;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.PromptInfo;
 import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.RequestTrace;
 import run.tokenlabs.chaos.load.api.ResultRecorder;
 
 /**
@@ -113,6 +114,8 @@ final class LoadRun {
       timers.scheduleAtFixedRate(recorder::closeInterval, 1, 1, TimeUnit.SECONDS);
       if (spec.loop() instanceof Loop.Open open) {
         runOpenLoop(open.arrivals());
+      } else if (spec.loop() instanceof Loop.Replay replay) {
+        runReplay(replay.trace());
       } else {
         startClosedLoop(((Loop.Closed) spec.loop()).concurrency());
       }
@@ -159,6 +162,31 @@ final class LoadRun {
     }
   }
 
+  /** Sends each request of the trace at its scaled offset, within the bounds; never waits on earlier ones. */
+  private void runReplay(RequestTrace trace) {
+    var requests = new TracePrompt(prompts.get(0));
+    try {
+      for (int i = 0; i < trace.size(); i++) {
+        long offset = trace.scaledOffsetNanos(i);
+        if (offset >= durationNanos || !reserve()) {
+          break;
+        }
+        long remaining;
+        while ((remaining = offset - now()) > 0) {
+          LockSupport.parkNanos(remaining);
+          if (Thread.currentThread().isInterrupted()) {
+            runErrors.add("Replay interrupted after " + scheduled.get() + " requests; scheduling stopped early");
+            scheduled.decrementAndGet();
+            return;
+          }
+        }
+        send(offset, false, requests.request(trace.inputTokens()[i], trace.outputTokens()[i]), null);
+      }
+    } finally {
+      markSchedulingDone();
+    }
+  }
+
   private void startClosedLoop(int concurrency) {
     try {
       for (int i = 0; i < concurrency && reserve(); i++) {
@@ -197,7 +225,10 @@ final class LoadRun {
    * run) and never exceeds the concurrency (which would trip the cap).
    */
   private void launch(long intendedNanos, boolean takesOverSlot, ConversationSession session) {
-    Outgoing prompt = session != null ? session.nextTurn() : picker.next();
+    send(intendedNanos, takesOverSlot, session != null ? session.nextTurn() : picker.next(), session);
+  }
+
+  private void send(long intendedNanos, boolean takesOverSlot, Outgoing prompt, ConversationSession session) {
     long id = nextId.getAndIncrement();
     var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
     ex.session = session;
