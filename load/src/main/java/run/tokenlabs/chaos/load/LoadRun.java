@@ -62,7 +62,8 @@ final class LoadRun {
    * run's prompts from another run's (two loads of the same workload would otherwise send the same
    * texts in the same order).
    */
-  private final long lineSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000L);
+  private final long lineSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10_000)
+      * PreparedPrompt.SALT_UNIT;
   private final AtomicLong scheduled = new AtomicLong();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlightCount = new AtomicInteger();

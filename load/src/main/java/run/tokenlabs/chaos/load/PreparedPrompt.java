@@ -21,12 +21,17 @@ record PreparedPrompt(Bucket bucket, byte[] head, int userStart, byte[] sharedTe
     implements Outgoing {
   private static final MediaType JSON = MediaType.get("application/json");
 
+  /** What a run adds to its request ids for their first lines: its salt in the digits above the eighth. */
+  static final long SALT_UNIT = 100_000_000L;
+
   /**
-   * The unique first line of request number {@code id} (the run adds its own random offset to the
-   * request's id): fixed width, so every request has the same token count.
+   * The unique first line of request {@code id}: its number (the id's last eight digits), then the run's
+   * salt ({@code id / SALT_UNIT}, four digits) so that no two runs send the same line and a server's
+   * prefix cache cannot serve one run from another's. Fixed width, so every request has the same token
+   * count; the number comes first, where a test server reads it.
    */
   static String requestLine(long id) {
-    return String.format("Request %08d. ", id % 100_000_000L);
+    return String.format("Request %08d. %04d ", id % SALT_UNIT, (id / SALT_UNIT) % 10_000);
   }
 
   /** A streamed body: written from the shared arrays straight to the socket, never assembled whole. */
