@@ -32,10 +32,11 @@ class OperatingPointOnLabIT {
     lab.faults(MODEL).slowSteps(20);
     OperatingPoint point;
     try {
-      var search = OperatingPointSearch.of(endpoint, Workload.of(Bucket.of("A", 256, 8)), slo, Duration.ofMillis(1500))
-          .startingAt(4).upTo(512).within(0.25).atMostProbes(8);
+      var search = OperatingPointSearch.of(endpoint, Workload.of(Bucket.of("A", 256, 8)), slo, Duration.ofSeconds(1))
+          .startingAt(4).upTo(512).within(0.25).atMostProbes(7);
       search.specAt(4).run(); // warms the client and the lab's server threads up; not a probe
       point = search.run();
+      System.out.println(point); // the probes, for whoever reads the test output
     } finally {
       lab.faults(MODEL).slowSteps(before);
     }
