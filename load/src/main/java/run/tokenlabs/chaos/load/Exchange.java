@@ -24,7 +24,9 @@ final class Exchange {
   private static final int DONE = 2;
 
   final long id;
-  final PreparedPrompt prompt;
+  final Outgoing prompt;
+  /** The closed-loop session whose conversation this request is a turn of; null outside conversations. */
+  ConversationSession session;
   final long intendedNanos;
   final long deadlineNanos;
   /** When a request still in the client's queue is rejected: the earlier of the deadline and the dispatch limit. */
@@ -52,7 +54,7 @@ final class Exchange {
   /** The output tokens as the server's tokenizer counted the text; -1 when not counted that way. */
   int tokenizerTokens = -1;
 
-  Exchange(long id, PreparedPrompt prompt, long intendedNanos, long deadlineNanos, long queueDeadlineNanos) {
+  Exchange(long id, Outgoing prompt, long intendedNanos, long deadlineNanos, long queueDeadlineNanos) {
     this.id = id;
     this.prompt = prompt;
     this.intendedNanos = intendedNanos;

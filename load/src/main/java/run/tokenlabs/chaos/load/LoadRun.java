@@ -31,6 +31,7 @@ import run.tokenlabs.chaos.load.api.Loop;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.PromptInfo;
 import run.tokenlabs.chaos.load.api.RequestRecord;
+import run.tokenlabs.chaos.load.api.RequestTrace;
 import run.tokenlabs.chaos.load.api.ResultRecorder;
 
 /**
@@ -56,6 +57,13 @@ final class LoadRun {
   private final long timeoutNanos;
   private final long maxDispatchDelayNanos;
   private final long origin;
+  /**
+   * Added to each request's number in its first line: a server that caches prefixes must not serve one
+   * run's prompts from another run's (two loads of the same workload would otherwise send the same
+   * texts in the same order).
+   */
+  private final long lineSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10_000)
+      * PreparedPrompt.SALT_UNIT;
   private final AtomicLong scheduled = new AtomicLong();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -70,6 +78,7 @@ final class LoadRun {
   /** Set when the run is interrupted or reaches its hard stop: a closed-loop session then issues nothing more. */
   private volatile boolean stopped;
   private volatile boolean printedProgress;
+  private volatile ScheduledExecutorService timers;
 
   LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin, ResultRecorder recorder) {
     this.spec = spec;
@@ -98,6 +107,7 @@ final class LoadRun {
       t.setDaemon(true);
       return t;
     });
+    this.timers = timers;
     try {
       timers.scheduleAtFixedRate(this::reap, REAPER_TICK_NANOS, REAPER_TICK_NANOS, TimeUnit.NANOSECONDS);
       long tick = spec.progress().interval().toNanos();
@@ -105,6 +115,8 @@ final class LoadRun {
       timers.scheduleAtFixedRate(recorder::closeInterval, 1, 1, TimeUnit.SECONDS);
       if (spec.loop() instanceof Loop.Open open) {
         runOpenLoop(open.arrivals());
+      } else if (spec.loop() instanceof Loop.Replay replay) {
+        runReplay(replay.trace());
       } else {
         startClosedLoop(((Loop.Closed) spec.loop()).concurrency());
       }
@@ -151,10 +163,35 @@ final class LoadRun {
     }
   }
 
+  /** Sends each request of the trace at its scaled offset, within the bounds; never waits on earlier ones. */
+  private void runReplay(RequestTrace trace) {
+    var requests = new TracePrompt(prompts.get(0));
+    try {
+      for (int i = 0; i < trace.size(); i++) {
+        long offset = trace.scaledOffsetNanos(i);
+        if (offset >= durationNanos || !reserve()) {
+          break;
+        }
+        long remaining;
+        while ((remaining = offset - now()) > 0) {
+          LockSupport.parkNanos(remaining);
+          if (Thread.currentThread().isInterrupted()) {
+            runErrors.add("Replay interrupted after " + scheduled.get() + " requests; scheduling stopped early");
+            scheduled.decrementAndGet();
+            return;
+          }
+        }
+        send(offset, false, requests.request(trace.inputTokens()[i], trace.outputTokens()[i]), null);
+      }
+    } finally {
+      markSchedulingDone();
+    }
+  }
+
   private void startClosedLoop(int concurrency) {
     try {
       for (int i = 0; i < concurrency && reserve(); i++) {
-        launch(now());
+        launch(now(), false, newSession());
       }
     } finally {
       markSchedulingDone();
@@ -175,7 +212,12 @@ final class LoadRun {
   }
 
   private void launch(long intendedNanos) {
-    launch(intendedNanos, false);
+    launch(intendedNanos, false, null);
+  }
+
+  /** A session's conversation when the workload is one, else null (each request drawn by bucket). */
+  private ConversationSession newSession() {
+    return spec.workload().conversation().map(c -> new ConversationSession(prompts, c)).orElse(null);
   }
 
   /**
@@ -183,10 +225,14 @@ final class LoadRun {
    * in-flight slot to its next one, so the count never dips to zero in between (which would end the
    * run) and never exceeds the concurrency (which would trip the cap).
    */
-  private void launch(long intendedNanos, boolean takesOverSlot) {
-    PreparedPrompt prompt = picker.next();
+  private void launch(long intendedNanos, boolean takesOverSlot, ConversationSession session) {
+    send(intendedNanos, takesOverSlot, session != null ? session.nextTurn() : picker.next(), session);
+  }
+
+  private void send(long intendedNanos, boolean takesOverSlot, Outgoing prompt, ConversationSession session) {
     long id = nextId.getAndIncrement();
     var ex = new Exchange(id, prompt, intendedNanos, intendedNanos + timeoutNanos, intendedNanos + maxDispatchDelayNanos);
+    ex.session = session;
     inFlight.add(ex);
     int count = takesOverSlot ? inFlightCount.get() : inFlightCount.incrementAndGet();
     if (count > maxInFlight && maxInFlight > 0) {
@@ -194,7 +240,7 @@ final class LoadRun {
           "in-flight cap of " + maxInFlight + " reached: the client refused to send"));
       return;
     }
-    var request = new Request.Builder().url(url).post(prompt.body(id))
+    var request = new Request.Builder().url(url).post(prompt.body(id + lineSalt))
         .header("Accept", "text/event-stream")
         .tag(Exchange.class, ex);
     spec.endpoint().bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
@@ -239,15 +285,41 @@ final class LoadRun {
     byOutcome.incrementAndGet(record.outcome().ordinal());
     lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
     inFlight.remove(ex);
+    ConversationSession session = ex.session;
+    if (session != null) {
+      session.concluded((ConversationSession.Turn) ex.prompt, ex.id + lineSalt, record);
+      if (session.thinkNanos() > 0 && !stopped) {
+        thinkThenContinue(session);
+        return;
+      }
+    }
+    continueSession(session);
+  }
+
+  /** A closed-loop session sends its next request if the bounds allow, else gives its slot back. */
+  private void continueSession(ConversationSession session) {
     if (spec.loop() instanceof Loop.Closed && !stopped) {
       long t = now();
       if (t < durationNanos && reserve()) {
-        launch(t, true);
+        launch(t, true, session);
         return;
       }
     }
     if (inFlightCount.decrementAndGet() == 0) {
       signalIdle();
+    }
+  }
+
+  /**
+   * The session keeps its slot while its user thinks, then continues; a think time that would outlast
+   * the run's duration ends at the duration, where the session gives its slot back.
+   */
+  private void thinkThenContinue(ConversationSession session) {
+    long delay = Math.min(session.thinkNanos(), Math.max(0, durationNanos - now()));
+    try {
+      timers.schedule(() -> continueSession(session), delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      continueSession(session); // the run is ending: the timers are gone, so the slot goes back now
     }
   }
 

@@ -57,15 +57,37 @@ final class PromptFactory {
   }
 
   List<PreparedPrompt> prepare(Workload workload) {
+    String prefix = workload.sharedPrefixTokens() == 0 ? ""
+        : sharedPrefix(workload.sharedPrefixTokens(), workload.seed());
     var prepared = new ArrayList<PreparedPrompt>();
     for (Bucket b : workload.buckets()) {
-      prepared.add(prepare(b, workload.seed() ^ b.name().hashCode()));
+      prepared.add(prepare(b, workload.seed() ^ b.name().hashCode(), prefix));
     }
     return prepared;
   }
 
   PreparedPrompt prepare(Bucket bucket, long seed) {
-    int target = bucket.promptTokens();
+    return prepare(bucket, seed, "");
+  }
+
+  /**
+   * The shared system prompt: text of about {@code tokens} tokens, searched like a bucket's prompt (so
+   * its count is the server's, give or take the few tokens of a request line), the same for a seed.
+   */
+  String sharedPrefix(int tokens, long seed) {
+    return searchText(tokens, seed ^ 0x5eed0f5a1dL).text();
+  }
+
+  PreparedPrompt prepare(Bucket bucket, long seed, String prefix) {
+    Found found = searchText(bucket.promptTokens(), seed);
+    return assemble(bucket, found.text(), prefix, new PromptInfo(bucket.name(), bucket.promptTokens(), found.tokens(),
+        found.exact(), found.calls(), 0));
+  }
+
+  /** A prompt text and what the search knows of it: its token count, whether the server counted it, the calls spent. */
+  private record Found(String text, int tokens, boolean exact, int calls) {}
+
+  private Found searchText(int target, long seed) {
     int[] order = wordOrder(seed, 2 * target + 64);
     Search search = new Search(target);
     int below = searchWords(order, target, search);
@@ -76,7 +98,7 @@ final class PromptFactory {
     int tokens = search.bestCount < 0 ? target : search.bestCount;
     String text = search.bestText != null ? search.bestText
         : text(order, Math.max(1, target - REQUEST_LINE_TOKENS_ESTIMATE));
-    return assemble(bucket, text, new PromptInfo(bucket.name(), target, tokens, exact, search.calls, 0));
+    return new Found(text, tokens, exact, search.calls);
   }
 
   /** The closest prompt found so far and the tokenize calls spent. */
@@ -169,7 +191,7 @@ final class PromptFactory {
     return Math.max(1, Math.min(available, next));
   }
 
-  private PreparedPrompt assemble(Bucket bucket, String text, PromptInfo info) {
+  private PreparedPrompt assemble(Bucket bucket, String text, String prefix, PromptInfo info) {
     byte[] shared = new String(JsonStringEncoder.getInstance().quoteAsString(text)).getBytes(StandardCharsets.UTF_8);
     String model = new String(JsonStringEncoder.getInstance().quoteAsString(endpoint.model()));
     var head = new StringBuilder("{\"model\":\"").append(model).append("\",\"stream\":true");
@@ -181,18 +203,33 @@ final class PromptFactory {
       head.append(",\"ignore_eos\":true");
     }
     String tail;
+    String escapedPrefix = new String(JsonStringEncoder.getInstance().quoteAsString(prefix));
+    int userStart;
     if (endpoint.api() == ApiFlavor.CHAT) {
-      head.append(",\"messages\":[{\"role\":\"user\",\"content\":\"");
+      head.append(",\"messages\":[");
+      if (!prefix.isEmpty()) {
+        head.append("{\"role\":\"system\",\"content\":\"").append(escapedPrefix).append("\"},");
+      }
+      userStart = utf8Length(head);
+      head.append("{\"role\":\"user\",\"content\":\"");
       tail = "\"}]}";
     } else {
       head.append(",\"prompt\":\"");
+      if (!prefix.isEmpty()) {
+        head.append(escapedPrefix).append("\\n\\n");
+      }
+      userStart = utf8Length(head);
       tail = "\"}";
     }
     byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
     byte[] tailBytes = tail.getBytes(StandardCharsets.UTF_8);
     var sized = new PromptInfo(info.bucket(), info.targetTokens(), info.promptTokens(), info.exact(),
         info.tokenizeCalls(), headBytes.length + PreparedPrompt.requestLine(0).length() + shared.length + tailBytes.length);
-    return new PreparedPrompt(bucket, headBytes, shared, tailBytes, sized);
+    return new PreparedPrompt(bucket, headBytes, userStart, shared, tailBytes, sized);
+  }
+
+  private static int utf8Length(CharSequence text) {
+    return text.toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** The server's token count of {@code prompt} as this endpoint would send it, or -1 if it cannot count. */

@@ -51,7 +51,10 @@ final class StreamConsumer {
     }
     var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES, maxEventBytes);
     var chunk = new Chunk();
-    chunk.text = tokenizer.isPresent() ? new StringBuilder() : null;
+    chunk.text = tokenizer.isPresent() || ex.prompt.keepsAnswer() ? new StringBuilder() : null;
+    if (ex.prompt instanceof ConversationSession.Turn turn) {
+      turn.answer = chunk.text; // the conversation appends what streamed, whatever the outcome decides
+    }
     var decoder = new ChunkDecoder();
     long pace = ex.prompt.bucket().slowReaderPace().map(java.time.Duration::toNanos).orElse(0L);
     try {

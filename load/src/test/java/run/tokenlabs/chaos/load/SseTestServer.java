@@ -132,6 +132,7 @@ final class SseTestServer implements AutoCloseable {
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final RawStream raw;
   private final AtomicInteger rawStreamsFinished = new AtomicInteger();
+  private volatile java.util.function.Consumer<byte[]> bodySink = body -> { };
 
   private SseTestServer(Function<Seen, Behaviour> script, boolean tokenize, RawStream raw) throws IOException {
     this.socket = new ServerSocket(0, 1024, InetAddress.getByName("127.0.0.1"));
@@ -154,6 +155,12 @@ final class SseTestServer implements AutoCloseable {
   /** A server that answers every completion with a 200 event stream written by {@code body}. */
   static SseTestServer streaming(RawStream body) throws IOException {
     return new SseTestServer(seen -> Behaviour.normal(), true, body);
+  }
+
+  /** Hands every completion request's body to {@code sink} as it arrives (tests of what the client sends). */
+  SseTestServer recordingBodies(java.util.function.Consumer<byte[]> sink) {
+    this.bodySink = sink;
+    return this;
   }
 
   /** How many hostile streams the server wrote to their end (the client read them whole). */
@@ -266,6 +273,7 @@ final class SseTestServer implements AutoCloseable {
       return true;
     }
     var seen = parse(path, body);
+    bodySink.accept(body);
     completions.incrementAndGet();
     int now = concurrent.incrementAndGet();
     maxConcurrent.accumulateAndGet(now, Math::max);

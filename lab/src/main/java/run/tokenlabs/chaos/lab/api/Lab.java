@@ -309,6 +309,20 @@ public final class Lab implements AutoCloseable {
     simulators.setChunkedPrefill(model, on);
   }
 
+  /**
+   * Turns prefix caching on or off for a model's running pods (from their next step) and later ones.
+   * It is on by default, as in vLLM V1 ({@code --enable-prefix-caching}; {@code --no-enable-prefix-caching}
+   * turns it off there).
+   */
+  public void setPrefixCaching(String model, boolean on) {
+    simulators.setPrefixCaching(model, on);
+  }
+
+  /** Whether prefix caching is on for a model now (on until switched off). */
+  public boolean prefixCaching(String model) {
+    return simulators.prefixCaching(model);
+  }
+
   /** Whether chunked prefill is on for a model now (its profile's setting until changed). */
   public boolean chunkedPrefill(String model) {
     return simulators.chunkedPrefill(model);

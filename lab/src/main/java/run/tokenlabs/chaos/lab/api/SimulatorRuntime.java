@@ -22,6 +22,8 @@ final class SimulatorRuntime implements PodRuntime {
   private final Map<String, FaultState> faults;
   private final Map<String, ModelServer> byPod = new ConcurrentHashMap<>();
   private final Map<String, Boolean> chunked = new ConcurrentHashMap<>();
+  /** Models whose prefix caching was switched; the others have it on, as vLLM V1 does by default. */
+  private final Map<String, Boolean> prefixCaching = new ConcurrentHashMap<>();
   private final LabTracing tracing;
 
   SimulatorRuntime(LabProfile profile, Map<String, FaultState> faults, LabTracing tracing) {
@@ -35,6 +37,7 @@ final class SimulatorRuntime implements PodRuntime {
   public Process start(String podName, ModelProfile model) throws IOException {
     ModelServer server = new ModelServer(config(model), faults.get(model.name()), InetAddress.getLoopbackAddress(),
         tracing).start();
+    server.setPrefixCaching(prefixCaching(model.name()));
     byPod.put(podName, server);
     return new Process() {
       @Override
@@ -64,6 +67,17 @@ final class SimulatorRuntime implements PodRuntime {
     profile.model(model);
     chunked.put(model, on);
     byPod.values().stream().filter(s -> s.config().modelName().equals(model)).forEach(s -> s.setChunkedPrefill(on));
+  }
+
+  /** Switches prefix caching for the model's running pods and for pods started later. */
+  void setPrefixCaching(String model, boolean on) {
+    profile.model(model);
+    prefixCaching.put(model, on);
+    byPod.values().stream().filter(s -> s.config().modelName().equals(model)).forEach(s -> s.setPrefixCaching(on));
+  }
+
+  boolean prefixCaching(String model) {
+    return prefixCaching.getOrDefault(model, true);
   }
 
   boolean chunkedPrefill(String model) {

@@ -141,8 +141,10 @@ final class CompletionHandler {
       target = natural;
       limit = natural == room;
     }
-    return new Sequence(id, req.promptTokens(), Math.max(1, target), limit, listener, System.nanoTime(), req.n(),
+    var sequence = new Sequence(id, req.promptTokens(), Math.max(1, target), limit, listener, System.nanoTime(), req.n(),
         req.maxTokens() == null ? room : req.maxTokens());
+    sequence.blockHashes = req.blockHashes();
+    return sequence;
   }
 
   /** Log-normal around the model's mean, seeded per sequence so a run repeats. */

@@ -13,9 +13,10 @@ import java.util.List;
  * refused, since the V1 engine does not support it.
  *
  * @param n choices to generate, each an independent sequence (vLLM V1's parallel sampling)
+ * @param blockHashes the prompt's full KV blocks by content, for prefix caching ({@link PromptBlocks})
  */
 record CompletionRequest(String model, boolean chat, int promptTokens, Integer maxTokens, boolean stream,
-                         boolean includeUsage, boolean ignoreEos, int n) {
+                         boolean includeUsage, boolean ignoreEos, int n, long[] blockHashes) {
 
   /** A request the server must refuse with 400 and this message; {@code param} names the field, if one. */
   static final class BadRequest extends Exception {
@@ -59,7 +60,7 @@ record CompletionRequest(String model, boolean chat, int promptTokens, Integer m
     }
     return new CompletionRequest(model, chat, prompt, maxTokens, root.path("stream").asBoolean(false),
         root.path("stream_options").path("include_usage").asBoolean(false), root.path("ignore_eos").asBoolean(false),
-        n == null ? 1 : n);
+        n == null ? 1 : n, chat ? PromptBlocks.ofChat(root.get("messages")) : PromptBlocks.ofPrompt(root.get("prompt")));
   }
 
   /** An integer parameter of at least 1, or null when absent; vLLM's messages otherwise. */

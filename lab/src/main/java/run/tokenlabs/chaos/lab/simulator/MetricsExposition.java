@@ -129,7 +129,7 @@ public final class MetricsExposition {
     out.single("sglang:generation_tokens_total", "counter", "Number of generation tokens processed.", l,
         m.generationTokens.get());
     out.single("sglang:token_usage", "gauge", "The token usage.", l, m.kvUsage);
-    out.single("sglang:cache_hit_rate", "gauge", "The prefix cache hit rate.", l, 0);
+    out.single("sglang:cache_hit_rate", "gauge", "The prefix cache hit rate.", l, hitRate(m));
     out.single("sglang:num_running_reqs", "gauge", "The number of running requests.", l, m.running);
     out.single("sglang:num_queue_reqs", "gauge", "The number of requests in the waiting queue.", l, m.waiting);
     out.single("sglang:num_used_tokens", "gauge", "The number of used tokens.", l, m.kvUsedTokens);
@@ -165,6 +165,12 @@ public final class MetricsExposition {
     out.header(name, "histogram", help);
     h.writeTo(out, name, modelLabel);
     out.single(name + "_created", "gauge", help, modelLabel, h.createdEpochSeconds());
+  }
+
+  /** Cached tokens over looked-up tokens since the start (SGLang reports the radix cache's share alike). */
+  private static double hitRate(EngineMetrics m) {
+    double queries = m.prefixCacheQueries.get();
+    return queries == 0 ? 0 : m.prefixCacheHits.get() / queries;
   }
 
   private static void sglangHistogram(TextFormat out, String name, String help, String labels, Histogram h) {

@@ -146,6 +146,11 @@ public final class ModelServer implements AutoCloseable {
     loop.scheduler().reconfigure(loop.scheduler().config().withChunkedPrefill(on, config.chunkedBudget()));
   }
 
+  /** Turns prefix caching on or off from the next step on; off forgets the cached blocks no request holds. */
+  public void setPrefixCaching(boolean on) {
+    loop.scheduler().setPrefixCaching(on);
+  }
+
   public boolean isClosed() {
     return closed;
   }

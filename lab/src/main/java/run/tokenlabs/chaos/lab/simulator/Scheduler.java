@@ -12,6 +12,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * requests are admitted while budget, {@code max_num_seqs} and KV blocks allow. When a running
  * request cannot get blocks, the newest running request is preempted (RECOMPUTE).
  *
+ * <p>With prefix caching on (vLLM V1's default, {@link #setPrefixCaching}), a waiting request's
+ * leading full blocks whose content is cached ({@link PrefixCache}) are reused at admission: their
+ * prefill is skipped, and {@code vllm:prefix_cache_queries}/{@code _hits} count the request's tokens
+ * and the reused ones, as vLLM counts them when it looks a request up. The lookup stops one token short
+ * of the whole sequence (vLLM recomputes at least the last token to get logits). Prompt blocks are
+ * registered as soon as they are computed, so concurrent requests share them too; blocks nobody holds
+ * stay cached until new blocks need their room (least recently freed first).
+ *
  * <p>Pure logic driven by {@link #schedule} and {@link #complete}: it has no clock of its own, so
  * tests drive it step by step. All methods except {@link #add} and the gauges run on one thread.
  */
@@ -36,6 +44,8 @@ public final class Scheduler {
   private final Deque<Sequence> waiting = new ArrayDeque<>();
   private final List<Sequence> running = new ArrayList<>();
   private long usedBlocks;
+  private final PrefixCache cache = new PrefixCache();
+  private volatile boolean prefixCaching = true;
   private volatile int runningCount;
   private volatile int waitingCount;
 
@@ -58,17 +68,29 @@ public final class Scheduler {
     return config;
   }
 
+  /** Prefix caching on or off from the next step on (vLLM: {@code --enable-prefix-caching}, on by default in V1). */
+  public void setPrefixCaching(boolean on) {
+    this.prefixCaching = on;
+  }
+
+  public boolean prefixCaching() {
+    return prefixCaching;
+  }
+
   /** Plans the next step at {@code nowNanos}; empty when there is nothing to do. */
   public Step schedule(long nowNanos) {
     SchedulerConfig cfg = config;
     drainInboxAndAborts();
+    if (!prefixCaching) {
+      cache.evictDownTo(0); // switched off: nothing stays cached once released
+    }
     List<Slice> slices = new ArrayList<>();
     int budget = cfg.maxNumBatchedTokens();
     boolean preempted = false;
     int i = 0;
     while (i < running.size() && budget > 0) {
       Sequence seq = running.get(i);
-      int n = tokensFor(seq, budget, cfg);
+      int n = tokensFor(seq.remaining(), budget, cfg);
       if (n == 0) {
         i++;
         continue;
@@ -93,12 +115,14 @@ public final class Scheduler {
     // vLLM admits no new request in a step that had to preempt: it would only be preempted again.
     while (!preempted && !waiting.isEmpty() && running.size() < cfg.maxNumSeqs() && budget > 0) {
       Sequence seq = waiting.peekFirst();
-      int n = tokensFor(seq, budget, cfg);
-      if (n == 0 || !canAllocate(seq, n, cfg)) {
+      int hit = cachedBlocks(seq);
+      int n = tokensFor(seq.remaining() - hit * SchedulerConfig.BLOCK_SIZE, budget, cfg);
+      if (n == 0 || !canAdmit(seq, hit, n, cfg)) {
         break;
       }
       waiting.pollFirst();
       running.add(seq);
+      reuse(seq, hit);
       slices.add(allocate(seq, n, nowNanos));
       budget -= n;
     }
@@ -126,6 +150,7 @@ public final class Scheduler {
         continue; // aborted while the step ran
       }
       seq.computed += slice.tokens();
+      register(seq);
       if (seq.remaining() > 0) {
         continue; // a prefill chunk: no token yet
       }
@@ -142,8 +167,11 @@ public final class Scheduler {
     running.clear();
     waiting.clear();
     usedBlocks = 0;
+    cache.clear();
     for (Sequence s : all) {
       s.blocks = 0;
+      s.heldCached.clear();
+      s.registeredBlocks = 0;
       metrics.finished("abort");
       s.listener.onAbort(reason);
     }
@@ -162,8 +190,7 @@ public final class Scheduler {
     return runningCount + waitingCount > 0 || !inbox.isEmpty();
   }
 
-  private int tokensFor(Sequence seq, int budget, SchedulerConfig cfg) {
-    int remaining = seq.remaining();
+  private int tokensFor(int remaining, int budget, SchedulerConfig cfg) {
     if (!cfg.chunkedPrefill()) {
       return remaining <= budget ? remaining : 0; // a whole prefill or nothing
     }
@@ -181,11 +208,68 @@ public final class Scheduler {
 
   private static long blocksNeeded(Sequence seq, int tokens) {
     long target = (seq.computed + tokens + SchedulerConfig.BLOCK_SIZE - 1) / SchedulerConfig.BLOCK_SIZE;
-    return Math.max(0, target - seq.blocks);
+    return Math.max(0, target - seq.allBlocks());
+  }
+
+  /** Leading prompt blocks of a waiting sequence that are cached, short of its last token; 0 with caching off. */
+  private int cachedBlocks(Sequence seq) {
+    if (!prefixCaching || seq.computed != 0) {
+      return 0;
+    }
+    return cache.match(seq.blockHashes, (seq.totalTokens() - 1) / SchedulerConfig.BLOCK_SIZE);
+  }
+
+  /** Room for the new blocks, and for the cached ones it reuses that are free now (they become used). */
+  private boolean canAdmit(Sequence seq, int hit, int tokens, SchedulerConfig cfg) {
+    long fresh = (hit * SchedulerConfig.BLOCK_SIZE + tokens + SchedulerConfig.BLOCK_SIZE - 1)
+        / SchedulerConfig.BLOCK_SIZE - hit;
+    return usedBlocks + cache.freeAmong(seq.blockHashes, hit) + fresh <= cfg.kvBlocks();
+  }
+
+  /** Admission of a waiting sequence: takes its cached blocks, skips their prefill, counts the lookup. */
+  private void reuse(Sequence seq, int hit) {
+    if (!prefixCaching) {
+      return;
+    }
+    usedBlocks += cache.acquire(seq.blockHashes, hit, seq.heldCached);
+    seq.computed = hit * SchedulerConfig.BLOCK_SIZE;
+    seq.registeredBlocks = hit;
+    metrics.prefixCacheQueries.add(seq.totalTokens());
+    metrics.prefixCacheHits.add((long) hit * SchedulerConfig.BLOCK_SIZE);
+  }
+
+  /**
+   * Newly computed full prompt blocks become cached, held by this sequence; a block another sequence
+   * cached meanwhile stays private (vLLM keeps the duplicate uncached too).
+   */
+  private void register(Sequence seq) {
+    if (!prefixCaching) {
+      return;
+    }
+    int full = Math.min(Math.min(seq.computed, seq.promptTokens) / SchedulerConfig.BLOCK_SIZE, seq.blockHashes.length);
+    for (int i = seq.registeredBlocks; i < full; i++) {
+      long h = seq.blockHashes[i];
+      if (!cache.contains(h) && seq.blocks > 0) {
+        cache.register(h);
+        seq.blocks--;
+        seq.heldCached.add(h);
+      }
+    }
+    seq.registeredBlocks = Math.max(seq.registeredBlocks, full);
+  }
+
+  /** Gives back every block of a sequence: private ones free, cached ones one reference less. */
+  private void release(Sequence seq) {
+    usedBlocks -= seq.blocks;
+    seq.blocks = 0;
+    usedBlocks -= cache.release(seq.heldCached);
+    seq.registeredBlocks = 0;
+    cache.evictDownTo(config.kvBlocks() - usedBlocks);
   }
 
   private Slice allocate(Sequence seq, int tokens, long nowNanos) {
     long more = blocksNeeded(seq, tokens);
+    cache.evictDownTo(config.kvBlocks() - usedBlocks - more);
     seq.blocks += more;
     usedBlocks += more;
     if (seq.firstScheduledNanos < 0) {
@@ -197,8 +281,7 @@ public final class Scheduler {
 
   /** RECOMPUTE: free the blocks, forget the computed KV, back to the head of the waiting queue. */
   private void preempt(Sequence victim) {
-    usedBlocks -= victim.blocks;
-    victim.blocks = 0;
+    release(victim);
     victim.computed = 0;
     victim.preemptions++;
     waiting.addFirst(victim);
@@ -211,7 +294,6 @@ public final class Scheduler {
     if (seq.firstTokenNanos < 0) {
       seq.firstTokenNanos = nowNanos;
       metrics.promptTokens.add(seq.promptTokens);
-      metrics.prefixCacheQueries.add(seq.promptTokens);
       metrics.ttft.observe(seconds(nowNanos - seq.arrivalNanos));
       metrics.ttftNanos.record(nowNanos - seq.arrivalNanos);
       metrics.prefillTime.observe(seconds(nowNanos - seq.firstScheduledNanos));
@@ -231,8 +313,7 @@ public final class Scheduler {
 
   private void finish(Sequence seq, long nowNanos, String reason) {
     running.remove(seq);
-    usedBlocks -= seq.blocks;
-    seq.blocks = 0;
+    release(seq);
     metrics.finished(reason);
     metrics.requestPromptTokens.observe(seq.promptTokens);
     metrics.requestGenerationTokens.observe(seq.generated);
@@ -253,8 +334,7 @@ public final class Scheduler {
     for (Sequence s : List.copyOf(running)) {
       if (s.abortRequested) {
         running.remove(s);
-        usedBlocks -= s.blocks;
-        s.blocks = 0;
+        release(s);
         metrics.finished("abort");
         s.listener.onAbort("client gone");
       }

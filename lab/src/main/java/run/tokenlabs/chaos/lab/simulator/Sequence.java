@@ -36,6 +36,12 @@ public final class Sequence {
   long lastTokenNanos = -1;
   int preemptions;
   volatile boolean abortRequested;
+  /** The prompt's full blocks by content ({@link PromptBlocks}); empty when unknown (no prefix caching). */
+  long[] blockHashes = new long[0];
+  /** Cached blocks this sequence holds a reference on (hit at admission, or computed and registered). */
+  final java.util.List<Long> heldCached = new java.util.ArrayList<>();
+  /** Prompt blocks looked up or registered so far: those below this index are cached or stay private. */
+  int registeredBlocks;
 
   /**
    * @param outputTarget tokens to generate before finishing
@@ -65,6 +71,11 @@ public final class Sequence {
     this.arrivalNanos = arrivalNanos;
     this.paramN = paramN;
     this.paramMaxTokens = paramMaxTokens;
+  }
+
+  /** Blocks this sequence occupies: private ones plus cached ones it holds. */
+  long allBlocks() {
+    return blocks + heldCached.size();
   }
 
   int totalTokens() {

@@ -67,8 +67,8 @@ class KvCacheFidelityIT {
         return null;
       });
       List<Future<OpenAiCalls.Result>> calls = new ArrayList<>();
-      String payload = body.get();
       for (int i = 0; i < sessions; i++) {
+        String payload = body.get(); // one prompt per session: the same prompt would share its KV blocks
         calls.add(pool.submit(() -> OpenAiCalls.stream(lab.gatewayUrl(), payload, System.nanoTime())));
       }
       for (Future<OpenAiCalls.Result> f : calls) {

@@ -25,8 +25,16 @@ final class OpenAiCalls {
         + ",\"ignore_eos\":true,\"stream\":" + stream + ",\"stream_options\":{\"include_usage\":true}}";
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger PROMPTS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * A prompt of exactly {@code tokens} tokens under the lab's rule, different from every other one this
+   * JVM made in its first word (one token): the lab caches prefixes as vLLM does, and the tests that
+   * send these prompts measure prefill, which a prompt served from the cache would skip.
+   */
   static String words(int tokens) {
-    return "tok ".repeat(tokens).trim();
+    String first = "z" + Integer.toString(36 * 36 + PROMPTS.getAndIncrement() % (36 * 36 * 35), 36);
+    return tokens == 1 ? first : first + " " + "tok ".repeat(tokens - 1).trim();
   }
 
   static Result stream(URI base, String body, long startNanos) {

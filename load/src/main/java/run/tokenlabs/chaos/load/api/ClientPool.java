@@ -56,9 +56,26 @@ public record ClientPool(Sizing sizing, int maxInFlight) {
     if (loop instanceof Loop.Closed closed) {
       return closed.concurrency();
     }
+    if (loop instanceof Loop.Replay replay) {
+      return (int) Math.max(1, Math.min(MAX_IN_FLIGHT_CAP, Math.min(bounds.maxRequests(),
+          mostWithin(replay.trace(), bounds.requestTimeout().toNanos()))));
+    }
     double rate = ((Loop.Open) loop).arrivals().ratePerSecond();
     double timeoutSeconds = bounds.requestTimeout().toNanos() / 1e9;
     long needed = (long) Math.ceil(rate * timeoutSeconds);
     return (int) Math.max(1, Math.min(MAX_IN_FLIGHT_CAP, Math.min(needed, bounds.maxRequests())));
+  }
+
+  /** The most requests of the trace due within any window of {@code windowNanos}: how many can be in flight. */
+  private static int mostWithin(RequestTrace trace, long windowNanos) {
+    int most = 0;
+    int from = 0;
+    for (int to = 0; to < trace.size(); to++) {
+      while (trace.scaledOffsetNanos(to) - trace.scaledOffsetNanos(from) >= windowNanos) {
+        from++;
+      }
+      most = Math.max(most, to - from + 1);
+    }
+    return most;
   }
 }

@@ -26,6 +26,21 @@ public final class Load {
     return defaults(endpoint, new Loop.Open(arrivals));
   }
 
+  /**
+   * Replays a request trace open-loop: each request at its offset (times the trace's time scale), with
+   * its input length (a prompt of that many tokens, estimated from one measured prompt) and its output
+   * length as {@code max_tokens}; give {@link Endpoint#withIgnoreEos(boolean)} so the server generates
+   * them all. Booked under one bucket, {@code trace}. Bounded like every load: what the bounds cut off
+   * is not sent.
+   */
+  public static LoadSpec replay(Endpoint endpoint, RequestTrace trace) {
+    return defaults(endpoint, new Loop.Replay(trace))
+        .withWorkload(Bucket.of(TRACE_BUCKET, trace.maxInputTokens(), trace.maxOutputTokens()));
+  }
+
+  /** The bucket a replayed trace's requests are booked under. */
+  public static final String TRACE_BUCKET = "trace";
+
   public static LoadSpec closedLoop(Endpoint endpoint, int concurrency) {
     return defaults(endpoint, new Loop.Closed(concurrency));
   }

@@ -29,6 +29,9 @@ final class LoadPlan {
     if (loop instanceof Loop.Closed closed) {
       return "closed loop of " + closed.concurrency() + (closed.concurrency() == 1 ? " session" : " sessions");
     }
+    if (loop instanceof Loop.Replay replay) {
+      return "replay of " + replay.trace();
+    }
     Arrivals arrivals = ((Loop.Open) loop).arrivals();
     return "open loop, " + arrivals.process().name().toLowerCase(Locale.ROOT) + " arrivals at "
         + String.format(Locale.ROOT, "%.3g", arrivals.ratePerSecond()) + " requests/s";

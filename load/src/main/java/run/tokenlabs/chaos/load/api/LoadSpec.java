@@ -22,6 +22,14 @@ public record LoadSpec(
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(recording, "recording");
+    if (workload.conversation().isPresent() && !(loop instanceof Loop.Closed)) {
+      throw new IllegalArgumentException("A conversation workload runs one conversation per session of a closed"
+          + " loop, but this load is " + loop + "; use Load.closedLoop(endpoint, sessions)");
+    }
+    if (workload.conversation().isPresent() && endpoint.api() != ApiFlavor.CHAT) {
+      throw new IllegalArgumentException("A conversation workload sends chat messages, but the endpoint is "
+          + endpoint.api() + "; use Endpoint.chat(..)");
+    }
   }
 
   public LoadSpec withWorkload(Workload newWorkload) {

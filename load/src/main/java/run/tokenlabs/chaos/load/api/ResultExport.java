@@ -117,6 +117,9 @@ final class ResultExport {
       var a = open.arrivals();
       loop.put("type", "open").put("process", a.process().name()).put("ratePerSecond", a.ratePerSecond())
           .put("burstiness", a.burstiness()).put("rampUpMillis", a.rampUp().toMillis()).put("seed", a.seed());
+    } else if (spec.loop() instanceof Loop.Replay replay) {
+      loop.put("type", "replay").put("trace", replay.trace().source()).put("requests", replay.trace().size())
+          .put("timeScale", replay.trace().timeScale());
     } else {
       loop.put("type", "closed").put("concurrency", ((Loop.Closed) spec.loop()).concurrency());
     }
