@@ -22,4 +22,13 @@ public final class Faults {
   public static ForceDeletePodFault forceDeletePod(String namespace, String labelSelector) {
     return new ForceDeletePodFault(namespace, labelSelector);
   }
+
+  /**
+   * Reports XID {@code xid} on GPU {@code gpuId} of {@code node}, as {@code dcgmi test --inject --gpuid N -f 230
+   * -v XID} run by exec in the DCGM pod on that node ({@code dcgmNamespace}, pods matching
+   * {@code dcgmSelector}). Rollback: writes 0 back into the field. See {@link GpuXidFault}.
+   */
+  public static GpuXidFault gpuXid(String dcgmNamespace, String dcgmSelector, String node, int gpuId, int xid) {
+    return new GpuXidFault(dcgmNamespace, dcgmSelector, node, gpuId, xid);
+  }
 }
