@@ -126,9 +126,12 @@ public final class Lab implements AutoCloseable {
           Topology.GPU_NAMESPACE, "pod", dcgmPods.get(d.node()), "node", d.node())));
     }
     dcgmSd.write(dcgmTargets);
+    Map<String, DcgmExporter> dcgmByPod = new LinkedHashMap<>();
     for (DcgmExporter d : dcgm) {
       Topology.podRunning(kube.client(), Topology.GPU_NAMESPACE, dcgmPods.get(d.node()), d.metricsUrl());
+      dcgmByPod.put(dcgmPods.get(d.node()), d);
     }
+    kube.onExec(new DcgmPods(dcgmByPod, () -> reconciler));
     expectedTargets = dcgm.size();
     phase("topology seeded", t0);
     this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
