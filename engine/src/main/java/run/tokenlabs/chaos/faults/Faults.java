@@ -31,4 +31,13 @@ public final class Faults {
   public static GpuXidFault gpuXid(String dcgmNamespace, String dcgmSelector, String node, int gpuId, int xid) {
     return new GpuXidFault(dcgmNamespace, dcgmSelector, node, gpuId, xid);
   }
+
+  /**
+   * Restarts the pods of Deployment {@code deployment} in {@code namespace} by rolling update, as
+   * {@code kubectl rollout restart}. Rollback: waits until the rollout has finished. See
+   * {@link RollingRestartFault}.
+   */
+  public static RollingRestartFault rollingRestart(String namespace, String deployment) {
+    return new RollingRestartFault(namespace, deployment);
+  }
 }
