@@ -27,6 +27,7 @@ import run.tokenlabs.chaos.lab.kube.KubeApi;
 import run.tokenlabs.chaos.lab.kube.KubeStateMetrics;
 import run.tokenlabs.chaos.lab.kube.PodTarget;
 import run.tokenlabs.chaos.lab.kube.Reconciler;
+import run.tokenlabs.chaos.lab.kube.RolloutController;
 import run.tokenlabs.chaos.lab.kube.Topology;
 import run.tokenlabs.chaos.lab.prometheus.FileSd;
 import run.tokenlabs.chaos.lab.prometheus.PrometheusServer;
@@ -137,6 +138,7 @@ public final class Lab implements AutoCloseable {
     this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
     reconciler.onChange(this::writeModelTargets);
     reconciler.start();
+    own(new RolloutController(kube.client(), profile).start());
     this.admin = own(new LabAdmin(this));
     prometheus.awaitReady();
     Topology.podRunning(kube.client(), Topology.MONITORING_NAMESPACE, Topology.PROMETHEUS_POD, prometheus.url());

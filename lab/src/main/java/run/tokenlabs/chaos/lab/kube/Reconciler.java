@@ -216,13 +216,24 @@ public final class Reconciler implements AutoCloseable {
       return; // a bare pod stays gone: nothing owns it
     }
     var replicaSet = client.apps().replicaSets().inNamespace(Topology.NAMESPACE).withName(rs.getName()).get();
-    if (replicaSet == null) {
-      return;
+    if (replicaSet == null || ownedPods(rs.getName()) >= replicasOf(replicaSet)) {
+      return; // gone, or scaled down by a rollout: the delete was the controller's own
     }
     Pod replacement = Topology.modelPod(model, rs.getName() + "-" + Topology.randomSuffix(5), rs);
     client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
     events.normal(replicaSet, null, "SuccessfulCreate", "Created pod: " + replacement.getMetadata().getName(),
         EventRecorder.Source.REPLICASET_CONTROLLER);
+  }
+
+  private long ownedPods(String replicaSet) {
+    return client.pods().inNamespace(Topology.NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getMetadata().getOwnerReferences().stream().anyMatch(o -> replicaSet.equals(o.getName())))
+        .count();
+  }
+
+  private static int replicasOf(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    return rs.getSpec() == null || rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
   }
 
   private ModelProfile modelOf(Pod pod) {
