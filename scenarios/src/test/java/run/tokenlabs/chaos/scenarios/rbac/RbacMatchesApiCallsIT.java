@@ -39,6 +39,7 @@ class RbacMatchesApiCallsIT {
       "run.tokenlabs.chaos.scenarios.experiments.BoundaryInventoryIT",
       "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
+      "run.tokenlabs.chaos.scenarios.experiments.RollingRestartUnderLoadIT",
       "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT");
   private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
       .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
