@@ -22,4 +22,22 @@ public final class Faults {
   public static ForceDeletePodFault forceDeletePod(String namespace, String labelSelector) {
     return new ForceDeletePodFault(namespace, labelSelector);
   }
+
+  /**
+   * Reports XID {@code xid} on GPU {@code gpuId} of {@code node}, as {@code dcgmi test --inject --gpuid N -f 230
+   * -v XID} run by exec in the DCGM pod on that node ({@code dcgmNamespace}, pods matching
+   * {@code dcgmSelector}). Rollback: writes 0 back into the field. See {@link GpuXidFault}.
+   */
+  public static GpuXidFault gpuXid(String dcgmNamespace, String dcgmSelector, String node, int gpuId, int xid) {
+    return new GpuXidFault(dcgmNamespace, dcgmSelector, node, gpuId, xid);
+  }
+
+  /**
+   * Restarts the pods of Deployment {@code deployment} in {@code namespace} by rolling update, as
+   * {@code kubectl rollout restart}. Rollback: waits until the rollout has finished. See
+   * {@link RollingRestartFault}.
+   */
+  public static RollingRestartFault rollingRestart(String namespace, String deployment) {
+    return new RollingRestartFault(namespace, deployment);
+  }
 }

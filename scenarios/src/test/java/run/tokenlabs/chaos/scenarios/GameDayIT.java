@@ -52,7 +52,9 @@ class GameDayIT {
     var kit = EngineTestKit.engine("junit-jupiter")
         .configurationParameter("tokenlabs.chaos.target", "lab")
         .configurationParameter("tokenlabs.chaos.lab.profile", profile)
-        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString());
+        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString())
+        // GPU-1 execs into the DCGM pods, so their namespace is allowed too (labelled on the lab)
+        .configurationParameter("tokenlabs.chaos.namespaces.allowed", "token-labs,gpu-operator");
     kit.selectors(expectations.keySet().stream().map(m -> selectMethod(m.getDeclaringClass(), m))
         .toArray(DiscoverySelector[]::new)).execute();
 

@@ -27,6 +27,7 @@ import run.tokenlabs.chaos.lab.kube.KubeApi;
 import run.tokenlabs.chaos.lab.kube.KubeStateMetrics;
 import run.tokenlabs.chaos.lab.kube.PodTarget;
 import run.tokenlabs.chaos.lab.kube.Reconciler;
+import run.tokenlabs.chaos.lab.kube.RolloutController;
 import run.tokenlabs.chaos.lab.kube.Topology;
 import run.tokenlabs.chaos.lab.prometheus.FileSd;
 import run.tokenlabs.chaos.lab.prometheus.PrometheusServer;
@@ -126,14 +127,18 @@ public final class Lab implements AutoCloseable {
           Topology.GPU_NAMESPACE, "pod", dcgmPods.get(d.node()), "node", d.node())));
     }
     dcgmSd.write(dcgmTargets);
+    Map<String, DcgmExporter> dcgmByPod = new LinkedHashMap<>();
     for (DcgmExporter d : dcgm) {
       Topology.podRunning(kube.client(), Topology.GPU_NAMESPACE, dcgmPods.get(d.node()), d.metricsUrl());
+      dcgmByPod.put(dcgmPods.get(d.node()), d);
     }
+    kube.onExec(new DcgmPods(dcgmByPod, () -> reconciler));
     expectedTargets = dcgm.size();
     phase("topology seeded", t0);
     this.reconciler = own(new Reconciler(kube.client(), profile, simulators));
     reconciler.onChange(this::writeModelTargets);
     reconciler.start();
+    own(new RolloutController(kube.client(), profile).start());
     this.admin = own(new LabAdmin(this));
     prometheus.awaitReady();
     Topology.podRunning(kube.client(), Topology.MONITORING_NAMESPACE, Topology.PROMETHEUS_POD, prometheus.url());

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import run.tokenlabs.chaos.lab.api.GpuProfile;
 import run.tokenlabs.chaos.lab.http.HttpServers;
@@ -27,6 +29,8 @@ public final class DcgmExporter implements AutoCloseable {
   private final String uuid;
   private final HttpServer server;
   private volatile List<GpuOccupant> current = List.of();
+  private volatile long xid;
+  private final List<LongConsumer> xidListeners = new CopyOnWriteArrayList<>();
 
   public DcgmExporter(String node, GpuProfile gpu, Supplier<List<GpuOccupant>> occupants) throws IOException {
     this.node = node;
@@ -45,6 +49,20 @@ public final class DcgmExporter implements AutoCloseable {
 
   public String node() {
     return node;
+  }
+
+  /**
+   * Sets the value of {@code DCGM_FI_DEV_XID_ERRORS} (0: none), as {@code dcgmi test --inject} does,
+   * and tells the listeners (the lab fails the model servers on this GPU for the XIDs that lose it).
+   */
+  public void injectXid(long value) {
+    xid = value;
+    xidListeners.forEach(l -> l.accept(value));
+  }
+
+  /** Called with each injected XID value, on the injecting thread. */
+  public void onXid(LongConsumer listener) {
+    xidListeners.add(listener);
   }
 
   /** Takes one sample of the GPU (the lab calls this on a fixed period). */
@@ -82,7 +100,7 @@ public final class DcgmExporter implements AutoCloseable {
         Math.round(state.utilisation * 60));
     gauge(out, "DCGM_FI_DEV_ENC_UTIL", "Encoder utilization (in %).", labels, 0);
     gauge(out, "DCGM_FI_DEV_DEC_UTIL", "Decoder utilization (in %).", labels, 0);
-    gauge(out, "DCGM_FI_DEV_XID_ERRORS", "Value of the last XID error encountered.", labels, 0);
+    gauge(out, "DCGM_FI_DEV_XID_ERRORS", "Value of the last XID error encountered.", labels, xid);
     if (gpu.fbFieldsExported()) {
       // vLLM preallocates gpu_memory_utilization (0.9) of memory at start: FB_USED shows which pods are
       // loaded, not KV usage (that is vllm:kv_cache_usage_perc).

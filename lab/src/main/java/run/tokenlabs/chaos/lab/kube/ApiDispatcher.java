@@ -47,10 +47,16 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
   private final Clock clock;
   private final OpenApiV3 openApi = new OpenApiV3(SERVER_VERSION);
   private final Map<String, String> discovery = new LinkedHashMap<>();
+  private final PodExec exec;
 
   ApiDispatcher(Clock clock) {
+    this(clock, new PodExec());
+  }
+
+  ApiDispatcher(Clock clock, PodExec exec) {
     super(List.of());
     this.clock = clock;
+    this.exec = exec;
     for (String prefix : ApiResources.PREFIXES) {
       discovery.put(prefix, resourceList(prefix));
     }
@@ -65,6 +71,9 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
       bare = bare.substring(0, bare.length() - 1);
     }
     Map<String, String> query = query(q < 0 ? "" : path.substring(q + 1));
+    if (PodExec.isExec(bare)) {
+      return exec.respond(request, bare, q < 0 ? "" : path.substring(q + 1)); // the store knows no exec
+    }
     if ("GET".equals(request.getMethod())) {
       Optional<String> document = document(bare);
       if (document.isPresent()) {

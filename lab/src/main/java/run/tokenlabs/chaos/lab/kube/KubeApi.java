@@ -38,6 +38,7 @@ public final class KubeApi implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final PodExec exec = new PodExec();
   private final ApiProxy proxy;
   private final KubernetesClient client;
   private final Path kubeconfig;
@@ -49,7 +50,7 @@ public final class KubeApi implements AutoCloseable {
 
   public KubeApi(Path workDir) throws IOException {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new ApiDispatcher(Clock.systemUTC()), false);
+        new ApiDispatcher(Clock.systemUTC(), exec), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     try {
@@ -63,6 +64,11 @@ public final class KubeApi implements AutoCloseable {
     Files.writeString(kubeconfig, kubeconfigYaml(url()));
     // The mock server records every request for takeRequest(); drain it so a long run does not grow.
     janitor.scheduleWithFixedDelay(this::drainRecordedRequests, 5, 5, TimeUnit.SECONDS);
+  }
+
+  /** Who runs the commands of pods/exec requests (the lab's DCGM pods run {@code dcgmi}); replaces the previous one. */
+  public void onExec(PodExec.Handler handler) {
+    exec.handler(handler);
   }
 
   public KubernetesClient client() {

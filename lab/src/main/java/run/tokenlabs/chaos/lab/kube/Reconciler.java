@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -46,6 +47,10 @@ public final class Reconciler implements AutoCloseable {
   private final EventRecorder events;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  /** Nodes whose GPU is lost (XID 79): no model container on them starts until it is back. */
+  private final Set<String> lostGpus = ConcurrentHashMap.newKeySet();
+  /** Container restarts per pod name, as {@code restartCount} reports them. */
+  private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "lab-reconciler");
     t.setDaemon(true);
@@ -92,6 +97,44 @@ public final class Reconciler implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The GPU of {@code node} is lost, as after XID 79 (fell off the bus): every model container on it
+   * dies at once (its streams are cut, its pod turns unready and leaves the Service's endpoints), and
+   * none starts again there until {@link #gpuBack}. vLLM's engine dies on the first CUDA error and the
+   * container exits; the kubelet restarts it, but it cannot initialise CUDA on a lost GPU, so the pod
+   * stays broken (CrashLoopBackOff) until the GPU is reset.
+   */
+  public void gpuLost(String node) {
+    lostGpus.add(node);
+    List<String> models = new ArrayList<>();
+    running.forEach((pod, r) -> {
+      if (node.equals(profile.model(r.model()).node()) && running.remove(pod, r)) {
+        r.process().close();
+        restarts.merge(pod, 1, Integer::sum);
+        models.add(r.model());
+        worker.execute(() -> writeStatus(pod, r.process(), false));
+      }
+    });
+    worker.execute(() -> {
+      models.stream().distinct().forEach(m -> {
+        syncEndpoints(m);
+        syncDeployment(profile.model(m));
+      });
+      fire();
+    });
+  }
+
+  /**
+   * The GPU of {@code node} works again (reset): the model containers there start anew (restartCount
+   * up), Ready after their model-load delay. The lab restarts them whatever the pod's restartPolicy.
+   */
+  public void gpuBack(String node) {
+    if (lostGpus.remove(node)) {
+      worker.execute(() -> client.pods().inNamespace(Topology.NAMESPACE).list().getItems()
+          .forEach(this::ensureRunning));
+    }
+  }
+
   /** The model pods whose containers run now. */
   public List<PodTarget> targets() {
     List<PodTarget> out = new ArrayList<>();
@@ -103,7 +146,7 @@ public final class Reconciler implements AutoCloseable {
   private void ensureRunning(Pod pod) {
     String name = pod.getMetadata().getName();
     ModelProfile model = modelOf(pod);
-    if (model == null || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (model == null || pod.getMetadata().getDeletionTimestamp() != null || lostGpus.contains(model.node())) {
       return;
     }
     Running existing = running.get(name);
@@ -173,13 +216,24 @@ public final class Reconciler implements AutoCloseable {
       return; // a bare pod stays gone: nothing owns it
     }
     var replicaSet = client.apps().replicaSets().inNamespace(Topology.NAMESPACE).withName(rs.getName()).get();
-    if (replicaSet == null) {
-      return;
+    if (replicaSet == null || ownedPods(rs.getName()) >= replicasOf(replicaSet)) {
+      return; // gone, or scaled down by a rollout: the delete was the controller's own
     }
     Pod replacement = Topology.modelPod(model, rs.getName() + "-" + Topology.randomSuffix(5), rs);
     client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
     events.normal(replicaSet, null, "SuccessfulCreate", "Created pod: " + replacement.getMetadata().getName(),
         EventRecorder.Source.REPLICASET_CONTROLLER);
+  }
+
+  private long ownedPods(String replicaSet) {
+    return client.pods().inNamespace(Topology.NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getMetadata().getOwnerReferences().stream().anyMatch(o -> replicaSet.equals(o.getName())))
+        .count();
+  }
+
+  private static int replicasOf(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    return rs.getSpec() == null || rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
   }
 
   private ModelProfile modelOf(Pod pod) {
@@ -202,7 +256,7 @@ public final class Reconciler implements AutoCloseable {
                   .withStatus(status).withLastTransitionTime(now).build()))
           .withContainerStatuses(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
               .withName(p.getSpec().getContainers().get(0).getName()).withReady(ready).withStarted(true)
-              .withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+              .withRestartCount(restarts.getOrDefault(name, 0)).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
           .endStatus().build());
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "pod " + name + " vanished before its status was written", e);

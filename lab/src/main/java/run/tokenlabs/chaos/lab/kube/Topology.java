@@ -55,8 +55,10 @@ public final class Topology {
   public static Map<String, String> seed(KubernetesClient client, LabProfile profile) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
         .addToLabels(CHAOS_LABEL, "allowed").endMetadata().build()).create();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(GPU_NAMESPACE).endMetadata()
-        .build()).create();
+    // labelled as an operator who opts the DCGM pods in to XID injection would; an experiment still has to
+    // list it in namespaces.allowed before the engine execs there
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(GPU_NAMESPACE)
+        .addToLabels(CHAOS_LABEL, "allowed").endMetadata().build()).create();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(MONITORING_NAMESPACE)
         .endMetadata().build()).create();
     for (String node : profile.nodes()) {

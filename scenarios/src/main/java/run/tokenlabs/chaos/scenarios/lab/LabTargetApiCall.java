@@ -63,6 +63,23 @@ public record LabTargetApiCall(String verb, String group, String resource, Strin
         namespaceObject ? "" : namespace));
   }
 
+  /**
+   * Every authorization the request needs: its call, and for a websocket GET on {@code exec},
+   * {@code attach} or {@code portforward} also {@code create} of that subresource, which API servers
+   * check for the upgrade since Kubernetes 1.35 (older ones check {@code get} only).
+   */
+  public static List<LabTargetApiCall> all(String method, URI uri) {
+    Optional<LabTargetApiCall> call = of(method, uri);
+    if (call.isEmpty()) {
+      return List.of();
+    }
+    LabTargetApiCall c = call.get();
+    if (c.verb().equals("get") && List.of("exec", "attach", "portforward").contains(c.subresource())) {
+      return List.of(c, new LabTargetApiCall("create", c.group(), c.resource(), c.subresource(), c.namespace()));
+    }
+    return List.of(c);
+  }
+
   private static String verb(String method, boolean named, String query) {
     boolean watch = query != null && Arrays.stream(query.split("&")).anyMatch(q -> q.equals("watch=true") || q.equals("watch=1"));
     return switch (method) {

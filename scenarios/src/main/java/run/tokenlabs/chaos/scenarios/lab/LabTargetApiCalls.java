@@ -33,7 +33,7 @@ public final class LabTargetApiCalls implements Interceptor {
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-    LabTargetApiCall.of(request.method(), request.uri()).ifPresent(this::record);
+    LabTargetApiCall.all(request.method(), request.uri()).forEach(this::record);
   }
 
   private void record(LabTargetApiCall call) {

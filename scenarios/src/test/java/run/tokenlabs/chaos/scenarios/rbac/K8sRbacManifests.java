@@ -33,7 +33,16 @@ final class K8sRbacManifests {
 
   /** Every object of every YAML file but kustomization.yaml, which is not a Kubernetes object. */
   static K8sRbacManifests load() throws IOException {
-    try (Stream<Path> files = Files.list(directory())) {
+    return load(directory());
+  }
+
+  /** The opt-in grants of {@code k8s-rbac/opt-in/}, outside the default kustomization (exec into the DCGM pods). */
+  static K8sRbacManifests optIn() throws IOException {
+    return load(directory().resolve("opt-in"));
+  }
+
+  private static K8sRbacManifests load(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
       return new K8sRbacManifests(files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml"))
           .sorted().flatMap(K8sRbacManifests::documents).map(doc -> (HasMetadata) Serialization.unmarshal(doc)).toList());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import run.tokenlabs.chaos.scenarios.lab.LabTargetApiCall;
@@ -33,6 +34,16 @@ class LabTargetApiCallTest {
   void parses(String method, String path, String expected) {
     assertThat(LabTargetApiCall.of(method, URI.create("http://127.0.0.1:1" + path))).map(LabTargetApiCall::toString)
         .contains(expected);
+  }
+
+  @Test
+  @DisplayName("A websocket exec needs get and, on API servers from 1.35 on, create of pods/exec")
+  void execNeedsGetAndCreate() {
+    assertThat(LabTargetApiCall.all("GET", URI.create("http://127.0.0.1:1/api/v1/namespaces/gpu-operator/pods/"
+        + "dcgm-0/exec?command=dcgmi&container=c&stdout=true"))).map(LabTargetApiCall::toString)
+        .containsExactly("get pods/exec in gpu-operator", "create pods/exec in gpu-operator");
+    assertThat(LabTargetApiCall.all("GET", URI.create("http://127.0.0.1:1/api/v1/namespaces/token-labs/pods/p")))
+        .map(LabTargetApiCall::toString).containsExactly("get pods in token-labs");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -46,9 +46,16 @@ final class RbacGrants {
   }
 
   static RbacGrants of(Role role, ClusterRole clusterRole) {
+    return of(List.of(role), clusterRole);
+  }
+
+  /** The Roles' grants, each in its own namespace, and the ClusterRole's. */
+  static RbacGrants of(List<Role> roles, ClusterRole clusterRole) {
     List<Permission> permissions = new ArrayList<>();
-    expand("Role " + role.getMetadata().getNamespace() + "/" + role.getMetadata().getName(),
-        role.getMetadata().getNamespace(), role.getRules(), permissions);
+    for (Role role : roles) {
+      expand("Role " + role.getMetadata().getNamespace() + "/" + role.getMetadata().getName(),
+          role.getMetadata().getNamespace(), role.getRules(), permissions);
+    }
     expand("ClusterRole " + clusterRole.getMetadata().getName(), "", clusterRole.getRules(), permissions);
     return new RbacGrants(permissions);
   }

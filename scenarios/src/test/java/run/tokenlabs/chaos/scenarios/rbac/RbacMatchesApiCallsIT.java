@@ -39,7 +39,9 @@ class RbacMatchesApiCallsIT {
       "run.tokenlabs.chaos.scenarios.experiments.BoundaryInventoryIT",
       "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
-      "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT");
+      "run.tokenlabs.chaos.scenarios.experiments.RollingRestartUnderLoadIT",
+      "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT",
+      "run.tokenlabs.chaos.scenarios.experiments.GpuXidFellOffBusIT");
   private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
       .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
   private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
@@ -59,6 +61,8 @@ class RbacMatchesApiCallsIT {
           .configurationParameter("tokenlabs.chaos.target", "lab")
           .configurationParameter("tokenlabs.chaos.lab.profile", "gb10")
           .configurationParameter("tokenlabs.chaos.journal.dir", journal.toString())
+          // GPU-1 execs into the DCGM pods: their namespace is allowed as the opt-in Role expects
+          .configurationParameter("tokenlabs.chaos.namespaces.allowed", "token-labs,gpu-operator")
           .selectors(KUBERNETES_EXPERIMENTS.stream().map(c -> selectClass(c)).toArray(DiscoverySelector[]::new))
           .execute();
     } finally {
@@ -95,7 +99,7 @@ class RbacMatchesApiCallsIT {
   }
 
   @Test
-  @DisplayName("Every Kubernetes API call of the run is granted by k8s-rbac's Role or ClusterRole")
+  @DisplayName("Every Kubernetes API call of the run is granted by k8s-rbac's Role, its opt-in Roles or ClusterRole")
   void everyCallIsGranted() throws IOException {
     RbacGrants grants = grants();
 
@@ -136,7 +140,9 @@ class RbacMatchesApiCallsIT {
 
   private static RbacGrants grants() throws IOException {
     K8sRbacManifests manifests = K8sRbacManifests.load();
-    return RbacGrants.of(manifests.one(Role.class), manifests.one(ClusterRole.class));
+    List<Role> roles = new java.util.ArrayList<>(List.of(manifests.one(Role.class)));
+    roles.addAll(K8sRbacManifests.optIn().all(Role.class));
+    return RbacGrants.of(roles, manifests.one(ClusterRole.class));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -44,6 +44,7 @@ public final class GatewayOutage {
   private AlertTimeline timeline;
   private long faultAtNanos;
   private long outageFromNanos;
+  private String fault = "force-deleted";
 
   /**
    * A load of {@code ratePerSecond} on {@code model} for 12 s plus three scrapes (so Prometheus sees it),
@@ -62,6 +63,12 @@ public final class GatewayOutage {
         .withBounds(new Bounds(duration, (long) (ratePerSecond * duration.toSeconds()), Duration.ofSeconds(5)))
         .withProgress(Progress.none()));
     this.served2xxBefore = Gateway.counter(prometheus, served2xx());
+  }
+
+  /** What happened to the model, for the chart's title ("force-deleted" unless said otherwise). */
+  public GatewayOutage fault(String whatHappened) {
+    this.fault = whatHappened;
+    return this;
   }
 
   /** The load, to inject as a fault (its rollback stops it). */
@@ -126,7 +133,7 @@ public final class GatewayOutage {
   public void recordRatios() {
     LoadResult result = load.awaitResult(duration.plus(Duration.ofSeconds(30)));
     if (timeline != null) {
-      timeline.chart(model + " force-deleted").record(chaos);
+      timeline.chart(model + " " + fault).record(chaos);
     }
     ChartEvidence.ledger("open loop to " + model + " through the gateway", result).record(chaos);
     OutageLedger ledger = OutageLedger.split(result, faultAtNanos, outageFromNanos);
