@@ -52,9 +52,8 @@ class GameDayIT {
     var kit = EngineTestKit.engine("junit-jupiter")
         .configurationParameter("tokenlabs.chaos.target", "lab")
         .configurationParameter("tokenlabs.chaos.lab.profile", profile)
-        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString())
-        // GPU-1 execs into the DCGM pods, so their namespace is allowed too (labelled on the lab)
-        .configurationParameter("tokenlabs.chaos.namespaces.allowed", "token-labs,gpu-operator");
+        // namespaces.allowed is the lab's default, as bin/gameday runs it: GPU-1 needs its gpu-operator
+        .configurationParameter("tokenlabs.chaos.journal.dir", journalDir.toString());
     kit.selectors(expectations.keySet().stream().map(m -> selectMethod(m.getDeclaringClass(), m))
         .toArray(DiscoverySelector[]::new)).execute();
 

@@ -261,7 +261,8 @@ public final class ConfigLoader {
         throw new ConfigException("namespaces.allowed: not set, and a '" + target + "' target needs it; list the "
             + "namespaces faults may act in (e.g. namespaces.allowed: [token-labs]); kube-system is never allowed");
       }
-      return List.of("token-labs");
+      // the lab's two namespaces the game day disturbs: the inference pods, and the DCGM pods GPU-1 execs into
+      return List.of("token-labs", "gpu-operator");
     }
     return namespaces;
   }

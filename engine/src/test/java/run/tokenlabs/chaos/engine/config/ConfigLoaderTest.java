@@ -53,13 +53,13 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("Without a file the defaults target the lab, in token-labs, with 90 s recovery")
+  @DisplayName("Without a file the defaults target the lab, in token-labs and gpu-operator, with 90 s recovery")
   void defaults() {
     ChaosConfig config = load();
 
     assertThat(config.target()).isEqualTo("lab");
     assertThat(config.labProfile()).isEqualTo("gb10");
-    assertThat(config.allowedNamespaces()).containsExactly("token-labs");
+    assertThat(config.allowedNamespaces()).containsExactly("token-labs", "gpu-operator");
     assertThat(config.recoveryTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.probeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.dryRun()).isFalse();
