@@ -123,6 +123,7 @@ public final class ChaosMeshFault implements Fault<ChaosMeshFault.DeleteChaos> {
   public String description() {
     GenericKubernetesResource cr = prepared;
     String peer = peers == null ? "" : " " + direction.name().toLowerCase(Locale.ROOT) + " pods " + peers.text();
+    peer = peer.isEmpty() && kind == ChaosKind.NETWORK ? " (all their traffic)" : peer;
     return kind.kind + " " + what + " on " + (pods == 1 ? "one pod" : pods + " pods") + " matching " + selector.text()
         + peer + " in " + namespace + " for at most " + ChaosMeshManifest.goDuration(duration)
         + (cr == null ? "" : " (" + namespace + "/" + cr.getMetadata().getName() + ")");
@@ -164,8 +165,10 @@ public final class ChaosMeshFault implements Fault<ChaosMeshFault.DeleteChaos> {
   Map<String, Object> spec() {
     Map<String, Object> spec = new LinkedHashMap<>(ChaosMeshManifest.scope(namespace, selector, pods));
     spec.putAll(new TreeMap<>(action));
-    if (peers != null) {
+    if (kind == ChaosKind.NETWORK) {
       spec.put("direction", direction.name().toLowerCase(Locale.ROOT));
+    }
+    if (peers != null) {
       spec.put("target", ChaosMeshManifest.scope(namespace, peers, pods));
     }
     spec.put("duration", ChaosMeshManifest.goDuration(duration));

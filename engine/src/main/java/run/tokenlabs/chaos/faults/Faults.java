@@ -28,10 +28,12 @@ public final class Faults {
   }
 
   /**
-   * Delays the packets from one pod matching {@code selector} to the pods matching {@code peerSelector}
-   * in {@code namespace} (e.g. from the gateway to a model's pods) by {@code latency}, give or take
-   * {@code jitter}, each delay correlated by {@code correlationPercent} with the previous one: a
-   * Chaos Mesh {@code NetworkChaos} with {@code action: delay}. Selectors are {@code key=value} pairs.
+   * Delays the packets of one pod matching {@code selector} in {@code namespace} (a model's pod) by
+   * {@code latency}, give or take {@code jitter}, each delay correlated by {@code correlationPercent}
+   * with the previous one: a Chaos Mesh {@code NetworkChaos} with {@code action: delay}. With a
+   * {@code peerSelector} only the traffic with those pods of the same namespace is delayed; with
+   * {@code null}, all of the pod's traffic (its path from the gateway included). Selectors are
+   * {@code key=value} pairs.
    */
   public static ChaosMeshFault networkDelay(String namespace, String selector, String peerSelector, Duration latency,
       Duration jitter, int correlationPercent) {

@@ -71,6 +71,15 @@ class ChaosMeshFaultTest {
   }
 
   @Test
+  @DisplayName("Without a peer selector a network fault has a direction and no target: all the selected pod's traffic")
+  void networkWithoutPeers() {
+    ChaosMeshFault fault = Faults.networkPartition(NS, "app=llama-3-1-8b", null);
+    assertThat(spec(fault)).containsEntry("direction", "to").doesNotContainKey("target");
+    assertThat(fault.description()).startsWith("NetworkChaos partition on one pod matching app=llama-3-1-8b (all their "
+        + "traffic) in token-labs for at most 120s");
+  }
+
+  @Test
   @DisplayName("HTTPChaos on the model server's port: abort, delay and a JSON body patch, every path")
   void httpChaosSpecs() {
     assertThat(spec(Faults.httpAbort(NS, "app=llama-3-1-8b", 8000))).containsEntry("target", "Request")
