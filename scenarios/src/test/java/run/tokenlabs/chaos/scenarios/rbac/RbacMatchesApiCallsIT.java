@@ -38,6 +38,8 @@ class RbacMatchesApiCallsIT {
       // in the game day's order: each leaves the lab as the next one's steady state expects it
       "run.tokenlabs.chaos.scenarios.experiments.BoundaryInventoryIT",
       "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
+      "run.tokenlabs.chaos.scenarios.experiments.NetworkPartitionIT",
+      "run.tokenlabs.chaos.scenarios.experiments.ContainerKillIT",
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
       "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT");
   private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
