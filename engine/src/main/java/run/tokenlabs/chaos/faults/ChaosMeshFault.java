@@ -234,7 +234,8 @@ public final class ChaosMeshFault implements Fault<ChaosMeshFault.DeleteChaos> {
 
     /** The resource; a record naming a kind the engine never creates is refused, so an edit cannot aim it elsewhere. */
     private Resource<GenericKubernetesResource> resource(KubernetesClient client) {
-      ChaosKind known = ChaosKind.named(kind).orElseThrow(() -> new IllegalStateException("Refused to delete '" + kind + " " + namespace + "/" + name + "': the engine "
+      ChaosKind known = ChaosKind.named(kind).orElseThrow(() -> new IllegalStateException("Refused to delete '"
+          + kind + " " + namespace + "/" + name + "': the engine "
             + "creates only NetworkChaos, HTTPChaos and PodChaos; nothing was deleted. Delete it by hand if it is yours"));
       return known.on(client).inNamespace(namespace).withName(name);
     }

@@ -132,7 +132,8 @@ public final class ChaosMeshController implements AutoCloseable {
         }
         Duration delay = spec.action().equals("delay") ? ChaosSpec.duration(String.valueOf(spec.raw().get("delay")))
             : Duration.ZERO;
-        path.put(key, each(pods, new PathImpairments.Fault(delay, Duration.ZERO, 0, false, spec.action().equals("abort"))));
+        boolean abort = spec.action().equals("abort");
+        path.put(key, each(pods, new PathImpairments.Fault(delay, Duration.ZERO, 0, false, abort)));
       }
       default -> pods.forEach(pod -> {
         if (spec.action().equals("pod-failure")) {
@@ -147,7 +148,8 @@ public final class ChaosMeshController implements AutoCloseable {
 
   private static PathImpairments.Fault network(ChaosSpec spec) {
     return switch (spec.action()) {
-      case "delay" -> new PathImpairments.Fault(ChaosSpec.duration(String.valueOf(spec.section("delay").get("latency"))),
+      case "delay" -> new PathImpairments.Fault(
+          ChaosSpec.duration(String.valueOf(spec.section("delay").get("latency"))),
           ChaosSpec.duration(String.valueOf(spec.section("delay").getOrDefault("jitter", "0ms"))), 0, false, false);
       case "loss" -> new PathImpairments.Fault(Duration.ZERO, Duration.ZERO,
           Integer.parseInt(String.valueOf(spec.section("loss").get("loss"))), false, false);
@@ -163,7 +165,7 @@ public final class ChaosMeshController implements AutoCloseable {
     return byPod;
   }
 
-  /** The pods Chaos Mesh would pick: running pods of token-labs matching the labels, the first {@code mode} of them by name. */
+  /** The pods Chaos Mesh would pick: live pods of token-labs matching the labels, as many as the mode says, by name. */
   private List<String> select(ChaosSpec spec) {
     if (spec.namespaces().isEmpty() || !spec.namespaces().stream().allMatch(Topology.NAMESPACE::equals)) {
       throw new IllegalArgumentException("the lab's Chaos Mesh selects pods in " + Topology.NAMESPACE + " only, and the "

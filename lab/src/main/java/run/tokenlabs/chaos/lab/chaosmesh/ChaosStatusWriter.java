@@ -46,7 +46,7 @@ final class ChaosStatusWriter {
         applied ? "Injected" : "Not Injected", applied ? 1 : 0, 0), unsupported));
   }
 
-  /** Every target recovered; with {@code release}, the finalizer goes too and the API server removes a deleted resource. */
+  /** Every target recovered; with {@code release} the finalizer goes too, so the API server removes a deleted resource. */
   void recovered(GenericKubernetesResource cr, List<String> pods, boolean release) {
     edit(cr, r -> {
       status(r, conditions(true, false, true), "Stop", records(cr, pods, null, "Not Injected", 1, 1), null);

@@ -144,7 +144,7 @@ public final class Gateway implements AutoCloseable {
     proxy(ex, model, target.resolve(ex.getRequestURI().toString()), body);
   }
 
-  /** Applies the network and HTTP faults on the path to each upstream from now on ({@link UpstreamImpairment#NONE}: none). */
+  /** Applies network and HTTP faults on the path to each upstream from now on ({@link UpstreamImpairment#NONE}: none). */
   public void impair(UpstreamImpairment value) {
     this.impairment = value;
   }

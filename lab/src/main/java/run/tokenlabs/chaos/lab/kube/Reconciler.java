@@ -47,7 +47,7 @@ public final class Reconciler implements AutoCloseable {
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   /** Container restarts per pod (container-kill, pod-failure), for the pod status's restartCount. */
   private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
-  /** Pods whose container a pod-failure keeps down, with the address it had. */
+  /** Pods whose container is down (a pod-failure, or a killed one until it restarts), with the address it had. */
   private final Map<String, java.net.URI> failed = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,10 +158,13 @@ public final class Reconciler implements AutoCloseable {
     if (r == null) {
       return false;
     }
+    failed.put(pod, r.process().uri()); // down until restarted: a pod event meanwhile must not start another
     r.process().close();
     worker.execute(() -> {
       recordKillingByName(pod);
-      restartContainer(pod, r.uid(), r.model(), r.process().uri());
+      if (failed.remove(pod) != null) {
+        restartContainer(pod, r.uid(), r.model(), r.process().uri());
+      }
     });
     return true;
   }
@@ -287,7 +290,8 @@ public final class Reconciler implements AutoCloseable {
                   .withStatus(status).withLastTransitionTime(now).build()))
           .withContainerStatuses(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
               .withName(p.getSpec().getContainers().get(0).getName()).withReady(ready).withStarted(true)
-              .withRestartCount(restarts.getOrDefault(name, 0)).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+              .withRestartCount(restarts.getOrDefault(name, 0))
+              .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
           .endStatus().build());
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "pod " + name + " vanished before its status was written", e);
