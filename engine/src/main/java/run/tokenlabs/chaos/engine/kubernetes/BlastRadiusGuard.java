@@ -44,6 +44,38 @@ final class BlastRadiusGuard implements Interceptor {
     ApiRequest call = ApiRequest.of(request.method(), request.uri());
     if (call.mutating()) {
       check(call);
+      if (ChaosMeshRequest.applies(call)) {
+        checkChaosMesh(call, request.bodyString());
+      }
+    }
+  }
+
+  /**
+   * A Chaos Mesh resource is created or replaced only when every namespace its selectors name passes
+   * the same checks as the request's, and its mode bounds the pods it hits; a {@code PodChaos} counts
+   * them against {@code kubernetes.maxPodsPerRun}. Patches are refused: one could widen a selector
+   * without a body to check.
+   */
+  void checkChaosMesh(ApiRequest call, String body) {
+    if (call.method().equals("DELETE")) {
+      return;
+    }
+    if (!call.method().equals("POST") && !call.method().equals("PUT")) {
+      refuse(call, "the engine creates and deletes Chaos Mesh resources but never patches them: a patch could widen "
+          + "their selectors");
+    }
+    ChaosMeshRequest chaos = ChaosMeshRequest.read(body);
+    chaos.problem().ifPresent(problem -> refuse(call, problem));
+    for (String ns : chaos.selectorNamespaces()) {
+      if (!ns.equals(call.namespace())) {
+        check(new ApiRequest(call.method(), call.path(), ns, call.resource(), chaos.name(), ""));
+      }
+    }
+    if (call.resource().equals("podchaos")) {
+      for (int i = 1; i <= chaos.pods(); i++) {
+        String slot = "podchaos/" + chaos.name() + "#" + i;
+        pods.take(call.namespace(), slot).ifPresent(problem -> refuse(call, problem));
+      }
     }
   }
 

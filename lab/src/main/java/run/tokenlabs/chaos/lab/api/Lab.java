@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import run.tokenlabs.chaos.lab.dcgm.DcgmExporter;
 import run.tokenlabs.chaos.lab.dcgm.GpuOccupant;
+import run.tokenlabs.chaos.lab.chaosmesh.ChaosMeshController;
 import run.tokenlabs.chaos.lab.gateway.Gateway;
 import run.tokenlabs.chaos.lab.kube.EndpointsView;
 import run.tokenlabs.chaos.lab.kube.KubeApi;
@@ -139,6 +140,7 @@ public final class Lab implements AutoCloseable {
     reconciler.onChange(this::writeModelTargets);
     reconciler.start();
     own(new RolloutController(kube.client(), profile).start());
+    gateway.impair(own(new ChaosMeshController(kube.client(), reconciler)).start().impairment());
     this.admin = own(new LabAdmin(this));
     prometheus.awaitReady();
     Topology.podRunning(kube.client(), Topology.MONITORING_NAMESPACE, Topology.PROMETHEUS_POD, prometheus.url());

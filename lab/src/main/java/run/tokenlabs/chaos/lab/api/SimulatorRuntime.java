@@ -35,8 +35,17 @@ final class SimulatorRuntime implements PodRuntime {
 
   @Override
   public Process start(String podName, ModelProfile model) throws IOException {
+    return start(podName, model, 0);
+  }
+
+  @Override
+  public Process restart(String podName, ModelProfile model, URI previous) throws IOException {
+    return start(podName, model, previous.getPort());
+  }
+
+  private Process start(String podName, ModelProfile model, int port) throws IOException {
     ModelServer server = new ModelServer(config(model), faults.get(model.name()), InetAddress.getLoopbackAddress(),
-        tracing).start();
+        port, tracing).start();
     server.setPrefixCaching(prefixCaching(model.name()));
     byPod.put(podName, server);
     return new Process() {

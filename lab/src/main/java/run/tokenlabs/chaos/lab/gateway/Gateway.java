@@ -50,7 +50,10 @@ public final class Gateway implements AutoCloseable {
   /** Passed on as received; the trace context is not: the gateway sends its own span's. */
   private static final Set<String> FORWARDED = Set.of("content-type", "accept", "authorization", "x-request-id");
 
+  /** How long it tries to connect to a pod before it answers 503 (Envoy's cluster connect_timeout). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private final Function<String, List<URI>> upstreams;
+  private volatile UpstreamImpairment impairment = UpstreamImpairment.NONE;
   private final Set<String> models;
   private final GatewayStats stats;
   private final HttpServer server;
@@ -87,7 +90,7 @@ public final class Gateway implements AutoCloseable {
     // ones (a reused connection the pod had closed would fail the request).
     this.http = new OkHttpClient.Builder()
         .connectionPool(new ConnectionPool(HttpServers.MAX_STREAMS, 20, TimeUnit.SECONDS))
-        .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ZERO).writeTimeout(Duration.ofSeconds(30))
+        .connectTimeout(CONNECT_TIMEOUT).readTimeout(Duration.ZERO).writeTimeout(Duration.ofSeconds(30))
         .retryOnConnectionFailure(false).build();
     this.server = HttpServers.create(InetAddress.getLoopbackAddress(), "lab-gateway", HttpServers.MAX_STREAMS);
     server.createContext("/", this::route);
@@ -135,7 +138,48 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     URI target = ready.get((int) (roundRobin.getAndIncrement() % ready.size()));
+    if (impaired(ex, model, impairment.on(target))) {
+      return;
+    }
     proxy(ex, model, target.resolve(ex.getRequestURI().toString()), body);
+  }
+
+  /** Applies network and HTTP faults on the path to each upstream from now on ({@link UpstreamImpairment#NONE}: none). */
+  public void impair(UpstreamImpairment value) {
+    this.impairment = value;
+  }
+
+  /**
+   * Plays the request's fate on its way to the pod; true when it ended here with Envoy's own answer
+   * (the connect timeout of an unreachable pod, a connection the pod's side dropped).
+   */
+  private boolean impaired(HttpExchange ex, String model, UpstreamImpairment.Effect effect) throws IOException {
+    if (effect.partitioned()) {
+      hold(CONNECT_TIMEOUT);
+      envoyReply(ex, model, 503, "upstream connect error or disconnect/reset before headers. reset reason: "
+          + "connection timeout", true);
+      return true;
+    }
+    hold(effect.delay());
+    if (effect.aborted()) {
+      envoyReply(ex, model, 503, "upstream connect error or disconnect/reset before headers. reset reason: "
+          + "connection termination", true);
+      return true;
+    }
+    return false;
+  }
+
+  /** The time a packet spends in the emulated network: this request's thread waits it out, as its connection would. */
+  private static void hold(Duration time) throws IOException {
+    if (time.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(time.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the request was held in the emulated network", e);
+    }
   }
 
   private void proxy(HttpExchange ex, String model, URI target, byte[] body) throws IOException {

@@ -34,7 +34,12 @@ public final class HttpServers {
 
   /** A server on {@code host}, port chosen by the OS, with at most {@code maxThreads} handler threads. */
   public static HttpServer create(InetAddress host, String name, int maxThreads) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, 0), ACCEPT_BACKLOG);
+    return create(host, 0, name, maxThreads);
+  }
+
+  /** As {@link #create(InetAddress, String, int)}, on {@code port} (0: any free one). */
+  public static HttpServer create(InetAddress host, int port, String name, int maxThreads) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), ACCEPT_BACKLOG);
     server.setExecutor(HandlerPool.create(name, maxThreads));
     return server;
   }

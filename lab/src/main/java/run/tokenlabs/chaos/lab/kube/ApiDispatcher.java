@@ -307,10 +307,15 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
     StringBuilder b = new StringBuilder("{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
     List<String> groups = ApiResources.groups();
     for (int i = 0; i < groups.size(); i++) {
-      String gv = groups.get(i) + "/v1";
-      b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(groups.get(i)).append("\",\"versions\":[")
-          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"v1\"}],\"preferredVersion\":")
-          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"v1\"}}");
+      String group = groups.get(i);
+      // each group is served in one version: v1, or v1alpha1 for Chaos Mesh's
+      String version = ApiResources.ALL.stream().filter(r -> r.group().equals(group)).findFirst().orElseThrow()
+          .version();
+      String gv = group + "/" + version;
+      b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(group).append("\",\"versions\":[")
+          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"").append(version)
+          .append("\"}],\"preferredVersion\":")
+          .append("{\"groupVersion\":\"").append(gv).append("\",\"version\":\"").append(version).append("\"}}");
     }
     return b.append("]}").toString();
   }

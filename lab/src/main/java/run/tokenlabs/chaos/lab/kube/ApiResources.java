@@ -61,7 +61,11 @@ final class ApiResources {
       // extension (the llm-d endpoint picker's InferencePool) install it
       new Resource(Topology.GATEWAY_API_GROUP, "v1", "httproutes", "httproute", "HTTPRoute", true, ""),
       new Resource(Topology.INFERENCE_API_GROUP, "v1", "inferencepools", "inferencepool", "InferencePool", true,
-          ""));
+          ""),
+      // Chaos Mesh's fault resources, which the lab's ChaosMeshController applies as Chaos Mesh would
+      new Resource("chaos-mesh.org", "v1alpha1", "networkchaos", "networkchaos", "NetworkChaos", true, ""),
+      new Resource("chaos-mesh.org", "v1alpha1", "httpchaos", "httpchaos", "HTTPChaos", true, ""),
+      new Resource("chaos-mesh.org", "v1alpha1", "podchaos", "podchaos", "PodChaos", true, ""));
 
   /** Group-version prefixes served, core first: {@code /api/v1}, {@code /apis/apps/v1}, ... */
   static final List<String> PREFIXES = ALL.stream().map(Resource::prefix).distinct().toList();

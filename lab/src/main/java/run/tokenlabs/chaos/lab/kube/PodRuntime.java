@@ -19,4 +19,12 @@ public interface PodRuntime {
   }
 
   Process start(String podName, ModelProfile model) throws IOException;
+
+  /**
+   * Starts the pod's container again after it died, at the address it had ({@code previous}), as the
+   * kubelet restarts a container inside the same pod. Default: a fresh start.
+   */
+  default Process restart(String podName, ModelProfile model, URI previous) throws IOException {
+    return start(podName, model);
+  }
 }

@@ -46,11 +46,13 @@ public final class Reconciler implements AutoCloseable {
   private final PodRuntime runtime;
   private final EventRecorder events;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  /** Container restarts per pod (container-kill, pod-failure, a lost GPU), for the pod status's restartCount. */
+  private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+  /** Pods whose container is down (a pod-failure, or a killed one until it restarts), with the address it had. */
+  private final Map<String, java.net.URI> failed = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   /** Nodes whose GPU is lost (XID 79): no model container on them starts until it is back. */
   private final Set<String> lostGpus = ConcurrentHashMap.newKeySet();
-  /** Container restarts per pod name, as {@code restartCount} reports them. */
-  private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "lab-reconciler");
     t.setDaemon(true);
@@ -151,7 +153,7 @@ public final class Reconciler implements AutoCloseable {
     }
     Running existing = running.get(name);
     String uid = String.valueOf(pod.getMetadata().getUid());
-    if (existing != null) {
+    if (existing != null || failed.containsKey(name)) {
       return;
     }
     try {
@@ -186,8 +188,92 @@ public final class Reconciler implements AutoCloseable {
     fire();
   }
 
+  /**
+   * Kills the container of a model pod and lets the kubelet restart it, as a Chaos Mesh container-kill
+   * does: streams in flight are cut at once, the pod turns unready, its restartCount goes up, and the
+   * new server (at the same address, its counters from 0) turns Ready after the model's load delay.
+   * False when the pod runs no container now.
+   */
+  public boolean killContainer(String pod) {
+    Running r = running.remove(pod);
+    if (r == null) {
+      return false;
+    }
+    failed.put(pod, r.process().uri()); // down until restarted: a pod event meanwhile must not start another
+    r.process().close();
+    worker.execute(() -> {
+      recordKillingByName(pod);
+      if (failed.remove(pod) != null) {
+        restartContainer(pod, r.uid(), r.model(), r.process().uri());
+      }
+    });
+    return true;
+  }
+
+  /**
+   * Keeps a model pod's container down until {@link #recoverPod} (a Chaos Mesh pod-failure): streams
+   * are cut, the pod turns unready and leaves its Service's endpoints. False when it runs no container.
+   */
+  public boolean failPod(String pod) {
+    Running r = running.remove(pod);
+    if (r == null) {
+      return false;
+    }
+    failed.put(pod, r.process().uri());
+    r.process().close();
+    worker.execute(() -> {
+      restarts.merge(pod, 1, Integer::sum);
+      writeStatus(pod, r.process(), false);
+      syncEndpoints(r.model());
+      syncDeployment(profile.model(r.model()));
+      fire();
+    });
+    return true;
+  }
+
+  /** Starts the container a {@link #failPod} kept down again; false when none was. */
+  public boolean recoverPod(String pod) {
+    java.net.URI address = failed.remove(pod);
+    if (address == null) {
+      return false;
+    }
+    worker.execute(() -> {
+      Pod current = client.pods().inNamespace(Topology.NAMESPACE).withName(pod).get();
+      ModelProfile model = current == null ? null : modelOf(current);
+      if (model != null) {
+        restartContainer(pod, String.valueOf(current.getMetadata().getUid()), model.name(), address);
+      }
+    });
+    return true;
+  }
+
+  private void restartContainer(String pod, String uid, String model, java.net.URI address) {
+    try {
+      PodRuntime.Process process = runtime.restart(pod, profile.model(model), address);
+      restarts.merge(pod, 1, Integer::sum);
+      running.put(pod, new Running(uid, model, process, false));
+      writeStatus(pod, process, false);
+      syncEndpoints(model);
+      syncDeployment(profile.model(model));
+      fire();
+      worker.schedule(() -> markReadyWhenServing(pod, uid), profile.model(model).modelLoadDelay().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.log(closed ? Level.FINE : Level.WARNING, "could not restart the container of pod " + pod, e);
+    }
+  }
+
+  private void recordKillingByName(String pod) {
+    Pod current = client.pods().inNamespace(Topology.NAMESPACE).withName(pod).get();
+    if (current != null) {
+      recordKilling(current);
+    }
+  }
+
   /** Kills the pod's model server; true if one was running. */
   private boolean killNow(Pod pod) {
+    failed.remove(pod.getMetadata().getName());
+    restarts.remove(pod.getMetadata().getName());
     Running r = running.remove(pod.getMetadata().getName());
     if (r != null) {
       r.process().close();
@@ -256,7 +342,8 @@ public final class Reconciler implements AutoCloseable {
                   .withStatus(status).withLastTransitionTime(now).build()))
           .withContainerStatuses(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
               .withName(p.getSpec().getContainers().get(0).getName()).withReady(ready).withStarted(true)
-              .withRestartCount(restarts.getOrDefault(name, 0)).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+              .withRestartCount(restarts.getOrDefault(name, 0))
+              .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
           .endStatus().build());
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "pod " + name + " vanished before its status was written", e);

@@ -48,6 +48,15 @@ public final class ModelServer implements AutoCloseable {
    */
   public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host, LabTracing tracing)
       throws IOException {
+    this(config, faults, host, 0, tracing);
+  }
+
+  /**
+   * A server on {@code port} (0: any free one): a restarted container keeps its pod's address, so
+   * Prometheus sees its counters start again from 0 in the same series.
+   */
+  public ModelServer(SimulatorConfig config, FaultState faults, InetAddress host, int port, LabTracing tracing)
+      throws IOException {
     this.ownTracing = tracing == null ? LabTracing.withoutCollector() : null;
     this.tracing = tracing == null ? ownTracing : tracing;
     this.config = config;
@@ -58,7 +67,7 @@ public final class ModelServer implements AutoCloseable {
     this.loop = new StepLoop(config.modelName(), scheduler, config.cost(), config.timeScale(), faults);
     ObjectMapper json = new ObjectMapper();
     this.completions = new CompletionHandler(config, faults, metrics, loop, json);
-    this.server = HttpServers.create(host, "lab-sim-" + config.modelName(), HttpServers.MAX_STREAMS);
+    this.server = HttpServers.create(host, port, "lab-sim-" + config.modelName(), HttpServers.MAX_STREAMS);
     server.createContext("/v1/completions", ex -> guarded(ex, () -> traced(ex, false)));
     server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> traced(ex, true)));
     server.createContext("/v1/models", ex -> guarded(ex, () -> new ModelCards(config).answer(ex)));

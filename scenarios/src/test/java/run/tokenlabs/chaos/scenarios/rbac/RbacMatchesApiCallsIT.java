@@ -38,6 +38,9 @@ class RbacMatchesApiCallsIT {
       // in the game day's order: each leaves the lab as the next one's steady state expects it
       "run.tokenlabs.chaos.scenarios.experiments.BoundaryInventoryIT",
       "run.tokenlabs.chaos.scenarios.experiments.SilentTruncationIT",
+      "run.tokenlabs.chaos.scenarios.experiments.LatencyInjectionIT",
+      "run.tokenlabs.chaos.scenarios.experiments.NetworkPartitionIT",
+      "run.tokenlabs.chaos.scenarios.experiments.ContainerKillIT",
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
       "run.tokenlabs.chaos.scenarios.experiments.RollingRestartUnderLoadIT",
       "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT",
