@@ -62,7 +62,10 @@ class PushgatewayIT {
   void pushedSeriesMatchTheRules() throws Exception {
     int pushgatewayPort = freePort();
     start(List.of(binary("PUSHGATEWAY_BIN", "/usr/bin/prometheus-pushgateway", "prometheus-pushgateway"),
-        "--web.listen-address=127.0.0.1:" + pushgatewayPort), "pushgateway");
+        "--web.listen-address=127.0.0.1:" + pushgatewayPort,
+        // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: groups pushed by an earlier
+        // run (or another test) would come back here; this test keeps its own file
+        "--persistence.file=" + dir.resolve("pushgateway.data")), "pushgateway");
     URI pushgateway = URI.create("http://127.0.0.1:" + pushgatewayPort);
     awaitReady(pushgateway.resolve("/-/ready"));
 

@@ -198,7 +198,10 @@ class InClusterRunIT {
       port = socket.getLocalPort();
     }
     String binary = System.getenv().getOrDefault("PUSHGATEWAY_BIN", "/usr/bin/prometheus-pushgateway");
-    pushgateway = new ProcessBuilder(binary, "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
+    // Debian's build persists to /var/lib/prometheus/pushgateway.data by default, which would carry groups
+    // between test runs (and other tests' pushes): this one keeps its own file
+    pushgateway = new ProcessBuilder(binary, "--web.listen-address=127.0.0.1:" + port,
+            "--persistence.file=" + root.resolve("pushgateway.data")).redirectErrorStream(true)
         .redirectOutput(root.resolve("pushgateway.log").toFile()).start();
     pushgatewayUrl = URI.create("http://127.0.0.1:" + port);
     HttpClient client = HttpClient.newHttpClient();
