@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * The subprotocol handshake of the lab's exec websockets, as {@link UpgradeFront} adjusts it: kubectl
- * (1.30 and later) offers only {@code v5.channel.k8s.io}, the mock server knows up to
+ * (1.32) offers only {@code v5.channel.k8s.io}, the mock server knows up to
  * {@code v4.channel.k8s.io}. What v5 adds to v4 is one message from the client, a close of stdin on
  * channel 255; the lab's exec reads no stdin, so what the server sends is the same in both. The front
  * therefore offers v4 beside v5 to the mock and names v5 in its answer when the client asked for v5
