@@ -147,6 +147,17 @@ class UpgradeFrontTest {
     assertThat(missing.err).contains("exec: \"dcgmi\": executable file not found in $PATH");
   }
 
+  @Test
+  @DisplayName("kubectl exec -i (v5 closes stdin on channel 255): the input is not read, the exit still ends it")
+  void kubectlExecWithStdin() throws Exception {
+    Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not on PATH (Debian: apt-get install -y kubectl)");
+
+    Run withStdin = kubectl("exec", "-i", "-n", "ns", "tool", "--", "dcgmi", "discovery", "-l");
+
+    assertThat(withStdin.exit).as(withStdin.toString()).isZero();
+    assertThat(withStdin.out).isEqualTo("ran dcgmi discovery -l\n");
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private static Run kubectl(String... args) throws IOException, InterruptedException {
@@ -155,7 +166,9 @@ class UpgradeFrontTest {
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out-", ".txt");
     Path err = Files.createTempFile(dir, "err-", ".txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Path in = Files.writeString(Files.createTempFile(dir, "in-", ".txt"), "input kubectl -i sends\n");
+    Process p = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("kubectl " + String.join(" ", args) + " did not end within 30 s; it printed "
