@@ -43,11 +43,15 @@ final class DcgmPods implements PodExec.Handler {
   @Override
   public Optional<PodExec.Result> run(String namespace, String pod, String container, List<String> command) {
     DcgmExporter exporter = byPod.get(pod);
-    if (!Topology.GPU_NAMESPACE.equals(namespace) || exporter == null) {
-      return Optional.empty();
+    if (!Topology.GPU_NAMESPACE.equals(namespace) || exporter == null || !runsDcgmi(command)) {
+      return Optional.empty(); // exec runs no shell: another program is one the container does not have
     }
     Dcgmi.Outcome outcome = Dcgmi.run(command, exporter);
     return Optional.of(outcome.exitCode() == 0 ? new PodExec.Result(0, outcome.output(), "")
         : new PodExec.Result(outcome.exitCode(), "", outcome.output()));
+  }
+
+  private static boolean runsDcgmi(List<String> command) {
+    return !command.isEmpty() && (command.get(0).equals("dcgmi") || command.get(0).endsWith("/dcgmi"));
   }
 }

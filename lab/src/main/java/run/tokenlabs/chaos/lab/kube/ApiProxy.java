@@ -20,8 +20,9 @@ import run.tokenlabs.chaos.lab.http.HttpServers;
 /**
  * The lab's Kubernetes API as kubectl and other clients outside the JVM reach it: an HTTP front of the
  * mock server that passes every request through and serves watches over plain HTTP ({@link HttpWatch}),
- * which the mock only offers over websockets. The kubeconfig points here; the lab's own fabric8
- * client talks to the mock directly.
+ * which the mock only offers over websockets. Websocket upgrades (pods/exec) go the other way: an
+ * {@link UpgradeFront} before the JDK server, which cannot switch protocols, tunnels them to the mock.
+ * The kubeconfig points at the front; the lab's own fabric8 client talks to the mock directly.
  */
 final class ApiProxy implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ApiProxy.class.getName());
@@ -34,6 +35,7 @@ final class ApiProxy implements AutoCloseable {
   private final URI backend;
   private final HttpClient http;
   private final HttpWatch watch;
+  private final UpgradeFront front;
   private volatile boolean closed;
 
   ApiProxy(URI backend, Clock clock) throws IOException {
@@ -44,10 +46,16 @@ final class ApiProxy implements AutoCloseable {
     this.server = HttpServers.create(InetAddress.getLoopbackAddress(), "lab-kube-api", THREADS);
     server.createContext("/", this::handle);
     server.start();
+    try {
+      this.front = new UpgradeFront(HttpServers.baseUri(server), backend);
+    } catch (IOException e) {
+      HttpServers.stop(server);
+      throw e;
+    }
   }
 
   URI uri() {
-    return HttpServers.baseUri(server);
+    return front.uri();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -112,6 +120,7 @@ final class ApiProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    front.close();
     HttpServers.stop(server);
   }
 }

@@ -81,11 +81,13 @@ public final class PodExec {
           ws.send(frame(2, result.stderr()));
         }
         ws.send(frame(3, status(result.exitCode())));
+        // The API server closes once the command ended: kubectl reads the status channel to its end.
+        ws.close(1000, "");
       }
 
       @Override
       public void onClosing(WebSocket ws, int code, String reason) {
-        ws.close(code, reason); // the client closes once it has the status; the server answers the close
+        ws.close(code, reason); // a client that closes first (fabric8 once it has the status) gets its answer
       }
     });
   }

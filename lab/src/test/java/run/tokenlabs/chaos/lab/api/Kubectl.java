@@ -19,6 +19,9 @@ final class Kubectl {
   /** What one run printed (stdout and stderr interleaved) and its exit code. */
   record Result(int exitCode, String output) {}
 
+  /** What one run printed on stdout and on stderr, apart, and its exit code. */
+  record Streams(int exitCode, String stdout, String stderr) {}
+
   private record Output(Process process, Path file) {}
 
   private final Path kubeconfig;
@@ -55,15 +58,35 @@ final class Kubectl {
     return new Result(p.exitValue(), Files.readString(output(p), StandardCharsets.UTF_8));
   }
 
+  /** Runs {@code kubectl ARGS} to its end (at most 60 s) with stdout and stderr kept apart. */
+  Streams runApart(String... args) throws IOException, InterruptedException {
+    List<String> command = command(args);
+    Path out = Files.createTempFile(workDir, "kubectl-", ".out");
+    Path err = Files.createTempFile(workDir, "kubectl-", ".err");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not end within 60 s; printed:\n"
+          + Files.readString(out) + Files.readString(err));
+    }
+    return new Streams(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
   /** Starts {@code kubectl ARGS}; its output goes to {@link #output(Process)}. */
   Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-        "--cache-dir", workDir.resolve("cache").toString()));
-    command.addAll(List.of(args));
+    List<String> command = command(args);
     Path out = Files.createTempFile(workDir, "kubectl-", ".out");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     outputs.add(new Output(p, out));
     return p;
+  }
+
+  private List<String> command(String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", workDir.resolve("cache").toString()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** The file a started kubectl writes to. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @LabTest(rules = "src/test/resources/lab-rules")
 class KubectlIT {
   private static final String LLAMA = "llama-3-1-8b";
+  private static final String DEEPSEEK = "deepseek-r1-7b";
 
   @TempDir
   Path dir;
@@ -184,6 +186,48 @@ class KubectlIT {
     await("one Ready replacement, as the other tests expect").atMost(Duration.ofSeconds(30))
         .until(() -> pods.withLabel("app", LLAMA).list().getItems().stream().filter(KubectlIT::ready).count() == 1
             && pods.withLabel("app", LLAMA).list().getItems().size() == 1);
+  }
+
+  @Test
+  @DisplayName("exec into a DCGM pod: dcgmi injects XID 79 (DCGM_FI_DEV_XID_ERRORS 79), 0 clears it; "
+      + "an unknown command exits non-zero with the runtime's message")
+  void execDcgmi(Lab lab) throws Exception {
+    String node = lab.profile().model(DEEPSEEK).node();
+    String dcgm = lab.kubernetesClient().pods().inNamespace("gpu-operator").list().getItems().stream()
+        .filter(p -> node.equals(p.getSpec().getNodeName())).findFirst().orElseThrow().getMetadata().getName();
+    URI exporter = lab.dcgmExporterUrls().get(lab.profile().nodes().indexOf(node));
+
+    Kubectl.Streams injected = kubectl.runApart("exec", "-n", "gpu-operator", dcgm, "--",
+        "dcgmi", "test", "--inject", "--gpuid", "0", "-f", "230", "-v", "79");
+    double whileInjected = xid(exporter);
+    Kubectl.Streams reset = kubectl.runApart("exec", "-n", "gpu-operator", dcgm, "--",
+        "dcgmi", "test", "--inject", "--gpuid", "0", "-f", "230", "-v", "0");
+    double afterReset = xid(exporter);
+    Kubectl.Streams unknown = kubectl.runApart("exec", "-n", "gpu-operator", dcgm, "--", "nvidia-smi", "-q");
+
+    try {
+      assertThat(injected.exitCode()).as("%s", injected).isZero();
+      assertThat(injected.stdout()).isEqualTo("Successfully injected field info.\n");
+      assertThat(injected.stderr()).isEmpty();
+      assertThat(whileInjected).as("DCGM_FI_DEV_XID_ERRORS after the inject").isEqualTo(79);
+      assertThat(reset.exitCode()).as("%s", reset).isZero();
+      assertThat(afterReset).as("DCGM_FI_DEV_XID_ERRORS after the reset").isZero();
+      assertThat(unknown.exitCode()).as("%s", unknown).isEqualTo(126);
+      assertThat(unknown.stdout()).isEmpty();
+      assertThat(unknown.stderr()).contains("exec: \"nvidia-smi\": executable file not found in $PATH",
+          "command terminated with exit code 126");
+    } finally {
+      var pods = lab.kubernetesClient().pods().inNamespace("token-labs");
+      await("DeepSeek's model server Ready again after the GPU reset, as the other tests expect")
+          .atMost(Duration.ofSeconds(30)).until(() -> ready(pods.withName(LabProfile.DEEPSEEK_POD).get()));
+    }
+  }
+
+  /** The value of {@code DCGM_FI_DEV_XID_ERRORS} on the exporter's page (one GPU per node in the lab). */
+  private static double xid(URI exporter) throws Exception {
+    String line = OpenAiCalls.get(exporter).lines().filter(l -> l.startsWith("DCGM_FI_DEV_XID_ERRORS{"))
+        .findFirst().orElseThrow(() -> new AssertionError("no DCGM_FI_DEV_XID_ERRORS sample at " + exporter));
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   private static boolean ready(Pod p) {
