@@ -29,7 +29,9 @@ public final class ServingFamilies {
         + "LLMD-2 queue sweep");
     m.put("vllm:kv_cache_usage_perc", "SLO-1 baseline; FAILURE-1 KV pressure; DCGM-2 causal chain; DCGM-3 dataset");
     m.put("vllm:num_preemptions_total", "FAILURE-1 KV pressure");
-    m.put("vllm:time_to_first_token_seconds", "DCGM-3 dataset");
+    m.put("vllm:time_to_first_token_seconds", "DCGM-3 dataset; alert TokenLabsTTFTSLOBreach");
+    m.put("vllm:request_queue_time_seconds", "TokenLabsTTFTSLOBreach's runbook: queueing before the first token");
+    m.put("vllm:request_prefill_time_seconds", "TokenLabsTTFTSLOBreach's runbook: prefill blocking other requests");
     m.put("sglang:num_running_reqs", "alert SGLangMetricsAbsent; LLMD-3 controller pod; FAILURE-3; DCGM-3 dataset");
     m.put("sglang:generation_tokens_total", "FAILURE-3 silent truncation's token count");
     m.put("sglang:e2e_request_latency_seconds", "DCGM-2's NaN-only histogram check");

@@ -25,7 +25,8 @@ class ServingFamiliesTest {
   void rulesFamiliesAreRequired() throws IOException {
     Set<String> inRules = new TreeSet<>();
     try (Stream<Path> files = Files.list(RULES)) {
-      files.filter(f -> f.toString().endsWith(".rules.yml")).forEach(f -> inRules.addAll(names(f)));
+      files.filter(f -> f.toString().endsWith(".rules.yml"))
+          .forEach(f -> names(f).forEach(n -> inRules.add(ServingFamilies.familyOf(n))));
     }
 
     assertThat(inRules).as("families the rules in %s query", RULES).isNotEmpty();
@@ -50,7 +51,8 @@ class ServingFamiliesTest {
   @DisplayName("a histogram is present through its _bucket series; a missing gauge is named, per engine")
   void missingPerEngine() {
     Set<String> names = Set.of("vllm:time_to_first_token_seconds_bucket", "vllm:num_requests_running",
-        "vllm:num_requests_waiting", "vllm:num_preemptions_total", "sglang:num_running_reqs");
+        "vllm:num_requests_waiting", "vllm:num_preemptions_total", "vllm:request_queue_time_seconds_sum",
+        "vllm:request_prefill_time_seconds_count", "sglang:num_running_reqs");
 
     assertThat(ServingFamilies.missing("vllm:", names)).containsExactly("vllm:kv_cache_usage_perc");
     assertThat(ServingFamilies.missing("sglang:", names))
