@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
-import okio.BufferedSink;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Conversation;
 import run.tokenlabs.chaos.load.api.Outcome;
@@ -100,29 +99,8 @@ final class ConversationSession {
       byte[] head = prompt.head();
       int split = prompt.userStart();
       byte[] line = PreparedPrompt.requestLine(id).getBytes(StandardCharsets.US_ASCII);
-      long length = (long) head.length + history.length + line.length + prompt.sharedText().length
-          + prompt.tail().length;
-      return new RequestBody() {
-        @Override
-        public MediaType contentType() {
-          return JSON;
-        }
-
-        @Override
-        public long contentLength() {
-          return length;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws java.io.IOException {
-          sink.write(head, 0, split);
-          sink.write(history);
-          sink.write(head, split, head.length - split);
-          sink.write(line);
-          sink.write(prompt.sharedText());
-          sink.write(prompt.tail());
-        }
-      };
+      return SlicedBody.builder(JSON, 6).slice(head, 0, split).all(history).slice(head, split, head.length - split)
+          .all(line).all(prompt.sharedText()).all(prompt.tail()).build();
     }
   }
 }

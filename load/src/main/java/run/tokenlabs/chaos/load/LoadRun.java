@@ -147,20 +147,31 @@ final class LoadRun {
         if (offset >= durationNanos || !reserve()) {
           break;
         }
-        long remaining;
-        while ((remaining = offset - now()) > 0) {
-          LockSupport.parkNanos(remaining);
-          if (Thread.currentThread().isInterrupted()) {
-            runErrors.add("Open loop interrupted after " + scheduled.get() + " requests; scheduling stopped early");
-            scheduled.decrementAndGet();
-            return;
-          }
+        if (!waitUntil(offset, "Open loop")) {
+          return;
         }
         launch(offset);
       }
     } finally {
       markSchedulingDone();
     }
+  }
+
+  /**
+   * Parks until the run's clock reaches {@code offset}, the reserved request's intended start. False when the
+   * scheduler was interrupted meanwhile: the reservation is given back and the stop is booked as a run error.
+   */
+  private boolean waitUntil(long offset, String loop) {
+    long remaining;
+    while ((remaining = offset - now()) > 0) {
+      LockSupport.parkNanos(remaining);
+      if (Thread.currentThread().isInterrupted()) {
+        runErrors.add(loop + " interrupted after " + scheduled.get() + " requests; scheduling stopped early");
+        scheduled.decrementAndGet();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sends each request of the trace at its scaled offset, within the bounds; never waits on earlier ones. */
@@ -172,14 +183,8 @@ final class LoadRun {
         if (offset >= durationNanos || !reserve()) {
           break;
         }
-        long remaining;
-        while ((remaining = offset - now()) > 0) {
-          LockSupport.parkNanos(remaining);
-          if (Thread.currentThread().isInterrupted()) {
-            runErrors.add("Replay interrupted after " + scheduled.get() + " requests; scheduling stopped early");
-            scheduled.decrementAndGet();
-            return;
-          }
+        if (!waitUntil(offset, "Replay")) {
+          return;
         }
         send(offset, false, requests.request(trace.inputTokens()[i], trace.outputTokens()[i]), null);
       }

@@ -3,7 +3,6 @@ package run.tokenlabs.chaos.load;
 import java.nio.charset.StandardCharsets;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
-import okio.BufferedSink;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.PromptInfo;
 
@@ -38,25 +37,6 @@ record PreparedPrompt(Bucket bucket, byte[] head, int userStart, byte[] sharedTe
   @Override
   public RequestBody body(long id) {
     byte[] line = requestLine(id).getBytes(StandardCharsets.US_ASCII);
-    long length = (long) head.length + line.length + sharedText.length + tail.length;
-    return new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return JSON;
-      }
-
-      @Override
-      public long contentLength() {
-        return length;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws java.io.IOException {
-        sink.write(head);
-        sink.write(line);
-        sink.write(sharedText);
-        sink.write(tail);
-      }
-    };
+    return SlicedBody.of(JSON, head, line, sharedText, tail);
   }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
-import okio.BufferedSink;
 import run.tokenlabs.chaos.load.api.Bucket;
 
 /**
@@ -52,26 +51,7 @@ final class TracePrompt {
       @Override
       public RequestBody body(long id) {
         byte[] line = PreparedPrompt.requestLine(id).getBytes(StandardCharsets.US_ASCII);
-        long length = (long) head.length + line.length + textLength + tail.length;
-        return new RequestBody() {
-          @Override
-          public MediaType contentType() {
-            return JSON;
-          }
-
-          @Override
-          public long contentLength() {
-            return length;
-          }
-
-          @Override
-          public void writeTo(BufferedSink sink) throws java.io.IOException {
-            sink.write(head);
-            sink.write(line);
-            sink.write(text, 0, textLength);
-            sink.write(tail);
-          }
-        };
+        return SlicedBody.builder(JSON, 4).all(head).all(line).slice(text, 0, textLength).all(tail).build();
       }
     };
   }
