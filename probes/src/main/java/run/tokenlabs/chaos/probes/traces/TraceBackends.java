@@ -23,7 +23,10 @@ public final class TraceBackends {
     if (!base.encodedPath().endsWith("/")) {
       base = base.newBuilder().addPathSegment("").build();
     }
-    OkHttpClient.Builder builder = OkHttpClients.shared().newBuilder().callTimeout(probeTimeout);
+    // Only GETs go to a trace backend, so a pooled connection the backend closed while idle (Zipkin's server
+    // does after its idle timeout: "unexpected end of stream") is retried once on a new one, as the scrapes do.
+    OkHttpClient.Builder builder = OkHttpClients.shared().newBuilder().callTimeout(probeTimeout)
+        .retryOnConnectionFailure(true);
     endpoint.caFile().ifPresent(ca -> OkHttpClients.trustingOnly(builder, ca));
     endpoint.bearerToken().ifPresent(token -> builder.addInterceptor(chain -> chain.proceed(
         chain.request().newBuilder().header("Authorization", "Bearer " + token.reveal()).build())));
