@@ -359,7 +359,7 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("The blast-radius and server-pinning keys: defaults, normal forms, and refusals naming the key")
   void blastRadiusAndPins() {
-    assertThat(load().kubernetes().maxPodsPerRun()).isEqualTo(5);
+    assertThat(load().kubernetes().maxPodsPerRun()).isEqualTo(7);
     assertThat(load().kubernetes().allowedServers()).isEmpty();
 
     props.put("tokenlabs.chaos.kubernetes.maxPodsPerRun", "2");
