@@ -83,7 +83,7 @@ public final class DrainNodeFault implements Fault<DrainNodeFault.Uncordon> {
     String head = "drain node " + node + " (cordon with merge patch " + Uncordon.patch(true)
         + ", then evict its pods in " + new TreeSet<>(namespaces) + " through the Eviction API, honouring "
         + "PodDisruptionBudgets)";
-    return p == null ? head : head + ": would evict " + p.evict() + "; leaves " + p.leave();
+    return p == null ? head : head + ": to evict " + p.evict() + "; leaves " + p.leave();
   }
 
   @Override

@@ -161,7 +161,7 @@ class DrainNodeFaultTest {
     Uncordon rollback = fault.prepare(target);
 
     assertThat(fault.description()).contains("cordon with merge patch {\"spec\":{\"unschedulable\":true}}")
-        .contains("would evict [token-labs/bare, token-labs/llama-abc]")
+        .contains("to evict [token-labs/bare, token-labs/llama-abc]")
         .contains("monitoring/prometheus-k8s-0=namespace 'monitoring' is not one the drain may evict in [token-labs]");
     assertThat(rollback.description()).isEqualTo("uncordon node spark-02 (merge patch {\"spec\":{\"unschedulable\":null}}, "
         + "as before the drain)");
