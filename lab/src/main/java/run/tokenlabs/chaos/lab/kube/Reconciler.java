@@ -177,9 +177,17 @@ public final class Reconciler implements AutoCloseable {
   private void ensureRunning(Pod pod) {
     String name = pod.getMetadata().getName();
     ModelProfile model = modelOf(pod);
-    if (model == null || pod.getMetadata().getDeletionTimestamp() != null || lostGpus.contains(model.node())
-        || pod.getSpec().getNodeName() == null) {
-      return; // not a model pod, going, its GPU is lost, or not scheduled (its node is cordoned)
+    if (model == null || pod.getMetadata().getDeletionTimestamp() != null || lostGpus.contains(model.node())) {
+      return;
+    }
+    if (pod.getSpec().getNodeName() == null) {
+      // unbound (a bare pod recreated from its manifest, a replacement made while the node was cordoned):
+      // the scheduler binds it to its model's node unless that node is cordoned; the update starts it
+      if (Scheduling.schedulable(client.nodes().withName(model.node()).get())) {
+        client.pods().inNamespace(Topology.NAMESPACE).withName(name)
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(model.node()).endSpec().build());
+      }
+      return;
     }
     Running existing = running.get(name);
     String uid = String.valueOf(pod.getMetadata().getUid());

@@ -90,6 +90,26 @@ class CordonTest {
   }
 
   @Test
+  @DisplayName("A pod created without a node (a bare pod recreated from its manifest) is bound to its model's node and started")
+  void unboundPodIsScheduled() {
+    Pod deepseek = client.pods().inNamespace(Topology.NAMESPACE).withName(LabProfile.gb10().model(LabProfile.DEEPSEEK)
+        .podName()).get();
+    client.pods().inNamespace(Topology.NAMESPACE).withName(deepseek.getMetadata().getName()).withGracePeriod(0).delete();
+    Awaitility.await("the bare pod gone").atMost(Duration.ofSeconds(10))
+        .until(() -> client.pods().inNamespace(Topology.NAMESPACE).withName(deepseek.getMetadata().getName()).get() == null);
+    started.clear();
+    Pod manifest = new io.fabric8.kubernetes.api.model.PodBuilder(deepseek).withStatus(null).editMetadata()
+        .withResourceVersion(null).endMetadata().editSpec().withNodeName(null).endSpec().build();
+
+    client.pods().inNamespace(Topology.NAMESPACE).resource(manifest).create();
+
+    Awaitility.await("the recreated pod bound and started").atMost(Duration.ofSeconds(10))
+        .until(() -> started.contains(deepseek.getMetadata().getName()));
+    assertThat(client.pods().inNamespace(Topology.NAMESPACE).withName(deepseek.getMetadata().getName()).get().getSpec()
+        .getNodeName()).isEqualTo("spark-01");
+  }
+
+  @Test
   @DisplayName("The seeded nodes carry the chaos label, and the Llama Deployment has a minAvailable 1 PodDisruptionBudget")
   void seeded() {
     assertThat(client.nodes().list().getItems()).allSatisfy(n -> assertThat(n.getMetadata().getLabels())
