@@ -49,7 +49,7 @@ import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
  * PodDisruptionBudget that allows no disruption answers 429, and the drain reports the pod and the budget
  * after a bounded retry, as {@code kubectl drain} would keep retrying.
  * <p>Hypothesis: the gateway serves the model from a Ready pod before and after, and no node stays cordoned
- * (the rollback uncordons). Key numbers: pods evicted and blocked, requests lost, and the time until as many
+ * (the rollback uncordons: the nodes under the namespace's pods are read by name). Key numbers: pods evicted and blocked, requests lost, and the time until as many
  * pods are Ready as before. A blocked eviction is a finding naming the pod and the budget (the node cannot be
  * drained for maintenance without a decision); an honoured one that loses requests is a finding too.
  */
@@ -79,9 +79,16 @@ class NodeDrainUnderLoadIT {
     return Hypothesis.of("the gateway serves " + MODEL + " from a Ready pod, and no node is cordoned",
         Gateway.completion(probes, target, MODEL).is(HttpExpectation.status(200)),
         probes.kubernetes().readyPods(NAMESPACE, SELECTOR).is(atLeast(1)),
-        Probe.of("cordoned nodes", () -> Reading.of(target.kubernetes().nodes().list().getItems().stream()
-            .filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable())).count()))
+        Probe.of("cordoned nodes under the pods of " + NAMESPACE, () -> Reading.of(cordonedNodes(target)))
             .is(atMost(0)));
+  }
+
+  /** The nodes of {@value #NAMESPACE}'s pods that are cordoned, each read by name (no node list is granted). */
+  private static long cordonedNodes(Target target) {
+    return target.kubernetes().pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .map(p -> p.getSpec().getNodeName()).filter(java.util.Objects::nonNull).distinct()
+        .map(n -> target.kubernetes().nodes().withName(n).get())
+        .filter(n -> n != null && n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable())).count();
   }
 
   @Test
