@@ -90,6 +90,32 @@ class CordonTest {
   }
 
   @Test
+  @DisplayName("A rolling restart while spark-02 is cordoned creates its new pod Pending; the old pod keeps serving until the uncordon")
+  void rolloutWaitsForTheUncordon() {
+    Pod old = llamaPods().get(0);
+    Awaitility.await("the seeded Llama pod to start").atMost(Duration.ofSeconds(10))
+        .until(() -> started.contains(old.getMetadata().getName()));
+    client.nodes().withName("spark-02").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":true}}");
+    try (RolloutController rollouts = new RolloutController(client, LabProfile.gb10()).start()) {
+      client.apps().deployments().inNamespace(Topology.NAMESPACE).withName(LabProfile.LLAMA).patch(
+          PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+              + "{\"kubectl.kubernetes.io/restartedAt\":\"2026-12-01T00:00:00Z\"}}}}}");
+
+      Awaitility.await("the rollout's new pod").atMost(Duration.ofSeconds(10)).until(() -> llamaPods().size() > 1);
+      Pod fresh = llamaPods().stream().filter(p -> !p.getMetadata().getName().equals(old.getMetadata().getName()))
+          .findFirst().orElseThrow();
+      assertThat(fresh.getSpec().getNodeName()).isNull();
+      assertThat(started).doesNotContain(fresh.getMetadata().getName());
+      assertThat(client.pods().inNamespace(Topology.NAMESPACE).withName(old.getMetadata().getName()).get()).isNotNull();
+
+      client.nodes().withName("spark-02").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":null}}");
+
+      Awaitility.await("the new pod bound and started").atMost(Duration.ofSeconds(10))
+          .until(() -> started.contains(fresh.getMetadata().getName()));
+    }
+  }
+
+  @Test
   @DisplayName("A pod created without a node (a bare pod recreated from its manifest) is bound to its model's node and started")
   void unboundPodIsScheduled() {
     Pod deepseek = client.pods().inNamespace(Topology.NAMESPACE).withName(LabProfile.gb10().model(LabProfile.DEEPSEEK)
