@@ -50,7 +50,7 @@ class BlastRadiusTest {
 
     assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
     assertThat(refusal(results)).hasMessageContaining("DELETE /api/v1/namespaces/scratch/pods/tmp-0")
-        .hasMessageContaining("namespace 'scratch', which is not in namespaces.allowed [token-labs]");
+        .hasMessageContaining("namespace 'scratch', which is not in namespaces.allowed [token-labs, gpu-operator]");
     assertThat(pod("scratch", "tmp-0")).isTrue();
   }
 

@@ -321,7 +321,7 @@ class ExperimentLifecycleTest {
 
     results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(message(
         "Refused: fault 'force-delete one pod matching app=anything in scratch (grace period 0)' would act in "
-            + "namespace 'scratch', which is not in namespaces.allowed [token-labs]; add it there if it is meant")));
+            + "namespace 'scratch', which is not in namespaces.allowed [token-labs, gpu-operator]; add it there if it is meant")));
     assertThat(engine.verdict()).isEqualTo(Verdict.ERROR);
   }
 
