@@ -216,21 +216,24 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
    * @param allowedCaSha256 SHA-256 fingerprints (hex) of the CA certificates a cluster run may trust;
    *     when set, the client's CA must be one of them (required in-cluster: cluster IPs repeat across
    *     clusters, CAs do not)
-   * @param maxPodsPerRun the most distinct pods one run may delete or evict; the next is refused
+   * @param maxPodsPerRun the most distinct pods one run may delete, evict or replace by a rollout; the next is refused
    * @param serviceAccountDir in a pod, the directory of the ServiceAccount's {@code token}, {@code ca.crt} and
    *     {@code namespace} (empty: fabric8's default, {@code /var/run/secrets/kubernetes.io/serviceaccount})
+   * @param allowedNodes the only nodes a fault may cordon (a node drain); empty, the default on a cluster,
+   *     means none: a node is changed only when an operator names it here and labels it for chaos
    */
   @API(status = EXPERIMENTAL, since = "0.1")
   public record KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes,
                                    List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun,
-                                   Optional<Path> serviceAccountDir) {
+                                   Optional<Path> serviceAccountDir, List<String> allowedNodes) {
     /** The bound on one Kubernetes response when none is configured: 32 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L << 20;
     /**
-     * Pods one run may disturb when none is configured: the game day disturbs four (three experiments
-     * and the README's example each force-delete one), and one spare.
+     * Pods one run may disturb when none is configured: the game day disturbs six (three experiments
+     * and the README's example each force-delete one, ROLL-1's rolling restart replaces Llama's pod,
+     * DRAIN-1 asks to evict it), and one spare.
      */
-    public static final int DEFAULT_MAX_PODS_PER_RUN = 5;
+    public static final int DEFAULT_MAX_PODS_PER_RUN = 7;
 
     public KubernetesSettings {
       Objects.requireNonNull(context, "context");
@@ -238,12 +241,21 @@ public record ChaosConfig(String target, String labProfile, PrometheusSettings p
       allowedContexts = List.copyOf(allowedContexts);
       allowedServers = List.copyOf(allowedServers);
       allowedCaSha256 = List.copyOf(allowedCaSha256);
+      allowedNodes = List.copyOf(allowedNodes);
       if (maxResponseBytes < 1) {
         throw new IllegalArgumentException("kubernetes.maxResponseBytes must be >= 1, was " + maxResponseBytes);
       }
       if (maxPodsPerRun < 0) {
         throw new IllegalArgumentException("kubernetes.maxPodsPerRun must be >= 0, was " + maxPodsPerRun);
       }
+    }
+
+    /** Settings that allow no node to be cordoned. */
+    public KubernetesSettings(Optional<String> context, List<String> allowedContexts, long maxResponseBytes,
+                              List<String> allowedServers, List<String> allowedCaSha256, int maxPodsPerRun,
+                              Optional<Path> serviceAccountDir) {
+      this(context, allowedContexts, maxResponseBytes, allowedServers, allowedCaSha256, maxPodsPerRun,
+          serviceAccountDir, List.of());
     }
 
     /** Settings with fabric8's default ServiceAccount directory. */

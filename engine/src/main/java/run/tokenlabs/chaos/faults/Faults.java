@@ -136,4 +136,15 @@ public final class Faults {
     }
     return Integer.toString(value);
   }
+
+  /**
+   * Drains {@code node} as {@code kubectl drain}: cordons it, then evicts its pods in {@code namespaces}
+   * through the Eviction API, honouring PodDisruptionBudgets (a blocked eviction is retried for
+   * {@link DrainNodeFault#DEFAULT_EVICTION_RETRY}; see {@link DrainNodeFault#retryEvictionsFor}). Pods in other
+   * namespaces, DaemonSet and mirror pods stay. Rollback: uncordons it. The node must be listed in
+   * {@code kubernetes.allowedNodes} and labelled for chaos. See {@link DrainNodeFault}.
+   */
+  public static DrainNodeFault drainNode(String node, String... namespaces) {
+    return new DrainNodeFault(node, java.util.Set.of(namespaces), DrainNodeFault.DEFAULT_EVICTION_RETRY);
+  }
 }

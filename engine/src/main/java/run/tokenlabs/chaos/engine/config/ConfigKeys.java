@@ -27,6 +27,7 @@ final class ConfigKeys {
       Map.entry("kubernetes.allowedCaSha256", Kind.LIST),
       Map.entry("kubernetes.maxPodsPerRun", Kind.TEXT),
       Map.entry("kubernetes.serviceAccountDir", Kind.TEXT),
+      Map.entry("kubernetes.allowedNodes", Kind.LIST),
       Map.entry("namespaces.allowed", Kind.LIST),
       Map.entry("dryRun", Kind.TEXT),
       Map.entry("recoveryTimeout", Kind.TEXT),

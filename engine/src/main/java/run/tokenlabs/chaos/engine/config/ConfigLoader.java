@@ -39,6 +39,7 @@ public final class ConfigLoader {
   /** Prefix of every configuration property. */
   public static final String PREFIX = "tokenlabs.chaos.";
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern NODE = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   private static final Pattern WORD = Pattern.compile("[a-z0-9][-a-z0-9_]*");
   /** The opt-out that lets a credential go over plain http to a loopback address. */
   static final String ALLOW_PLAIN_HTTP_ON_LOOPBACK = "allowPlainHttpOnLoopback";
@@ -97,7 +98,7 @@ public final class ConfigLoader {
         target,
         word("lab.profile", "gb10", "use a lab profile name such as gb10 or h200"),
         prometheus(),
-        kubernetes(),
+        kubernetes(target),
         namespaces,
         bool("dryRun", false),
         duration("recoveryTimeout", Duration.ofSeconds(90)),
@@ -150,7 +151,7 @@ public final class ConfigLoader {
     return new WebhookSettings(file.map(Path::of), env);
   }
 
-  private KubernetesSettings kubernetes() {
+  private KubernetesSettings kubernetes(String target) {
     List<String> servers = list("kubernetes.allowedServers").stream().map(u -> uri("kubernetes.allowedServers", u))
         .map(ApiServers::normalize).toList();
     List<String> fingerprints = new java.util.ArrayList<>();
@@ -165,7 +166,26 @@ public final class ConfigLoader {
     return new KubernetesSettings(text("kubernetes.context"), list("kubernetes.allowedContexts"),
         bytes("kubernetes.maxResponseBytes", KubernetesSettings.DEFAULT_MAX_RESPONSE_BYTES), servers, fingerprints,
         count("kubernetes.maxPodsPerRun", KubernetesSettings.DEFAULT_MAX_PODS_PER_RUN),
-        text("kubernetes.serviceAccountDir").map(Path::of));
+        text("kubernetes.serviceAccountDir").map(Path::of), nodes(target));
+  }
+
+  /**
+   * The nodes a fault may cordon: none unless listed, except on the lab, whose default is its own two
+   * nodes (per {@code lab.profile}) so that its node drain runs without configuration.
+   */
+  private List<String> nodes(String target) {
+    List<String> nodes = list("kubernetes.allowedNodes");
+    for (String node : nodes) {
+      if (!NODE.matcher(node).matches() || node.length() > 253) {
+        throw values.get("kubernetes.allowedNodes").invalid("'" + node + "' is not a Kubernetes node name",
+            "use lower-case DNS names (a-z, 0-9, '-', '.'), comma-separated in a system property");
+      }
+    }
+    if (nodes.isEmpty() && "lab".equals(target) && !values.containsKey("kubernetes.allowedNodes")) {
+      return "h200".equals(word("lab.profile", "gb10", "use a lab profile name such as gb10 or h200"))
+          ? List.of("h200-node-01", "h200-node-02") : List.of("spark-01", "spark-02");
+    }
+    return nodes;
   }
 
   private int count(String key, int fallback) {

@@ -16,34 +16,41 @@ import run.tokenlabs.chaos.api.SafetyLabels;
  * fault and rollback gets, that refuses a mutating request (any method but GET/HEAD/OPTIONS, and
  * exec/attach/portforward/proxy) unless it acts inside a namespace that is in
  * {@code namespaces.allowed}, is not {@code kube-system}, and carries the chaos label when the request
- * is made, and that counts the pods a run deletes or evicts against {@code kubernetes.maxPodsPerRun}.
+ * is made, and that counts the pods a run deletes, evicts or restarts against
+ * {@code kubernetes.maxPodsPerRun}.
  *
  * <p>It does not trust what a fault declares: it reads the request the client is about to send. The
  * label is read again, through a client without this guard, for every mutating request, so removing
- * it stops the next call. Cluster-scoped changes (nodes, namespaces themselves, cluster roles) are
- * always refused: the engine needs none.
+ * it stops the next call. Cluster-scoped changes (namespaces themselves, cluster roles, nodes) are
+ * refused, with one exception a node drain needs: a merge patch of a node's {@code spec.unschedulable}
+ * alone (cordon, uncordon), on a node listed in {@code kubernetes.allowedNodes} that carries the chaos
+ * label when the patch is sent ({@link NodeCordonRule}). A change of a Deployment's pod template (a
+ * rolling restart) counts every pod it will replace before it is sent ({@link RolloutPods}).
  */
 final class BlastRadiusGuard implements Interceptor {
   static final String NAME = "tokenlabs-blast-radius";
   private final List<String> allowedNamespaces;
   private final KubernetesClient reader;
   private final PodBudget pods;
+  private final NodeCordonRule nodes;
   private final List<KubernetesCallRefusedException> refusals = new CopyOnWriteArrayList<>();
 
   /**
    * @param reader a client of the same server without this guard, to read namespace labels with
    */
-  BlastRadiusGuard(List<String> allowedNamespaces, int maxPodsPerRun, KubernetesClient reader) {
+  BlastRadiusGuard(List<String> allowedNamespaces, int maxPodsPerRun, List<String> allowedNodes,
+                   KubernetesClient reader) {
     this.allowedNamespaces = List.copyOf(allowedNamespaces);
     this.reader = reader;
     this.pods = new PodBudget(maxPodsPerRun);
+    this.nodes = new NodeCordonRule(allowedNodes, reader);
   }
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
     ApiRequest call = ApiRequest.of(request.method(), request.uri());
     if (call.mutating()) {
-      check(call);
+      check(call, request.bodyString());
       if (ChaosMeshRequest.applies(call)) {
         checkChaosMesh(call, request.bodyString());
       }
@@ -68,7 +75,7 @@ final class BlastRadiusGuard implements Interceptor {
     chaos.problem().ifPresent(problem -> refuse(call, problem));
     for (String ns : chaos.selectorNamespaces()) {
       if (!ns.equals(call.namespace())) {
-        check(new ApiRequest(call.method(), call.path(), ns, call.resource(), chaos.name(), ""));
+        check(new ApiRequest(call.method(), call.path(), ns, call.resource(), chaos.name(), ""), "");
       }
     }
     if (call.resource().equals("podchaos")) {
@@ -79,8 +86,16 @@ final class BlastRadiusGuard implements Interceptor {
     }
   }
 
-  /** Throws {@link KubernetesCallRefusedException} naming the call and the rule it breaks. */
-  void check(ApiRequest call) {
+  /**
+   * Throws {@link KubernetesCallRefusedException} naming the call and the rule it breaks.
+   *
+   * @param body the request's body as sent, or {@code null} when it has none (or is not text)
+   */
+  void check(ApiRequest call, String body) {
+    if (call.clusterScoped() && call.resource().equals("nodes")) {
+      nodes.problem(call, body).ifPresent(problem -> refuse(call, problem));
+      return;
+    }
     if (call.clusterScoped()) {
       refuse(call, "it changes " + (call.resource().isEmpty() ? "a non-resource path" : "cluster-scoped '"
           + call.resource() + "'") + ", and chaos acts only inside allowed namespaces");
@@ -100,6 +115,9 @@ final class BlastRadiusGuard implements Interceptor {
     }
     if (call.disruptsOnePod()) {
       pods.take(ns, call.name()).ifPresent(problem -> refuse(call, problem));
+    }
+    if (RolloutPods.changesTemplate(call, body)) {
+      pods.takeAll(ns, RolloutPods.of(reader, ns, call.name())).ifPresent(problem -> refuse(call, problem));
     }
   }
 

@@ -25,22 +25,28 @@ public final class GuardedTarget implements Target {
   private final Target delegate;
   private final List<String> allowedNamespaces;
   private final int maxPodsPerRun;
+  private final List<String> allowedNodes;
   /** Built on first use: a target may have no Kubernetes API at all (an inference endpoint only). */
   private BlastRadiusGuard guard;
   private KubernetesClient kubernetes;
 
-  private GuardedTarget(Target delegate, List<String> allowedNamespaces, int maxPodsPerRun) {
+  private GuardedTarget(Target delegate, List<String> allowedNamespaces, int maxPodsPerRun, List<String> allowedNodes) {
     this.delegate = delegate;
     this.allowedNamespaces = List.copyOf(allowedNamespaces);
     this.maxPodsPerRun = maxPodsPerRun;
+    this.allowedNodes = List.copyOf(allowedNodes);
   }
 
-  /** {@code target} behind the blast radius of {@code config} ({@code namespaces.allowed}, {@code kubernetes.maxPodsPerRun}). */
+  /**
+   * {@code target} behind the blast radius of {@code config} ({@code namespaces.allowed},
+   * {@code kubernetes.maxPodsPerRun}, {@code kubernetes.allowedNodes}).
+   */
   public static GuardedTarget of(Target target, ChaosConfig config) {
     if (target instanceof GuardedTarget guarded) {
       return guarded;
     }
-    return new GuardedTarget(target, config.allowedNamespaces(), config.kubernetes().maxPodsPerRun());
+    return new GuardedTarget(target, config.allowedNamespaces(), config.kubernetes().maxPodsPerRun(),
+        config.kubernetes().allowedNodes());
   }
 
   /** Refusals of this run from index {@code from} on (0: all), oldest first. */
@@ -64,7 +70,7 @@ public final class GuardedTarget implements Target {
   public synchronized KubernetesClient kubernetes() {
     if (kubernetes == null) {
       KubernetesClient raw = delegate.kubernetes();
-      BlastRadiusGuard built = new BlastRadiusGuard(allowedNamespaces, maxPodsPerRun, raw);
+      BlastRadiusGuard built = new BlastRadiusGuard(allowedNamespaces, maxPodsPerRun, allowedNodes, raw);
       HttpClient guarded = raw.getHttpClient().newBuilder()
           .addOrReplaceInterceptor(BlastRadiusGuard.NAME, built).build();
       kubernetes = new KubernetesClientImpl(guarded, raw.getConfiguration());

@@ -251,6 +251,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("kubernetes.allowedNodes: none on a cluster unless listed; the lab's own nodes on the lab; a bad name is refused")
+  void allowedNodes() {
+    props.put("tokenlabs.chaos.target", "cluster");
+    props.put("tokenlabs.chaos.namespaces.allowed", "token-labs");
+    assertThat(load().kubernetes().allowedNodes()).isEmpty();
+    props.put("tokenlabs.chaos.kubernetes.allowedNodes", "gpu-node-7.example,gpu-node-8");
+    assertThat(load().kubernetes().allowedNodes()).containsExactly("gpu-node-7.example", "gpu-node-8");
+
+    props.clear();
+    assertThat(load().kubernetes().allowedNodes()).containsExactly("spark-01", "spark-02");
+    props.put("tokenlabs.chaos.lab.profile", "h200");
+    assertThat(load().kubernetes().allowedNodes()).containsExactly("h200-node-01", "h200-node-02");
+    props.put("tokenlabs.chaos.kubernetes.allowedNodes", "Spark_01");
+    assertThatThrownBy(this::load).hasMessageStartingWith("kubernetes.allowedNodes: 'Spark_01' is not a Kubernetes node name");
+  }
+
+  @Test
   @DisplayName("Both token sources at once are refused")
   void twoTokenSources() throws IOException {
     yaml("prometheus:\n  url: http://p:9090\n  bearerTokenFile: /t\n  bearerTokenEnv: PROM_TOKEN\n");
@@ -342,7 +359,7 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("The blast-radius and server-pinning keys: defaults, normal forms, and refusals naming the key")
   void blastRadiusAndPins() {
-    assertThat(load().kubernetes().maxPodsPerRun()).isEqualTo(5);
+    assertThat(load().kubernetes().maxPodsPerRun()).isEqualTo(7);
     assertThat(load().kubernetes().allowedServers()).isEmpty();
 
     props.put("tokenlabs.chaos.kubernetes.maxPodsPerRun", "2");

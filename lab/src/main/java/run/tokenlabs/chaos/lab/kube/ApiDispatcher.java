@@ -28,8 +28,9 @@ import java.util.Optional;
  * OpenAPI v3 documents kubectl's validation reads, {@code Content-Type: application/json} on every
  * answer (without it kubectl decodes as protobuf and fails), typed lists ({@code PodList}, not
  * {@code List}), field selectors, NotFound statuses with a message, Tables for pods and events,
- * strict field validation of what is created or replaced, and the strategic merge and apply patches
- * of {@code kubectl apply} (client- and server-side), which the store does not know.
+ * strict field validation of what is created or replaced, the strategic merge and apply patches
+ * of {@code kubectl apply} (client- and server-side), and the Eviction subresource ({@link Evictions}),
+ * which the store does not know.
  */
 final class ApiDispatcher extends KubernetesCrudDispatcher {
   /** What {@code /version} reports: a real release, marked as the lab in its build metadata. */
@@ -73,6 +74,11 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
     Map<String, String> query = query(q < 0 ? "" : path.substring(q + 1));
     if (PodExec.isExec(bare)) {
       return exec.respond(request, bare, q < 0 ? "" : path.substring(q + 1)); // the store knows no exec
+    }
+    if (Evictions.isEviction(request.getMethod(), bare)) {
+      // nor evictions: it would store the Eviction as a pod of that name
+      return Evictions.respond(request, bare, Evictions.Store.of(request.getHttpVersion(), r -> handleGet(r.getPath()),
+          this::handleUpdate, r -> handleDelete(r.getPath())));
     }
     if ("GET".equals(request.getMethod())) {
       Optional<String> document = document(bare);

@@ -51,6 +51,8 @@ final class ApiResources {
       new Resource("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, "sts"),
       new Resource("batch", "v1", "jobs", "job", "Job", true, ""),
       new Resource("batch", "v1", "cronjobs", "cronjob", "CronJob", true, "cj"),
+      // what a node drain's evictions are checked against
+      new Resource("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, "pdb"),
       // RBAC, so the runner's own manifests (k8s-rbac/) can be applied to the lab as to a cluster
       new Resource("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, ""),
       new Resource("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, ""),

@@ -46,6 +46,11 @@ final class EventRecorder {
     record(object, fieldPath, "Normal", reason, message, source);
   }
 
+  /** A {@code Warning} event about {@code object}. */
+  void warning(HasMetadata object, String reason, String message, Source source) {
+    record(object, null, "Warning", reason, message, source);
+  }
+
   /** The kubelet's start of a pod's container: Pulled, Created, Started, after the scheduler's Scheduled. */
   void podStarted(HasMetadata pod, String node, String container, String image) {
     normal(pod, null, "Scheduled", "Successfully assigned " + pod.getMetadata().getNamespace() + "/"

@@ -34,7 +34,9 @@ import run.tokenlabs.chaos.lab.api.ModelProfile;
  * "loaded" and it serves; a deleted pod's server is killed at once (its streams are cut); a pod
  * owned by a ReplicaSet is replaced, a bare pod is not; Endpoints and Deployment status follow, and
  * each step is recorded as the Event a real cluster writes (Scheduled, Pulled, Created, Started,
- * Killing, SuccessfulCreate).
+ * Killing, SuccessfulCreate). It honours a cordon as the scheduler does: a replacement whose model's
+ * node is unschedulable stays Pending (FailedScheduling: the lab places each model on its own node) until
+ * the node is uncordoned, and is then bound there and started.
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -59,6 +61,7 @@ public final class Reconciler implements AutoCloseable {
     return t;
   });
   private SharedIndexInformer<Pod> informer;
+  private SharedIndexInformer<io.fabric8.kubernetes.api.model.Node> nodeInformer;
   private volatile boolean closed;
 
   public Reconciler(KubernetesClient client, LabProfile profile, PodRuntime runtime) {
@@ -96,7 +99,35 @@ public final class Reconciler implements AutoCloseable {
         });
       }
     }, 0);
+    nodeInformer = client.nodes().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(io.fabric8.kubernetes.api.model.Node node) {
+      }
+
+      @Override
+      public void onUpdate(io.fabric8.kubernetes.api.model.Node old, io.fabric8.kubernetes.api.model.Node node) {
+        if (Scheduling.schedulable(node)) {
+          worker.execute(() -> bindPending(node.getMetadata().getName()));
+        }
+      }
+
+      @Override
+      public void onDelete(io.fabric8.kubernetes.api.model.Node node, boolean finalStateUnknown) {
+      }
+    }, 0);
     return this;
+  }
+
+  /** Binds the Pending pods of the models placed on {@code node}, now that it takes pods again. */
+  private void bindPending(String node) {
+    for (Pod pod : client.pods().inNamespace(Topology.NAMESPACE).list().getItems()) {
+      ModelProfile model = modelOf(pod);
+      if (model != null && node.equals(model.node()) && pod.getSpec().getNodeName() == null
+          && pod.getMetadata().getDeletionTimestamp() == null) {
+        client.pods().inNamespace(Topology.NAMESPACE).withName(pod.getMetadata().getName())
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(node).endSpec().build());
+      }
+    }
   }
 
   /**
@@ -149,6 +180,15 @@ public final class Reconciler implements AutoCloseable {
     String name = pod.getMetadata().getName();
     ModelProfile model = modelOf(pod);
     if (model == null || pod.getMetadata().getDeletionTimestamp() != null || lostGpus.contains(model.node())) {
+      return;
+    }
+    if (pod.getSpec().getNodeName() == null) {
+      // unbound (a bare pod recreated from its manifest, a replacement made while the node was cordoned):
+      // the scheduler binds it to its model's node unless that node is cordoned; the update starts it
+      if (Scheduling.schedulable(client.nodes().withName(model.node()).get())) {
+        client.pods().inNamespace(Topology.NAMESPACE).withName(name)
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(model.node()).endSpec().build());
+      }
       return;
     }
     Running existing = running.get(name);
@@ -306,9 +346,17 @@ public final class Reconciler implements AutoCloseable {
       return; // gone, or scaled down by a rollout: the delete was the controller's own
     }
     Pod replacement = Topology.modelPod(model, rs.getName() + "-" + Topology.randomSuffix(5), rs);
-    client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
+    boolean placeable = Scheduling.schedulable(client.nodes().withName(model.node()).get());
+    if (!placeable) {
+      replacement = Scheduling.pending(replacement, profile.nodes().size());
+    }
+    Pod created = client.pods().inNamespace(Topology.NAMESPACE).resource(replacement).create();
     events.normal(replicaSet, null, "SuccessfulCreate", "Created pod: " + replacement.getMetadata().getName(),
         EventRecorder.Source.REPLICASET_CONTROLLER);
+    if (!placeable) {
+      events.warning(created, "FailedScheduling", Scheduling.failedScheduling(profile.nodes().size()),
+          EventRecorder.Source.SCHEDULER);
+    }
   }
 
   private long ownedPods(String replicaSet) {
@@ -415,6 +463,9 @@ public final class Reconciler implements AutoCloseable {
     }
     if (informer != null) {
       informer.close();
+    }
+    if (nodeInformer != null) {
+      nodeInformer.close();
     }
     running.values().forEach(r -> r.process().close());
     running.clear();

@@ -120,9 +120,16 @@ public final class RolloutController implements AutoCloseable {
     Pod pod = Topology.modelPod(model, rs.getMetadata().getName() + "-" + Topology.randomSuffix(5),
         Topology.owner("apps/v1", "ReplicaSet", rs.getMetadata().getName(), rs.getMetadata().getUid()));
     pod.getMetadata().setAnnotations(Map.of(RESTARTED_AT, restartedAt));
-    client.pods().inNamespace(Topology.NAMESPACE).resource(pod).create();
+    // a cordoned node takes no new pod: it waits Pending, and the reconciler binds it once uncordoned
+    boolean placeable = Scheduling.schedulable(client.nodes().withName(model.node()).get());
+    Pod created = client.pods().inNamespace(Topology.NAMESPACE)
+        .resource(placeable ? pod : Scheduling.pending(pod, profile.nodes().size())).create();
     events.normal(rs, null, "SuccessfulCreate", "Created pod: " + pod.getMetadata().getName(),
         EventRecorder.Source.REPLICASET_CONTROLLER);
+    if (!placeable) {
+      events.warning(created, "FailedScheduling", Scheduling.failedScheduling(profile.nodes().size()),
+          EventRecorder.Source.SCHEDULER);
+    }
   }
 
   /** Scales the old pod's ReplicaSet down by one (so nothing replaces it) and deletes the pod. */

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.time.Clock;
@@ -28,7 +29,7 @@ import run.tokenlabs.chaos.lab.api.ServingEngine;
 
 /**
  * The objects the lab seeds into its Kubernetes API: namespaces, nodes, the bare
- * DeepSeek pod, the Llama Deployment with its ReplicaSet and pod, Services, the routing layer in
+ * DeepSeek pod, the Llama Deployment with its ReplicaSet, pod and PodDisruptionBudget, Services, the routing layer in
  * front of them (HTTPRoutes, and an InferencePool where {@link #hasEndpointPicker} says so), the DCGM
  * exporter DaemonSet and its pods, and a Prometheus pod in {@code monitoring}.
  */
@@ -62,9 +63,11 @@ public final class Topology {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(MONITORING_NAMESPACE)
         .endMetadata().build()).create();
     for (String node : profile.nodes()) {
+      // labelled as an operator who opts a node in to drains would; kubernetes.allowedNodes must still list it
       client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
           .addToLabels("nvidia.com/gpu.product", profile.gpu().modelName().replace(' ', '-'))
-          .addToLabels("kubernetes.io/hostname", node).endMetadata().build()).create();
+          .addToLabels("kubernetes.io/hostname", node).addToLabels(CHAOS_LABEL, "allowed").endMetadata()
+          .withNewSpec().endSpec().build()).create();
     }
     for (ModelProfile m : profile.models()) {
       seedModel(client, m);
@@ -98,6 +101,12 @@ public final class Topology {
       return;
     }
     EventRecorder events = new EventRecorder(client, Clock.systemUTC());
+    // minAvailable 1 on one replica, as serving teams write it to keep a model up: no voluntary disruption
+    // (a drain's eviction) is allowed until a second replica is Ready
+    client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).resource(new PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName(m.name()).addToLabels("app", m.name()).endMetadata().withNewSpec()
+        .withMinAvailable(new IntOrString(1)).withNewSelector().addToMatchLabels("app", m.name()).endSelector()
+        .endSpec().build()).create();
     var deployment = client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
         .withNewMetadata().withName(m.name()).withUid(UUID.randomUUID().toString()).addToLabels("app", m.name())
         .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", m.name())

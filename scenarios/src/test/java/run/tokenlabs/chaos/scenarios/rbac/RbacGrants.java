@@ -51,12 +51,19 @@ final class RbacGrants {
 
   /** The Roles' grants, each in its own namespace, and the ClusterRole's. */
   static RbacGrants of(List<Role> roles, ClusterRole clusterRole) {
+    return of(roles, List.of(clusterRole));
+  }
+
+  /** The Roles' grants, each in its own namespace, and the ClusterRoles', cluster-wide. */
+  static RbacGrants of(List<Role> roles, List<ClusterRole> clusterRoles) {
     List<Permission> permissions = new ArrayList<>();
     for (Role role : roles) {
       expand("Role " + role.getMetadata().getNamespace() + "/" + role.getMetadata().getName(),
           role.getMetadata().getNamespace(), role.getRules(), permissions);
     }
-    expand("ClusterRole " + clusterRole.getMetadata().getName(), "", clusterRole.getRules(), permissions);
+    for (ClusterRole clusterRole : clusterRoles) {
+      expand("ClusterRole " + clusterRole.getMetadata().getName(), "", clusterRole.getRules(), permissions);
+    }
     return new RbacGrants(permissions);
   }
 

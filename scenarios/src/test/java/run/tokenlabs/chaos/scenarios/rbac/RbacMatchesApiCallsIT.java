@@ -44,7 +44,8 @@ class RbacMatchesApiCallsIT {
       "run.tokenlabs.chaos.scenarios.experiments.ControllerPodForceDeleteIT",
       "run.tokenlabs.chaos.scenarios.experiments.RollingRestartUnderLoadIT",
       "run.tokenlabs.chaos.scenarios.experiments.BarePodForceDeleteIT",
-      "run.tokenlabs.chaos.scenarios.experiments.GpuXidFellOffBusIT");
+      "run.tokenlabs.chaos.scenarios.experiments.GpuXidFellOffBusIT",
+      "run.tokenlabs.chaos.scenarios.experiments.NodeDrainUnderLoadIT");
   private static final Path EXPERIMENT_SOURCES = K8sRbacManifests.moduleDirectory()
       .resolve("src/test/java/run/tokenlabs/chaos/scenarios/experiments");
   private static final Path WORK = K8sRbacManifests.moduleDirectory().resolve("target/rbac");
@@ -102,7 +103,7 @@ class RbacMatchesApiCallsIT {
   }
 
   @Test
-  @DisplayName("Every Kubernetes API call of the run is granted by k8s-rbac's Role, its opt-in Roles or ClusterRole")
+  @DisplayName("Every Kubernetes API call of the run is granted by k8s-rbac's Role, ClusterRole or its opt-in Roles and ClusterRoles")
   void everyCallIsGranted() throws IOException {
     RbacGrants grants = grants();
 
@@ -145,7 +146,9 @@ class RbacMatchesApiCallsIT {
     K8sRbacManifests manifests = K8sRbacManifests.load();
     List<Role> roles = new java.util.ArrayList<>(List.of(manifests.one(Role.class)));
     roles.addAll(K8sRbacManifests.optIn().all(Role.class));
-    return RbacGrants.of(roles, manifests.one(ClusterRole.class));
+    List<ClusterRole> clusterRoles = new java.util.ArrayList<>(List.of(manifests.one(ClusterRole.class)));
+    clusterRoles.addAll(K8sRbacManifests.optIn().all(ClusterRole.class));
+    return RbacGrants.of(roles, clusterRoles);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
