@@ -6,6 +6,7 @@ import static run.tokenlabs.chaos.api.Tolerance.atLeast;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,21 @@ import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.faults.ChaosMeshInstalled;
 import run.tokenlabs.chaos.faults.Faults;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.BackgroundLoad;
+import run.tokenlabs.chaos.load.api.Bounds;
+import run.tokenlabs.chaos.load.api.Bucket;
+import run.tokenlabs.chaos.load.api.Load;
+import run.tokenlabs.chaos.load.api.Progress;
+import run.tokenlabs.chaos.probes.api.AlertFiring;
+import run.tokenlabs.chaos.probes.api.AlertFiringBound;
+import run.tokenlabs.chaos.probes.api.AlertState;
 import run.tokenlabs.chaos.probes.api.Awaiting;
+import run.tokenlabs.chaos.probes.api.FiringWatch;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.HttpResult;
 import run.tokenlabs.chaos.probes.api.Probes;
+import run.tokenlabs.chaos.probes.api.PrometheusProbes;
 import run.tokenlabs.chaos.scenarios.experiments.support.Gateway;
 import run.tokenlabs.chaos.scenarios.experiments.support.GatewayStreams;
 import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
@@ -31,8 +43,10 @@ import run.tokenlabs.chaos.scenarios.experiments.support.RecoveryStopwatch;
  * NET-2: the network between the gateway and the Llama pod cut by a Chaos Mesh {@code NetworkChaos}
  * partition. The pod stays Ready (its kubelet's probes do not cross the cut), so the Service keeps
  * routing to it, and the gateway answers 503 after its connect timeout instead of "no healthy
- * upstream". The hypothesis: 503s at the gateway within the connect timeout and a poll, and service
- * again once the rollback has deleted the resource.
+ * upstream". The hypothesis: 503s at the gateway within the connect timeout and a poll, the gateway's
+ * availability burn alert ({@value #BURN_ALERT}) firing within its worst-case bound under an open-loop load
+ * (the pod-level absence alerts cannot see a Ready pod), and service again once the rollback has deleted the
+ * resource.
  */
 @ChaosExperiment(id = "NET-2", title = "Gateway-to-model network partition: 503s at the gateway, pod still Ready",
     recoverySeconds = 20)
@@ -51,6 +65,13 @@ class NetworkPartitionIT {
   static final Duration BOUND_503 = Duration.ofSeconds(6);
   static final String FIRST_503 = "time to first 503 at the gateway after the partition: " + MODEL;
   static final String READY_BUT_UNREACHABLE = "partitioned pod stays Ready";
+  static final String BURN_ALERT = "SLOBurnRateGatewayLayer";
+  static final String TIME_TO_FIRE = "time to fire: " + BURN_ALERT + " after the partition";
+  /** The open loop whose 503s the burn alert counts, as LLMD-3's outage load. */
+  static final double LOAD_RATE = 20;
+  static final Duration POLL = Duration.ofMillis(250);
+  /** The lab gateway's connect timeout: each request to the cut pod waits it out before its 503. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final RecoveryStopwatch recovery = new RecoveryStopwatch();
 
@@ -79,8 +100,19 @@ class NetworkPartitionIT {
   }
 
   private void partition(Chaos chaos, Probes probes) {
+    PrometheusProbes prometheus = probes.prometheus().pollingEvery(POLL);
+    AlertState burnBefore = prometheus.alert(BURN_ALERT).state().readNow().value().orElseThrow();
+    Optional<AlertFiringBound> bound = burnBefore == AlertState.INACTIVE
+        ? Optional.of(AlertFiringBound.of(prometheus.client(), BURN_ALERT, prometheus.scrapeInterval())
+            .plus(Gateway.burnAccumulation(prometheus, LOAD_RATE), "the load's 5xx at " + (long) LOAD_RATE
+                + "/s until its 1h and 5m ratios exceed 1.44%")
+            .plus(CONNECT_TIMEOUT, "each 503 waits the gateway's connect timeout")
+            .plus(POLL, "the watch's poll"))
+        : Optional.empty();
+    Duration lasting = bound.map(AlertFiringBound::total).orElse(Duration.ZERO).plus(BOUND_503).plusSeconds(30);
+    chaos.inject(openLoop(chaos, lasting));
     Instant cutAt = Instant.now();
-    chaos.inject(Faults.networkPartition(NAMESPACE, SELECTOR, null).lastingAtMost(Duration.ofSeconds(60)));
+    chaos.inject(Faults.networkPartition(NAMESPACE, SELECTOR, null).lastingAtMost(lasting.plusSeconds(30)));
     recovery.faultInjected(cutAt);
 
     HttpResult refused = Awaiting.reading("the gateway answers 503 for " + MODEL,
@@ -102,5 +134,35 @@ class NetworkPartitionIT {
         + "outlier-detection or active health check at the gateway would take the pod out of rotation",
         "Ready pods matching " + SELECTOR + ": " + ready + "; gateway answer: " + refused));
     assertThat(ready).as("Ready pods of %s during the partition", SELECTOR).isGreaterThanOrEqualTo(1);
+    burnAlertFires(chaos, prometheus, cutAt, bound, burnBefore);
+  }
+
+  /** The gateway's burn alert fires within its bound; when already active (earlier 5xx in its 1h window), it fires. */
+  private static void burnAlertFires(Chaos chaos, PrometheusProbes prometheus, Instant cutAt,
+      Optional<AlertFiringBound> bound, AlertState before) {
+    if (bound.isEmpty()) {
+      chaos.record(new Finding(BURN_ALERT + " already " + before + " before the partition", "5xx of earlier "
+          + "experiments of this run are still in its 1h window, so its time to fire is not measured here; it must "
+          + "be firing during the partition", BURN_ALERT + " before the partition: " + before));
+      Awaiting.reading(BURN_ALERT + " firing during the partition",
+              () -> prometheus.alert(BURN_ALERT).state().readNow().value().orElse(AlertState.INACTIVE))
+          .atMost(Duration.ofSeconds(30)).pollEvery(POLL).until(state -> state == AlertState.FIRING);
+      return;
+    }
+    try (FiringWatch firing = prometheus.watchFiring(cutAt, List.of(bound.get()))) {
+      AlertFiring fired = firing.await(BURN_ALERT);
+      chaos.evidence("alert " + BURN_ALERT + " firing", fired + "\nbound " + bound.get().formula());
+      chaos.record(new KeyNumber(TIME_TO_FIRE, fired.firingAfter().toMillis() / 1000.0, "s", "polled every "
+          + POLL.toMillis() + " ms through /api/v1/rules; bound " + bound.get().formula()));
+    }
+  }
+
+  /** An open loop on the model through the gateway for {@code lasting}: the requests whose 503s the alert counts. */
+  private static BackgroundLoad openLoop(Chaos chaos, Duration lasting) {
+    return BackgroundLoad.of(MODEL + " through the gateway during the partition", Load.openLoop(
+            GatewayStreams.completions(chaos.target(), MODEL), Arrivals.constant(LOAD_RATE))
+        .withWorkload(Bucket.of("short", 16, 4))
+        .withBounds(new Bounds(lasting, (long) (LOAD_RATE * lasting.toSeconds()), Duration.ofSeconds(5)))
+        .withProgress(Progress.none()));
   }
 }
