@@ -106,6 +106,13 @@ public final class KubeApi implements AutoCloseable {
     janitor.shutdownNow();
     proxy.close();
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // fabric8's mock server waits a bounded time for its connections to end; a watch that an informer opened
+      // just before the close can outlive it. The store is gone either way: say so rather than fail the caller.
+      java.util.logging.Logger.getLogger(KubeApi.class.getName()).warning("the lab's API server closed with a "
+          + "connection still open (" + e.getMessage() + "); its threads end with the JVM");
+    }
   }
 }

@@ -193,6 +193,13 @@ public final class Reconciler implements AutoCloseable {
     }
     Running existing = running.get(name);
     String uid = String.valueOf(pod.getMetadata().getUid());
+    if (existing != null && !existing.uid().equals(uid) && running.remove(name, existing)) {
+      // the same name with a new uid: the pod was deleted and created again (a bare pod's rollback) and the
+      // informer delivered the newer object as an update of the old one; the old container went with its pod
+      existing.process().close();
+      restarts.remove(name);
+      existing = null;
+    }
     if (existing != null || failed.containsKey(name)) {
       return;
     }
