@@ -78,8 +78,9 @@ class CordonTest {
     assertThat(pending.getStatus().getPhase()).isEqualTo("Pending");
     assertThat(pending.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
     assertThat(started).doesNotContain(pending.getMetadata().getName());
-    assertThat(client.v1().events().inNamespace(Topology.NAMESPACE).list().getItems())
-        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("FailedScheduling"));
+    // the scheduler's event is written after the Pending pod is created: await it
+    Awaitility.await("a FailedScheduling event").atMost(Duration.ofSeconds(10)).until(() -> client.v1().events()
+        .inNamespace(Topology.NAMESPACE).list().getItems().stream().anyMatch(e -> "FailedScheduling".equals(e.getReason())));
 
     client.nodes().withName("spark-02").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":null}}");
 
