@@ -55,10 +55,11 @@ class ExactTokenCountsLoadIT {
       assertCompleteAtMaxTokens(r, b);
       // Server pacing bounds the client's figures from below: the first token needs the prefill step,
       // the last one a step per token. A latency under these was not measured from the request's start.
+      // The lab's step clock keeps a deadline schedule, so a step after a late one is shorter: 10 % slack.
       assertThat(r.ttft()).as("TTFT of request %d", r.id()).get(DURATION)
-          .isGreaterThanOrEqualTo(LabLoads.minPrefill(lab, MODEL, b.promptTokens()));
+          .isGreaterThanOrEqualTo(LabLoads.minPrefill(lab, MODEL, b.promptTokens()).multipliedBy(9).dividedBy(10));
       assertThat(r.e2e()).as("E2E of request %d", r.id()).get(DURATION)
-          .isGreaterThanOrEqualTo(LabLoads.minStep(lab, MODEL).multipliedBy(b.maxTokens()));
+          .isGreaterThanOrEqualTo(LabLoads.minStep(lab, MODEL).multipliedBy(b.maxTokens()).multipliedBy(9).dividedBy(10));
       assertThat(r.gaps().count()).as("one gap between each pair of token chunks").isEqualTo(b.maxTokens() - 1);
     }
     long generated = LabLoads.generatedTokens(lab, MODEL) - generatedBefore;
