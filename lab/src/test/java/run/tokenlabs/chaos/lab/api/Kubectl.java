@@ -93,4 +93,21 @@ final class Kubectl {
   Path output(Process p) {
     return outputs.stream().filter(o -> o.process() == p).findFirst().orElseThrow().file();
   }
+
+  /** The first line of {@code output} starting with {@code prefix}; fails naming the output when none does. */
+  static String line(String output, String prefix) {
+    return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
+        .orElseThrow(() -> new AssertionError("no line starting with " + prefix + " in:\n" + output));
+  }
+
+  /** The last line holding every one of {@code parts}, or -1. */
+  static int lastLineWith(List<String> lines, String... parts) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      String l = lines.get(i);
+      if (java.util.Arrays.stream(parts).allMatch(l::contains)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

@@ -55,9 +55,9 @@ class KubectlIT {
     assertThat(wide.exitCode()).as(wide.output()).isZero();
     assertThat(wide.output().lines().findFirst().orElseThrow()).contains("NAME", "READY", "STATUS", "IP", "NODE");
     String deepseekNode = lab.profile().model("deepseek-r1-7b").node();
-    assertThat(line(wide.output(), LabProfile.DEEPSEEK_POD)).contains("1/1", "Running", "127.0.0.1", deepseekNode);
+    assertThat(Kubectl.line(wide.output(), LabProfile.DEEPSEEK_POD)).contains("1/1", "Running", "127.0.0.1", deepseekNode);
     assertThat(one.output().lines().findFirst().orElseThrow()).contains("NAME", "READY", "STATUS", "RESTARTS", "AGE");
-    assertThat(line(one.output(), LabProfile.DEEPSEEK_POD)).contains("1/1", "Running");
+    assertThat(Kubectl.line(one.output(), LabProfile.DEEPSEEK_POD)).contains("1/1", "Running");
     assertThat(all.output().lines().skip(1).toList()).as(all.output())
         .hasSizeGreaterThanOrEqualTo(2 + lab.profile().nodes().size() + 1)
         .allSatisfy(row -> assertThat(row).contains("1/1", "Running"))
@@ -174,8 +174,8 @@ class KubectlIT {
     assertThat(events.output().lines().findFirst().orElseThrow())
         .contains("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
     List<String> story = events.output().lines().toList();
-    int killing = indexOf(story, "Killing", "pod/" + name);
-    int created = indexOf(story, "SuccessfulCreate", "replicaset/" + LLAMA);
+    int killing = Kubectl.lastLineWith(story, "Killing", "pod/" + name);
+    int created = Kubectl.lastLineWith(story, "SuccessfulCreate", "replicaset/" + LLAMA);
     assertThat(killing).as("Killing of %s in:%n%s", name, events.output()).isNotNegative();
     assertThat(created).as("the ReplicaSet's SuccessfulCreate after the Killing in:%n%s", events.output())
         .isGreaterThan(killing);
@@ -237,21 +237,5 @@ class KubectlIT {
 
   private String read(Process p) throws IOException {
     return Files.readString(kubectl.output(p));
-  }
-
-  private static String line(String output, String prefix) {
-    return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line starting with " + prefix + " in:\n" + output));
-  }
-
-  /** The last line holding every one of {@code parts}, or -1. */
-  private static int indexOf(List<String> lines, String... parts) {
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      String l = lines.get(i);
-      if (java.util.Arrays.stream(parts).allMatch(l::contains)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }
