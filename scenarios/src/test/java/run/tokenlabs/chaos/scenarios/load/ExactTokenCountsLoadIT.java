@@ -55,7 +55,7 @@ class ExactTokenCountsLoadIT {
       assertCompleteAtMaxTokens(r, b);
       // Server pacing bounds the client's figures from below: the first token needs the prefill step,
       // the last one a step per token. A latency under these was not measured from the request's start.
-      // The lab's step clock keeps a deadline schedule, so a step after a late one is shorter: 10 % slack.
+      // The lab's step clock pays a late step back by shortening later ones, by at most 10 %.
       assertThat(r.ttft()).as("TTFT of request %d", r.id()).get(DURATION)
           .isGreaterThanOrEqualTo(LabLoads.minPrefill(lab, MODEL, b.promptTokens()).multipliedBy(9).dividedBy(10));
       assertThat(r.e2e()).as("E2E of request %d", r.id()).get(DURATION)
