@@ -76,31 +76,29 @@ public final class StepLoop implements AutoCloseable {
   }
 
   private void run() {
-    long deadline = System.nanoTime();
+    long clock = System.nanoTime(); // when the steps so far would have ended, each on time
     while (!stopped) {
       long now = System.nanoTime();
       long stallUntil = faults.stalledUntilNanos();
       if (stallUntil > now) {
         LockSupport.parkNanos(Math.min(stallUntil - now, TimeUnit.MILLISECONDS.toNanos(50)));
-        deadline = System.nanoTime();
+        clock = System.nanoTime();
         continue;
       }
       Scheduler.Step step = scheduler.schedule(now);
       if (step.isEmpty()) {
         awaitWork();
-        deadline = System.nanoTime(); // idle: the clock restarts from now
+        clock = System.nanoTime(); // idle: the clock restarts from now
         continue;
       }
       long duration = (long) (cost.stepSeconds(step.prefillTokens(), step.decodeSequences()) * 1e9 * timeScale
           * faults.stepSlowdown());
-      // Behind? the lag is paid back, but no step runs shorter than 90 % of its duration: a GPU does not
-      // compute faster after a late step, and a client's TTFT must never read under the prefill it waited for.
-      deadline = Math.max(deadline + duration, now + duration - duration / MAX_PAYBACK_DIVISOR);
-      sleepUntil(deadline);
+      clock += duration;
+      sleepUntil(dueAt(clock, now, duration));
       long end = System.nanoTime();
       busyNanos.addAndGet(duration);
       scheduler.complete(step, end);
-      record(duration, end - deadline);
+      record(duration, end - clock);
     }
   }
 
@@ -125,6 +123,16 @@ public final class StepLoop implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * When a step planned at {@code plannedAt} and lasting {@code duration} ends, {@code clock} being when it
+   * would end had every step so far been on time. Behind that clock? the lag is paid back, but no step
+   * ends sooner than 90 % of its duration after it was planned: a GPU does not compute faster after a
+   * late step, and a client's TTFT must never read under the prefill it waited for.
+   */
+  static long dueAt(long clock, long plannedAt, long duration) {
+    return Math.max(clock, plannedAt + duration - duration / MAX_PAYBACK_DIVISOR);
   }
 
   private static void sleepUntil(long deadline) {
