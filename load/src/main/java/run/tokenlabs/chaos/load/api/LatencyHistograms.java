@@ -154,15 +154,7 @@ public final class LatencyHistograms {
    */
   public Map<String, Histogram> named() {
     var named = new LinkedHashMap<String, Histogram>();
-    named.put("ttft", ttft.copy());
-    named.put("ttfc", ttfc.copy());
-    named.put("itl", itl.copy());
-    named.put("tpot", tpot.copy());
-    named.put("e2e", e2e.copy());
-    named.put("dispatch", dispatchDelay.copy());
-    named.put("chunkInterval", chunkInterval.copy());
-    named.put("ttftAtDeadline", ttftAtDeadline.copy());
-    named.put("cycle", cycle.copy());
+    NAMES.forEach(name -> named.put(name, byName(name).copy()));
     ttftByOutcome.forEach((outcome, h) -> named.put("ttft." + outcome.name(), h.copy()));
     return named;
   }
@@ -174,13 +166,13 @@ public final class LatencyHistograms {
    */
   public static LatencyHistograms fromNamed(Map<String, Histogram> named, Duration requestTimeout) {
     var h = empty(requestTimeout);
-    for (Map.Entry<String, Histogram> e : h.named().entrySet()) {
-      Histogram part = named.get(e.getKey());
+    for (String name : NAMES) {
+      Histogram part = named.get(name);
       if (part == null) {
-        throw new IllegalArgumentException("Histogram '" + e.getKey() + "' is missing from the set given (it has "
+        throw new IllegalArgumentException("Histogram '" + name + "' is missing from the set given (it has "
             + named.keySet() + "); give every histogram LatencyHistograms.named() returns");
       }
-      h.byName(e.getKey()).add(part);
+      h.byName(name).add(part);
     }
     for (Outcome o : Outcome.values()) {
       Histogram part = named.get("ttft." + o.name());
@@ -199,13 +191,17 @@ public final class LatencyHistograms {
   public static LatencyHistograms sum(List<LatencyHistograms> parts, Duration requestTimeout) {
     var total = empty(requestTimeout);
     for (LatencyHistograms part : parts) {
-      for (Map.Entry<String, Histogram> e : total.named().entrySet()) {
-        total.byName(e.getKey()).add(part.byName(e.getKey()));
+      for (String name : NAMES) {
+        total.byName(name).add(part.byName(name));
       }
       part.ttftByOutcome.forEach((o, h) -> total.ttftByOutcome.computeIfAbsent(o, x -> newHistogram()).add(h));
     }
     return total;
   }
+
+  /** The names of {@link #named()} every set has (the per-outcome TTFTs come on top). */
+  private static final List<String> NAMES = List.of("ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval",
+      "ttftAtDeadline", "cycle");
 
   private Histogram byName(String name) {
     return switch (name) {
