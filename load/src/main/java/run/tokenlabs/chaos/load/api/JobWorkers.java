@@ -30,7 +30,7 @@ public record JobWorkers(String namespace, int workers, String image, Optional<S
   /** The runner image the runner module's Jib recipe builds; give yours by digest with {@link #withImage}. */
   public static final String DEFAULT_IMAGE = "tokenlabs-chaos-runner:0.1.0";
 
-  /** The ServiceAccount {@code k8s-rbac/opt-in/role-load-workers.yaml} creates for the workers. */
+  /** The ServiceAccount {@code k8s-rbac/scale-out/role-load-workers.yaml} creates for the workers. */
   public static final String DEFAULT_SERVICE_ACCOUNT = "tokenlabs-chaos-load-worker";
 
   public JobWorkers {

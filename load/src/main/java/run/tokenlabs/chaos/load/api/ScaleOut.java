@@ -97,9 +97,9 @@ public final class ScaleOut implements Fault<ScaleOut.RemoveWorkers> {
   }
 
   /**
-   * Waits for the workers (start barrier, then every result, within the load's bounds and a margin),
-   * merges their results and removes the Job and its ConfigMaps, whatever the outcome (the rollback would
-   * remove them again, which does nothing).
+   * Waits for the workers (start barrier, then every result, within the load's bounds and a margin) and
+   * merges their results. The Job and its ConfigMaps stay until the rollback removes them, at the end of
+   * the experiment whatever its outcome, so they can be inspected until then.
    *
    * @throws IllegalStateException naming each worker that gave no result and what its pod said
    */
@@ -109,11 +109,7 @@ public final class ScaleOut implements Fault<ScaleOut.RemoveWorkers> {
       throw new IllegalStateException("Scale-out load '" + name + "' was not started; inject it first "
           + "(chaos.inject(load)), or call run(client) outside an experiment");
     }
-    try {
-      return executor().await(kubernetes, job, spec, workers);
-    } finally {
-      executor().remove(kubernetes, workers.namespace(), job, workers.workers(), REMOVE_TIMEOUT);
-    }
+    return executor().await(kubernetes, job, spec, workers);
   }
 
   /**
