@@ -175,7 +175,8 @@ class LabJobsTest {
         .delete();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(workersAlive()).isEmpty());
-    assertThat(pods("orphans")).hasSize(1);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(pods("orphans")).singleElement()
+        .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed")));
   }
 
   @Test
