@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import run.tokenlabs.chaos.api.Secret;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
@@ -34,10 +36,18 @@ public final class LoadWorker {
   static final int EXIT_FAILED = 1;
   static final int EXIT_USAGE = 64;
 
+  /**
+   * Vert.x (the Kubernetes client's HTTP transport) warns of a blocked event loop whenever the pod is short of
+   * CPU; those lines would crowd the worker's own out of the log lines an error quotes. Held here: a logger
+   * nobody references may be collected, and its level with it.
+   */
+  private static final Logger VERTX_BLOCKED_THREADS = Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
+
   private LoadWorker() {
   }
 
   public static void main(String[] args) {
+    VERTX_BLOCKED_THREADS.setLevel(Level.SEVERE);
     int code;
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       code = run(args, System.getenv(), client, Clock.systemUTC(), System.err);
@@ -62,6 +72,7 @@ public final class LoadWorker {
       LoadSpec share = spec.shareOf(index, token);
       err.println("load-worker " + index + " of " + spec.workers() + " (Job " + spec.job() + "): " + share.plan());
       Instant start = StartBarrier.await(client, spec.namespace(), spec.job(), Duration.ofMillis(spec.barrierTimeoutMillis()));
+      err.println("load-worker " + index + ": start barrier open, the load starts at " + start);
       waitUntil(start, clock);
       LoadResult result = share.run();
       String pod = env.getOrDefault(WorkerJob.POD_NAME_ENV, "worker-" + index);
