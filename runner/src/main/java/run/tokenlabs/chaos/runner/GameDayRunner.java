@@ -5,11 +5,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.platform.launcher.Launcher;
@@ -20,6 +22,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.engine.RunnerArming;
+import run.tokenlabs.chaos.load.scaleout.LoadWorker;
 
 /**
  * The game day's command line: runs the experiments through the JUnit Platform Launcher, with no Maven and no
@@ -31,12 +34,29 @@ public final class GameDayRunner {
   /** System property naming the distribution's directory (set by the launcher script): {@code allure/}, {@code rules/}. */
   static final String HOME_PROPERTY = "tokenlabs.chaos.runner.home";
   private static final String RULES_DIR_PROPERTY = "tokenlabs.rules.dir";
+  /** The first argument that runs a scale-out's load worker ({@link LoadWorker}) instead of a game day. */
+  static final String LOAD_WORKER = "load-worker";
 
   private GameDayRunner() {
   }
 
   public static void main(String[] args) {
+    if (dispatched(args, LoadWorker::main)) {
+      return;
+    }
     System.exit(run(args, System.out, System.err).code);
+  }
+
+  /**
+   * Hands the arguments after {@value #LOAD_WORKER} to {@code loadWorker} when it is the first one, and says
+   * whether it did: the pods of a scale-out's Job run the same image, and so the same entrypoint, as the game day.
+   */
+  static boolean dispatched(String[] args, Consumer<String[]> loadWorker) {
+    if (args.length == 0 || !LOAD_WORKER.equals(args[0])) {
+      return false;
+    }
+    loadWorker.accept(Arrays.copyOfRange(args, 1, args.length));
+    return true;
   }
 
   static ExitCode run(String[] args, PrintStream out, PrintStream err) {

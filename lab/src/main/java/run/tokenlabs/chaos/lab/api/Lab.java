@@ -24,6 +24,7 @@ import run.tokenlabs.chaos.lab.dcgm.GpuOccupant;
 import run.tokenlabs.chaos.lab.chaosmesh.ChaosMeshController;
 import run.tokenlabs.chaos.lab.gateway.Gateway;
 import run.tokenlabs.chaos.lab.kube.EndpointsView;
+import run.tokenlabs.chaos.lab.kube.JobController;
 import run.tokenlabs.chaos.lab.kube.KubeApi;
 import run.tokenlabs.chaos.lab.kube.KubeStateMetrics;
 import run.tokenlabs.chaos.lab.kube.PodTarget;
@@ -140,6 +141,8 @@ public final class Lab implements AutoCloseable {
     reconciler.onChange(this::writeModelTargets);
     reconciler.start();
     own(new RolloutController(kube.client(), profile).start());
+    // Job pods run as local worker processes, bound to the first node (the lab has no CPU-only node)
+    own(new JobController(kube, options.jobCommands(), workDir.resolve("job-pods"), profile.nodes().get(0)).start());
     gateway.impair(own(new ChaosMeshController(kube.client(), reconciler)).start().impairment());
     this.admin = own(new LabAdmin(this));
     prometheus.awaitReady();

@@ -49,15 +49,23 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
   private final OpenApiV3 openApi = new OpenApiV3(SERVER_VERSION);
   private final Map<String, String> discovery = new LinkedHashMap<>();
   private final PodExec exec;
+  private final PodLogs logs;
+  private final DeletePropagation deletions;
 
   ApiDispatcher(Clock clock) {
     this(clock, new PodExec());
   }
 
   ApiDispatcher(Clock clock, PodExec exec) {
+    this(clock, exec, new PodLogs(), new DeletePropagation());
+  }
+
+  ApiDispatcher(Clock clock, PodExec exec, PodLogs logs, DeletePropagation deletions) {
     super(List.of());
     this.clock = clock;
     this.exec = exec;
+    this.logs = logs;
+    this.deletions = deletions;
     for (String prefix : ApiResources.PREFIXES) {
       discovery.put(prefix, resourceList(prefix));
     }
@@ -75,6 +83,9 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
     if (PodExec.isExec(bare)) {
       return exec.respond(request, bare, q < 0 ? "" : path.substring(q + 1)); // the store knows no exec
     }
+    if ("GET".equals(request.getMethod()) && PodLogs.isLog(bare)) {
+      return logs.respond(bare, query, this::handleGet); // the store would look for a pod named "log"
+    }
     if (Evictions.isEviction(request.getMethod(), bare)) {
       // nor evictions: it would store the Eviction as a pod of that name
       return Evictions.respond(request, bare, Evictions.Store.of(request.getHttpVersion(), r -> handleGet(r.getPath()),
@@ -87,6 +98,10 @@ final class ApiDispatcher extends KubernetesCrudDispatcher {
       }
     }
     Optional<ApiResources.Target> target = ApiResources.parse(bare);
+    if ("DELETE".equals(request.getMethod()) && target.isPresent() && "Job".equals(target.get().resource().kind())
+        && !target.get().collection()) {
+      deletions.note(target.get().namespace(), target.get().name(), request, query); // the store ignores it
+    }
     if ("GET".equals(request.getMethod()) && target.isEmpty() && !bare.startsWith("/api/")
         && !bare.startsWith("/apis/")) {
       return nonResource(bare);

@@ -39,6 +39,8 @@ public final class KubeApi implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final PodExec exec = new PodExec();
+  private final PodLogs logs = new PodLogs();
+  private final DeletePropagation deletions = new DeletePropagation();
   private final ApiProxy proxy;
   private final KubernetesClient client;
   private final Path kubeconfig;
@@ -50,7 +52,7 @@ public final class KubeApi implements AutoCloseable {
 
   public KubeApi(Path workDir) throws IOException {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new ApiDispatcher(Clock.systemUTC(), exec), false);
+        new ApiDispatcher(Clock.systemUTC(), exec, logs, deletions), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     try {
@@ -69,6 +71,16 @@ public final class KubeApi implements AutoCloseable {
   /** Who runs the commands of pods/exec requests (the lab's DCGM pods run {@code dcgmi}); replaces the previous one. */
   public void onExec(PodExec.Handler handler) {
     exec.handler(handler);
+  }
+
+  /** Where pods/log requests are answered from (the files of the pods the lab runs as local processes). */
+  PodLogs podLogs() {
+    return logs;
+  }
+
+  /** The propagation policy of each Job DELETE, for the lab's Job controller. */
+  DeletePropagation deletions() {
+    return deletions;
   }
 
   public KubernetesClient client() {

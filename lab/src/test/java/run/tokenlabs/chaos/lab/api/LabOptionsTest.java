@@ -50,4 +50,18 @@ class LabOptionsTest {
     assertThat(base.profile().model(LabProfile.DEEPSEEK).kvCapacityTokens()).isGreaterThan(1_000_000);
     assertThatThrownBy(() -> base.chunkedPrefill("gpt-4", true)).hasMessageContaining("has no model 'gpt-4'");
   }
+
+  @Test
+  void jobCommandsKeepTheLoadWorkerAndSurviveOtherOptions() {
+    LabOptions base = LabOptions.of(LabProfile.gb10());
+    assertThat(base.jobCommands()).containsExactly(java.util.Map.entry(java.util.List.of("tokenlabs-chaos",
+        "load-worker"), "run.tokenlabs.chaos.load.scaleout.LoadWorker"));
+    LabOptions more = base.jobCommand(java.util.List.of("my-tool", "run"), "com.example.Main")
+        .scrapeInterval(Duration.ofSeconds(2)).rulesDirectory(Path.of("rules"));
+    assertThat(more.jobCommands()).containsEntry(java.util.List.of("my-tool", "run"), "com.example.Main")
+        .containsKey(LabOptions.LOAD_WORKER_COMMAND).hasSize(2);
+    assertThat(base.jobCommands()).hasSize(1);
+    assertThatThrownBy(() -> base.jobCommand(java.util.List.of(), "com.example.Main"))
+        .hasMessageContaining("at least the command itself");
+  }
 }

@@ -2,6 +2,8 @@ package run.tokenlabs.chaos.load.api;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
@@ -143,6 +145,77 @@ public final class LatencyHistograms {
   public Histogram ttftMicros(Outcome outcome) {
     Histogram h = ttftByOutcome.get(outcome);
     return h == null ? newHistogram() : h.copy();
+  }
+
+  /**
+   * Every histogram of this set by name, as copies: {@code ttft, ttfc, itl, tpot, e2e, dispatch,
+   * chunkInterval, ttftAtDeadline, cycle}, and {@code ttft.<OUTCOME>} for each outcome that produced a
+   * first chunk. What a scale-out worker ships to its coordinator; {@link #fromNamed} reads it back.
+   */
+  public Map<String, Histogram> named() {
+    var named = new LinkedHashMap<String, Histogram>();
+    NAMES.forEach(name -> named.put(name, byName(name).copy()));
+    ttftByOutcome.forEach((outcome, h) -> named.put("ttft." + outcome.name(), h.copy()));
+    return named;
+  }
+
+  /**
+   * The set {@link #named()} gave, for requests that had {@code requestTimeout} each. Every name of
+   * {@link #named()} but the per-outcome ones must be present: a set missing one was cut short, and
+   * summing it would pass a partial result off as whole.
+   */
+  public static LatencyHistograms fromNamed(Map<String, Histogram> named, Duration requestTimeout) {
+    var h = empty(requestTimeout);
+    for (String name : NAMES) {
+      Histogram part = named.get(name);
+      if (part == null) {
+        throw new IllegalArgumentException("Histogram '" + name + "' is missing from the set given (it has "
+            + named.keySet() + "); give every histogram LatencyHistograms.named() returns");
+      }
+      h.byName(name).add(part);
+    }
+    for (Outcome o : Outcome.values()) {
+      Histogram part = named.get("ttft." + o.name());
+      if (part != null) {
+        h.ttftByOutcome.computeIfAbsent(o, x -> newHistogram()).add(part);
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The exact union of several sets, as if one client had recorded every request of them all: each
+   * histogram is HdrHistogram's {@link Histogram#add} of the parts' (counts per value bucket summed), so
+   * every percentile of the sum is the percentile of the union, never an average of percentiles.
+   */
+  public static LatencyHistograms sum(List<LatencyHistograms> parts, Duration requestTimeout) {
+    var total = empty(requestTimeout);
+    for (LatencyHistograms part : parts) {
+      for (String name : NAMES) {
+        total.byName(name).add(part.byName(name));
+      }
+      part.ttftByOutcome.forEach((o, h) -> total.ttftByOutcome.computeIfAbsent(o, x -> newHistogram()).add(h));
+    }
+    return total;
+  }
+
+  /** The names of {@link #named()} every set has (the per-outcome TTFTs come on top). */
+  private static final List<String> NAMES = List.of("ttft", "ttfc", "itl", "tpot", "e2e", "dispatch", "chunkInterval",
+      "ttftAtDeadline", "cycle");
+
+  private Histogram byName(String name) {
+    return switch (name) {
+      case "ttft" -> ttft;
+      case "ttfc" -> ttfc;
+      case "itl" -> itl;
+      case "tpot" -> tpot;
+      case "e2e" -> e2e;
+      case "dispatch" -> dispatchDelay;
+      case "chunkInterval" -> chunkInterval;
+      case "ttftAtDeadline" -> ttftAtDeadline;
+      case "cycle" -> cycle;
+      default -> throw new IllegalArgumentException("No histogram named '" + name + "'");
+    };
   }
 
   /** The value at {@code percentile} (0-100) of {@code histogram}, empty if it holds no value. */

@@ -100,6 +100,16 @@ class ImageRecipeIT {
   }
 
   @Test
+  void theLauncherRunsByItsBareNameAsLoadWorkerPodsCallIt() {
+    TarArchiveEntry onPath = image.filesystem().get("usr/local/bin/tokenlabs-chaos");
+    assertThat(onPath).as("tokenlabs-chaos in /usr/local/bin, on the base's PATH").isNotNull();
+    assertThat(onPath.getMode() & 0111).as("executable by the runner's non-root user").isEqualTo(0111);
+    assertThat(new String(image.content("usr/local/bin/tokenlabs-chaos"), StandardCharsets.UTF_8))
+        .contains("exec /" + LAUNCHER + " \"$@\"");
+    assertThat(StandInBaseImage.ENV).anySatisfy(entry -> assertThat(entry).startsWith("PATH=").contains("/usr/local/bin"));
+  }
+
+  @Test
   void runsAsTheNonRootUserTheCronJobNames() {
     String user = image.config().path("config").path("User").asText();
     assertThat(user).isEqualTo("10001:10001");
