@@ -30,7 +30,9 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
  * The load generator's benchmark (see load/README.md): client overhead at 64 streams, parse
  * throughput, requests per second beside wrk, heap for 64 x 32k-token sessions. Every run is bounded
  * and talks to 127.0.0.1 only. Arguments: any of overhead, parse, rps, heap, soak (default: the first four;
- * soak runs {@code -Dsoak.seconds}, 600 by default, and needs the GC log, see {@link #soak(Duration)}).
+ * soak runs {@code -Dsoak.seconds}, 600 by default, and needs the GC log, see {@link #soak(Duration)}), and
+ * the modes against a server in its own process ({@link ExternalBench}): ttft64, ttft256 (TTFT error at 64
+ * and 256 sessions, paced tokens), wrk1, wrk64 (beside wrk, 1- and 64-token streams).
  */
 public final class LoadBench {
   private LoadBench() {}
@@ -44,7 +46,12 @@ public final class LoadBench {
         case "rps" -> rps();
         case "heap" -> heap();
         case "soak" -> soak(Duration.ofSeconds(Long.getLong("soak.seconds", 600)));
-        default -> throw new IllegalArgumentException("unknown mode " + mode + "; use overhead, parse, rps, heap, soak");
+        case "ttft64" -> ExternalBench.ttft(64);
+        case "ttft256" -> ExternalBench.ttft(256);
+        case "wrk1" -> ExternalBench.wrk(1);
+        case "wrk64" -> ExternalBench.wrk(64);
+        default -> throw new IllegalArgumentException("unknown mode " + mode
+            + "; use overhead, parse, rps, heap, soak, ttft64, ttft256, wrk1, wrk64");
       }
     }
   }
