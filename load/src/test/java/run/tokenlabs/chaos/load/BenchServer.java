@@ -15,7 +15,9 @@ import java.util.Map;
  * the client JVM's CPU time is the client's alone. It prints {@code port <n>} once listening, then
  * obeys its standard input, one command a line: {@code times <file>} writes the first-token send time
  * of every request since the last such command ({@code <request number> <System.nanoTime()>} per
- * line), forgets them and answers {@code written <count>}; {@code quit}, or the end of its input (the
+ * line), forgets them and answers {@code written <count>}; {@code forget} stops keeping them (a soak:
+ * the server's heap stays flat) and answers {@code forgetting}; {@code count} answers {@code count <n>},
+ * the completion requests served so far; {@code quit}, or the end of its input (the
  * benchmark ended or died), stops it. {@code System.nanoTime()} is the host's monotonic clock on
  * Linux, shared by every process, so the client can subtract these times from its own.
  */
@@ -33,8 +35,13 @@ final class BenchServer {
       while ((line = in.readLine()) != null && !line.equals("quit")) {
         if (line.startsWith("times ")) {
           out.println("written " + writeTimes(server.firstTokenSentNanos(), Path.of(line.substring(6))));
+        } else if (line.equals("forget")) {
+          server.forgettingFirstTokenTimes();
+          out.println("forgetting");
+        } else if (line.equals("count")) {
+          out.println("count " + server.completions());
         } else {
-          out.println("unknown command '" + line + "': expected 'times <file>' or 'quit'");
+          out.println("unknown command '" + line + "': expected 'times <file>', 'forget', 'count' or 'quit'");
         }
       }
     }

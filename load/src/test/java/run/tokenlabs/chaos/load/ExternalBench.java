@@ -106,14 +106,18 @@ final class ExternalBench {
         .run();
   }
 
-  /** wrk POSTing {@code body} at 64 connections; its requests per second, refused if any answer failed. */
+  /**
+   * wrk POSTing {@code body} at 64 connections, with {@code -Dbench.wrkThreads} threads (2): its requests
+   * per second, refused if any answer failed. It runs on the CPUs this JVM was given (taskset's affinity
+   * is inherited).
+   */
   private static double runWrk(String baseUrl, String body, Duration duration) throws IOException, InterruptedException {
     Path script = Files.createTempFile("load-bench", ".lua");
     try {
       Files.writeString(script, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
           + "wrk.headers[\"Accept\"] = \"text/event-stream\"\nwrk.body = '" + body + "'\n");
-      var command = new ArrayList<>(List.of("wrk", "-t2", "-c64", "-d" + duration.toSeconds() + "s", "-s",
-          script.toString(), baseUrl + "/v1/completions"));
+      var command = new ArrayList<>(List.of("wrk", "-t" + Integer.getInteger("bench.wrkThreads", 2), "-c64",
+          "--timeout", "60s", "-d" + duration.toSeconds() + "s", "-s", script.toString(), baseUrl + "/v1/completions"));
       var process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       process.waitFor();

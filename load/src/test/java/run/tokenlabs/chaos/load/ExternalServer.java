@@ -62,11 +62,7 @@ final class ExternalServer implements AutoCloseable {
   Map<Long, Long> firstTokenTimes() throws IOException {
     Path file = Files.createTempFile("bench-first-tokens", ".txt");
     try {
-      commands.println("times " + file);
-      String reply = replies.readLine();
-      if (reply == null || !reply.startsWith("written ")) {
-        throw new IllegalStateException("the bench server should answer 'written <n>', answered '" + reply + "'");
-      }
+      ask("times " + file, "written ");
       var times = new HashMap<Long, Long>();
       for (String line : Files.readAllLines(file)) {
         int space = line.indexOf(' ');
@@ -76,6 +72,31 @@ final class ExternalServer implements AutoCloseable {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /** Stops the server keeping first-token times, so that its heap stays flat over a soak. */
+  ExternalServer forgettingFirstTokenTimes() throws IOException {
+    ask("forget", "forgetting");
+    return this;
+  }
+
+  /** The completion requests the server has served so far. */
+  synchronized int completions() {
+    try {
+      return Integer.parseInt(ask("count", "count ").substring(6).trim());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the bench server process did not answer 'count'", e);
+    }
+  }
+
+  private synchronized String ask(String command, String expected) throws IOException {
+    commands.println(command);
+    String reply = replies.readLine();
+    if (reply == null || !reply.startsWith(expected)) {
+      throw new IllegalStateException("the bench server should answer '" + expected + "...' to '" + command
+          + "', answered '" + reply + "'");
+    }
+    return reply;
   }
 
   @Override
