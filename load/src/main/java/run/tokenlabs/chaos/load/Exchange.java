@@ -33,6 +33,8 @@ final class Exchange {
   final long queueDeadlineNanos;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   volatile Call call;
+  /** The socket this request's response arrives on, when it times its reads; null until a connection is acquired. */
+  volatile ArrivalClockSocket arrivals;
   volatile boolean timedOutByReaper;
   private volatile long actualStartNanos = -1;
 
@@ -82,6 +84,17 @@ final class Exchange {
 
   long actualStartNanos() {
     return actualStartNanos;
+  }
+
+  /**
+   * When the bytes of the event just read arrived: the last read of this request's socket, which
+   * delivered the event's final byte; {@code now} when the socket does not time its reads (TLS, or a
+   * client built without {@link ArrivalClockSocket}).
+   */
+  long arrivedNanos(long now) {
+    ArrivalClockSocket socket = arrivals;
+    long read = socket == null ? -1 : socket.lastReadNanos();
+    return read < 0 || read > now ? now : read;
   }
 
   /** Takes one decoded chunk that arrived at {@code nanos}. */

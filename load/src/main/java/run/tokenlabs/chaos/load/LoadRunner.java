@@ -2,6 +2,7 @@ package run.tokenlabs.chaos.load;
 
 import java.time.Instant;
 import java.util.List;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.LoadSpec;
@@ -17,8 +18,13 @@ public final class LoadRunner implements LoadExecutor {
 
   @Override
   public LoadResult run(LoadSpec spec) {
+    return run(spec, EventListener.NONE);
+  }
+
+  /** Runs {@code spec}; {@code observer} sees the calls that wait in the client's queue (see {@link HttpClients}). */
+  static LoadResult run(LoadSpec spec, EventListener observer) {
     var origin = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-    OkHttpClient client = HttpClients.build(spec, HttpClients.sendMarker(() -> System.nanoTime() - origin.get()));
+    OkHttpClient client = HttpClients.build(spec, () -> System.nanoTime() - origin.get(), observer);
     try {
       List<PreparedPrompt> prompts = new PromptFactory(client, spec.endpoint()).prepare(spec.workload());
       origin.set(System.nanoTime());

@@ -12,8 +12,10 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
 
 /**
  * Reads one response into its {@link Exchange} and classifies it: non-200 bodies are kept as a short
- * detail; a 200 body is read event by event, each chunk timed on arrival, paced for slow readers, to
- * the end of the stream (past {@code [DONE]}, so the connection can be reused).
+ * detail; a 200 body is read event by event, each chunk timed on arrival (when the socket read that
+ * delivered its last byte returned, see {@link ArrivalClockSocket}, not after the framing, SSE and JSON
+ * work that follows), paced for slow readers, to the end of the stream (past {@code [DONE]}, so the
+ * connection can be reused).
  *
  * <p>A hostile or broken server cannot hold the request past its deadline nor grow it without bound:
  * the deadline is checked on every event and caps every pause of a slow reader (the reaper's cancel
@@ -78,7 +80,8 @@ final class StreamConsumer {
         } catch (IOException e) {
           return Classifier.malformedChunk(data, e);
         }
-        ex.onChunk(chunk, now);
+        // a slow reader's chunk reaches its user when the reader takes it, however long it lay in the buffers
+        ex.onChunk(chunk, pace > 0 ? now : ex.arrivedNanos(now));
         if (pace > 0 && ex.chunks > 0) {
           parkUntil(Math.min(ex.firstChunkNanos + ex.chunks * pace, ex.deadlineNanos));
           if (ex.timedOutByReaper || clock.getAsLong() >= ex.deadlineNanos) {

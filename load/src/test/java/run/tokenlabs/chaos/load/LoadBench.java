@@ -30,7 +30,9 @@ import run.tokenlabs.chaos.load.api.RequestRecord;
  * The load generator's benchmark (see load/README.md): client overhead at 64 streams, parse
  * throughput, requests per second beside wrk, heap for 64 x 32k-token sessions. Every run is bounded
  * and talks to 127.0.0.1 only. Arguments: any of overhead, parse, rps, heap, soak (default: the first four;
- * soak runs {@code -Dsoak.seconds}, 600 by default, and needs the GC log, see {@link #soak(Duration)}).
+ * soak runs {@code -Dsoak.seconds}, 600 by default, and needs the GC log, see {@link #soak(Duration)}), and
+ * the modes against a server in its own process ({@link ExternalBench}): ttft64, ttft256 (TTFT error at 64
+ * and 256 sessions, paced tokens), wrk1, wrk64 (beside wrk, 1- and 64-token streams).
  */
 public final class LoadBench {
   private LoadBench() {}
@@ -44,7 +46,12 @@ public final class LoadBench {
         case "rps" -> rps();
         case "heap" -> heap();
         case "soak" -> soak(Duration.ofSeconds(Long.getLong("soak.seconds", 600)));
-        default -> throw new IllegalArgumentException("unknown mode " + mode + "; use overhead, parse, rps, heap, soak");
+        case "ttft64" -> ExternalBench.ttft(64);
+        case "ttft256" -> ExternalBench.ttft(256);
+        case "wrk1" -> ExternalBench.wrk(1);
+        case "wrk64" -> ExternalBench.wrk(64);
+        default -> throw new IllegalArgumentException("unknown mode " + mode
+            + "; use overhead, parse, rps, heap, soak, ttft64, ttft256, wrk1, wrk64");
       }
     }
   }
@@ -167,7 +174,8 @@ public final class LoadBench {
   }
 
   /**
-   * Live heap over a long run: 64 closed-loop sessions of unpaced 64-token streams for {@code duration};
+   * Live heap over a long run: 64 closed-loop sessions of unpaced 64-token streams for {@code duration}
+   * against a server in this JVM, or in its own process with {@code -Dbench.external=true};
    * every 30 s the sampler asks for a full collection, and the heap after each one is read from the
    * JVM's GC log, which must be on: {@code -Xlog:gc:file=<path>} and {@code -Dbench.gclog=<path>}.
    */
@@ -179,12 +187,19 @@ public final class LoadBench {
       t.setDaemon(true);
       return t;
     });
-    try (var server = SseTestServer.start(s -> SseTestServer.Behaviour.normal()).forgettingFirstTokenTimes()) {
+    boolean external = Boolean.getBoolean("bench.external");
+    var inProcess = external ? null : SseTestServer.start(s -> SseTestServer.Behaviour.normal()).forgettingFirstTokenTimes();
+    var outside = external ? ExternalServer.start(0).forgettingFirstTokenTimes() : null;
+    String baseUrl = external ? outside.baseUrl() : inProcess.baseUrl();
+    java.util.function.IntSupplier servedSoFar = external ? outside::completions : inProcess::completions;
+    try {
+      System.out.printf("soak: server %s; load average %s%n", external ? "in its own process, pid " + outside.pid()
+          : "in this JVM", ExternalBench.loadAverage());
       sampler.scheduleAtFixedRate(() -> {
         System.gc(); // a full collection under G1: what remains is live
-        requests.put(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, (long) server.completions());
+        requests.put(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, (long) servedSoFar.getAsInt());
       }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
-      LoadResult result = Load.closedLoop(Endpoint.completions(server.baseUrl(), "m"), 64)
+      LoadResult result = Load.closedLoop(Endpoint.completions(baseUrl, "m"), 64)
           .withWorkload(Bucket.of("A", 16, 64))
           .withBounds(new Bounds(duration, Long.MAX_VALUE, Duration.ofSeconds(60)))
           .withProgress(Progress.none())
@@ -207,8 +222,15 @@ public final class LoadBench {
         System.out.printf("soak: live heap after GC: first %.1f MB, last %.1f MB, max %.1f MB (last/first %.2f)%n",
             first / 1048576.0, last / 1048576.0, max / 1048576.0, (double) last / first);
       }
+      System.out.printf("soak: load average at the end %s%n", ExternalBench.loadAverage());
     } finally {
       sampler.shutdownNow();
+      if (inProcess != null) {
+        inProcess.close();
+      }
+      if (outside != null) {
+        outside.close();
+      }
     }
   }
 

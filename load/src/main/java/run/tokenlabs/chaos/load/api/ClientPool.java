@@ -1,10 +1,12 @@
 package run.tokenlabs.chaos.load.api;
 
 /**
- * How the HTTP client's pools are sized. {@link #sizedFromLoad()} sets the OkHttp dispatcher
- * ({@code maxRequests}, {@code maxRequestsPerHost}) and the connection pool from the load: the closed
- * loop's concurrency, or the open loop's rate times the request timeout (at most 4096), and refuses
- * (outcome {@link Outcome#REJECTED}) an arrival that would exceed it, so nothing waits unseen.
+ * How the HTTP client's pools are sized. {@link #sizedFromLoad()} sets the in-flight limit and the
+ * connection pool from the load: the closed loop's concurrency, or the open loop's rate times the
+ * request timeout (at most 4096), and refuses (outcome {@link Outcome#REJECTED}) an arrival that would
+ * exceed it, so nothing waits unseen. The OkHttp dispatcher ({@code maxRequests},
+ * {@code maxRequestsPerHost}) admits twice the limit, so that a closed-loop session's next request,
+ * sent while its previous call still holds a slot, never waits in OkHttp's queue.
  *
  * <p>{@link #naiveDefaults()} keeps OkHttp's defaults (64 requests, 5 per host, 5 idle connections).
  * It exists only to show the connection-pool trap of the reference run, where 45 of 50 requests were
