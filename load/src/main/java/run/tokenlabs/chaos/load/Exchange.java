@@ -36,6 +36,11 @@ final class Exchange {
   /** The socket this request's response arrives on, when it times its reads; null until a connection is acquired. */
   volatile ArrivalClockSocket arrivals;
   volatile boolean timedOutByReaper;
+  /**
+   * Set when the call had to wait in the dispatcher's queue. Only such a call can be rejected as
+   * unsent: one handed straight to a thread is on its way, however long the thread takes to start.
+   */
+  volatile boolean waitedInDispatcher;
   private volatile long actualStartNanos = -1;
 
   long responseHeadersNanos = -1;

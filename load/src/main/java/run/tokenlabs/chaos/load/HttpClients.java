@@ -108,6 +108,10 @@ final class HttpClients {
     return new EventListener() {
       @Override
       public void dispatcherQueueStart(Call call, Dispatcher dispatcher) {
+        Exchange ex = call.request().tag(Exchange.class);
+        if (ex != null) {
+          ex.waitedInDispatcher = true;
+        }
         observer.dispatcherQueueStart(call, dispatcher);
       }
 

@@ -328,14 +328,19 @@ final class LoadRun {
     }
   }
 
-  /** Enforces deadlines: rejects what still waits in the client's queue, cancels what is on the wire. */
+  /**
+   * Enforces deadlines: rejects what still waits in the client's queue, cancels what is on its way. A
+   * call handed to a thread is never rejected as unsent, even before the thread marks it sent: on a
+   * loaded machine a thread may take over a second to start, and the request then counts as sent late
+   * (its dispatch delay shows it), not as refused.
+   */
   private void reap() {
     long t = now();
     for (Exchange ex : inFlight) {
       if (ex.isDone()) {
         continue;
       }
-      if (ex.isQueued() && t >= ex.queueDeadlineNanos) {
+      if (ex.isQueued() && ex.waitedInDispatcher && t >= ex.queueDeadlineNanos) {
         var verdict = Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "waited " + (t - ex.intendedNanos) / 1_000_000
             + " ms in the client's queue without being sent (OkHttp dispatcher: " + client.dispatcher().runningCallsCount()
             + " running, " + client.dispatcher().queuedCallsCount() + " queued, max " + client.dispatcher().getMaxRequestsPerHost()
@@ -347,7 +352,7 @@ final class LoadRun {
           continue;
         }
       }
-      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !ex.isQueued()) {
+      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !(ex.isQueued() && ex.waitedInDispatcher)) {
         ex.timedOutByReaper = true;
         cancel(ex);
       }
