@@ -128,11 +128,6 @@ public final class JobController implements AutoCloseable {
     return this;
   }
 
-  /** The pids of the worker processes running now (for tests and diagnostics). */
-  public List<Long> workerPids() {
-    return workers.values().stream().map(w -> w.process().pid()).toList();
-  }
-
   private void reconcile(Job seen) {
     if (closed || !isIndexed(seen)) {
       return;

@@ -85,14 +85,6 @@ final class LocalWorker implements AutoCloseable {
     return Math.max(32, bytes * 3 / 4 / (1 << 20));
   }
 
-  long pid() {
-    return process.pid();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Sends SIGTERM without waiting, so many workers can be stopped at once before {@link #close()} waits. */
   void terminate() {
     killed = true;
