@@ -1,25 +1,25 @@
 package run.tokenlabs.chaos.lab.kube;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -41,7 +41,6 @@ public final class JobController implements AutoCloseable {
   /** How long a Job without {@code activeDeadlineSeconds} may run on the lab before it is failed. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
   private static final Logger LOG = Logger.getLogger(JobController.class.getName());
-  private static final String POD_IP = "127.0.0.1";
   private static final EventRecorder.Source JOB_CONTROLLER = new EventRecorder.Source("job-controller", "");
 
   private record Worker(String jobUid, int index, LocalWorker process) {}
@@ -129,11 +128,6 @@ public final class JobController implements AutoCloseable {
     return this;
   }
 
-  /** The pids of the worker processes running now (for tests and diagnostics). */
-  public List<Long> workerPids() {
-    return workers.values().stream().map(w -> w.process().pid()).toList();
-  }
-
   private void reconcile(Job seen) {
     if (closed || !isIndexed(seen)) {
       return;
@@ -195,7 +189,7 @@ public final class JobController implements AutoCloseable {
     }
     Map<String, String> env;
     try {
-      env = new java.util.LinkedHashMap<>(WorkerEnv.of(pod, POD_IP, client));
+      env = new LinkedHashMap<>(WorkerEnv.of(pod, JobPodStatus.POD_IP, client));
     } catch (WorkerEnv.ConfigError e) {
       startFailed(run, pod, "CreateContainerConfigError", e.getMessage());
       return;
@@ -207,21 +201,21 @@ public final class JobController implements AutoCloseable {
       LocalWorker process = LocalWorker.start(name, container, launch.get(), env, log,
           code -> submit(() -> exited(podKey, code)));
       workers.put(podKey, new Worker(run.uid, index, process));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       startFailed(run, pod, "StartError", "the lab could not start java for " + line + ": " + e.getMessage());
       return;
     }
     logs.register(run.namespace, name, log);
     events.podStarted(pod, node, container.getName(), container.getImage());
     run.running.add(name);
-    writePodStatus(pod, "Running", running(container.getName()), null);
+    JobPodStatus.write(client, pod, "Running", JobPodStatus.running(container.getName()), null);
   }
 
   /** A container that could not start: the pod fails at once, with the reason on it and a Warning event. */
   private void startFailed(JobRun run, Pod pod, String reason, String message) {
     String container = pod.getSpec().getContainers().get(0).getName();
     events.warning(pod, "Failed", "Error: " + message, EventRecorder.Source.kubelet(node));
-    writePodStatus(pod, "Failed", terminated(container, 128, reason, message), message);
+    JobPodStatus.write(client, pod, "Failed", JobPodStatus.terminated(container, 128, reason, message), message);
     run.active.remove(JobPods.index(pod));
     run.failed++;
     loop.execute(() -> reconcileByUid(run.uid));
@@ -233,14 +227,17 @@ public final class JobController implements AutoCloseable {
     if (w == null) {
       return; // its pod was deleted: handled there
     }
+    w.process().close(); // ended: this only drops its shutdown hook
     String[] nsName = podKey.split("/", 2);
     Pod pod = client.pods().inNamespace(nsName[0]).withName(nsName[1]).get();
     if (pod != null) {
       String container = pod.getSpec().getContainers().get(0).getName();
-      writePodStatus(pod, code == 0 ? "Succeeded" : "Failed",
-          terminated(container, code, code == 0 ? "Completed" : "Error", null), null);
-      events.normal(pod, "spec.containers{" + container + "}", "Killing", "Stopping container " + container,
-          EventRecorder.Source.kubelet(node));
+      JobPodStatus.write(client, pod, code == 0 ? "Succeeded" : "Failed",
+          JobPodStatus.terminated(container, code, code == 0 ? "Completed" : "Error", null), null);
+      if (w.process().killed()) {
+        events.normal(pod, "spec.containers{" + container + "}", "Killing", "Stopping container " + container,
+            EventRecorder.Source.kubelet(node));
+      }
     }
     JobRun run = runs.get(w.jobUid());
     if (run == null || run.finished()) {
@@ -324,7 +321,7 @@ public final class JobController implements AutoCloseable {
   private void submit(Runnable task) {
     try {
       loop.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+    } catch (RejectedExecutionException closing) {
       LOG.log(Level.FINE, "the Job controller is closed; a worker's exit is not recorded", closing);
     }
   }
@@ -359,40 +356,6 @@ public final class JobController implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "Job " + run.name + " vanished before its status was written", e);
     }
-  }
-
-  private void writePodStatus(Pod pod, String phase, io.fabric8.kubernetes.api.model.ContainerStatus container,
-      String message) {
-    String now = now().toString();
-    String ready = "Running".equals(phase) ? "True" : "False";
-    try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .editStatus(p -> new PodBuilder(p).editOrNewStatus().withPhase(phase).withMessage(message)
-              .withPodIP(POD_IP).withHostIP(POD_IP).withStartTime(p.getStatus() != null
-                  && p.getStatus().getStartTime() != null ? p.getStatus().getStartTime() : now)
-              .withConditions(List.of(
-                  new PodConditionBuilder().withType("PodScheduled").withStatus("True").withLastTransitionTime(now)
-                      .build(),
-                  new PodConditionBuilder().withType("Ready").withStatus(ready).withLastTransitionTime(now).build(),
-                  new PodConditionBuilder().withType("ContainersReady").withStatus(ready)
-                      .withLastTransitionTime(now).build()))
-              .withContainerStatuses(container).endStatus().build());
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "pod " + pod.getMetadata().getName() + " vanished before its status was written", e);
-    }
-  }
-
-  private static io.fabric8.kubernetes.api.model.ContainerStatus running(String container) {
-    return new ContainerStatusBuilder().withName(container).withReady(true).withStarted(true).withRestartCount(0)
-        .withNewState().withNewRunning().withStartedAt(now().toString()).endRunning().endState().build();
-  }
-
-  private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(String container, int code,
-      String reason, String message) {
-    String now = now().toString();
-    return new ContainerStatusBuilder().withName(container).withReady(false).withStarted(false).withRestartCount(0)
-        .withNewState().withNewTerminated().withExitCode(code).withReason(reason).withMessage(message)
-        .withFinishedAt(now).endTerminated().endState().build();
   }
 
   private static boolean isIndexed(Job job) {

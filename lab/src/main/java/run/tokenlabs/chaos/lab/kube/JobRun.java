@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ final class JobRun {
   /** Completion index to the name of its active pod. */
   final Map<Integer, String> active = new ConcurrentHashMap<>();
   /** Active pods whose process runs (Ready), by name. */
-  final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
+  final Set<String> running = ConcurrentHashMap.newKeySet();
   final SortedSet<Integer> succeeded = new TreeSet<>();
   int failed;
   Job job;

@@ -34,6 +34,7 @@ final class LocalWorker implements AutoCloseable {
 
   private final Process process;
   private final ServerProcess stopper;
+  private volatile boolean killed;
 
   private LocalWorker(Process process, ServerProcess stopper) {
     this.process = process;
@@ -84,22 +85,26 @@ final class LocalWorker implements AutoCloseable {
     return Math.max(32, bytes * 3 / 4 / (1 << 20));
   }
 
-  long pid() {
-    return process.pid();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Sends SIGTERM without waiting, so many workers can be stopped at once before {@link #close()} waits. */
   void terminate() {
+    killed = true;
     process.destroy();
   }
 
-  /** SIGTERM, SIGKILL after the grace; returns once the process is gone. */
+  /** Whether the lab stopped it (the kubelet's Killing), rather than it ending by itself. */
+  boolean killed() {
+    return killed;
+  }
+
+  /**
+   * SIGTERM, SIGKILL after the grace; returns once the process is gone. On a process that ended by itself
+   * it only drops the shutdown hook.
+   */
   @Override
   public void close() {
+    if (process.isAlive()) {
+      killed = true;
+    }
     stopper.close();
   }
 
