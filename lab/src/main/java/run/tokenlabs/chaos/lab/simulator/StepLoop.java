@@ -32,6 +32,8 @@ public final class StepLoop implements AutoCloseable {
   private final Condition work = lock.newCondition();
   private final AtomicLong busyNanos = new AtomicLong();
   private volatile boolean stopped;
+  /** Run after each step's tokens were handed out: wakes the pod's writer once for the whole step. */
+  private volatile Runnable afterStep = () -> { };
   private long steps;
   private long plannedNanos;
   private volatile long maxLagNanos;
@@ -44,6 +46,12 @@ public final class StepLoop implements AutoCloseable {
     this.faults = faults;
     this.thread = new Thread(this::run, "lab-steps-" + name);
     this.thread.setDaemon(true);
+  }
+
+  /** Runs {@code action} on the loop's thread after each step that computed something; it must not block. */
+  public StepLoop afterEachStep(Runnable action) {
+    this.afterStep = action;
+    return this;
   }
 
   public StepLoop start() {
@@ -100,6 +108,7 @@ public final class StepLoop implements AutoCloseable {
       long end = System.nanoTime();
       busyNanos.addAndGet(duration);
       scheduler.complete(step, end);
+      afterStep.run();
       record(duration, end - deadline);
     }
   }
