@@ -22,15 +22,17 @@ final class CompletionHandler {
   private final FaultState faults;
   private final EngineMetrics metrics;
   private final StepLoop loop;
+  private final StepWriter writer;
   private final ObjectMapper json;
   private final AtomicLong ids = new AtomicLong();
 
   CompletionHandler(SimulatorConfig config, FaultState faults, EngineMetrics metrics, StepLoop loop,
-                    ObjectMapper json) {
+                    StepWriter writer, ObjectMapper json) {
     this.config = config;
     this.faults = faults;
     this.metrics = metrics;
     this.loop = loop;
+    this.writer = writer;
     this.json = json;
   }
 
@@ -67,7 +69,7 @@ final class CompletionHandler {
       return;
     }
     metrics.requests.increment();
-    TokenStream stream = new TokenStream();
+    TokenStream stream = new TokenStream(req.stream() ? writer : null);
     List<Sequence> choices = submit(req, stream, received);
     respond(ex, req, choices, stream);
   }

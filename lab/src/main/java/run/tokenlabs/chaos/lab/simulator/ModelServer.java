@@ -29,6 +29,7 @@ public final class ModelServer implements AutoCloseable {
   private final EngineMetrics metrics;
   private final MetricsExposition exposition;
   private final StepLoop loop;
+  private final StepWriter writer;
   private final HttpServer server;
   private final CompletionHandler completions;
   private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
@@ -64,9 +65,11 @@ public final class ModelServer implements AutoCloseable {
     this.metrics = new EngineMetrics(config.scheduler().maxModelLen());
     this.exposition = new MetricsExposition(config.flavor(), config.modelName(), config.scheduler().kvBlocks());
     Scheduler scheduler = new Scheduler(config.scheduler(), metrics);
-    this.loop = new StepLoop(config.modelName(), scheduler, config.cost(), config.timeScale(), faults);
+    this.writer = new StepWriter(config.modelName());
+    this.loop = new StepLoop(config.modelName(), scheduler, config.cost(), config.timeScale(), faults)
+        .afterEachStep(writer::stepEnded);
     ObjectMapper json = new ObjectMapper();
-    this.completions = new CompletionHandler(config, faults, metrics, loop, json);
+    this.completions = new CompletionHandler(config, faults, metrics, loop, writer, json);
     this.server = HttpServers.create(host, port, "lab-sim-" + config.modelName(), HttpServers.MAX_STREAMS);
     server.createContext("/v1/completions", ex -> guarded(ex, () -> traced(ex, false)));
     server.createContext("/v1/chat/completions", ex -> guarded(ex, () -> traced(ex, true)));
@@ -124,6 +127,7 @@ public final class ModelServer implements AutoCloseable {
   }
 
   public ModelServer start() {
+    writer.start();
     loop.start();
     server.start();
     return this;
@@ -171,7 +175,8 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     closed = true;
-    loop.close();
+    loop.close(); // aborts every sequence: each stream goes back to its handler thread, which cuts it
+    writer.close();
     HttpServers.stop(server);
     if (ownTracing != null) {
       ownTracing.close();

@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * cost model's duration times the time scale, apply it, repeat; sleep when there is no work.
  *
  * <p>Deadlines are absolute: while busy, step {@code k} is due at the previous deadline plus its own
- * duration, so an oversleep is paid back instead of piling up; but by at most a tenth of each step, so
- * no step is shorter than 90 % of what the cost model says (a long stall is paid back over many steps).
+ * duration, so an oversleep is paid back instead of piling up; but by at most a tenth of each step (or
+ * 200 us, a wake-up's overshoot), so no step of 2 ms or more is shorter than 90 % of what the cost model
+ * says, and a long stall is paid back over many steps.
  * {@link #stats()} reports how far the loop ran behind that clock, which is how the benchmark shows the
  * scheduler keeps up.
  */
@@ -20,8 +21,10 @@ public final class StepLoop implements AutoCloseable {
   /** How the loop kept to its clock. All durations in nanoseconds of wall time. */
   public record Stats(long steps, long plannedNanos, long maxLagNanos, long finalLagNanos, long busyNanos) {}
 
-  /** A late clock is paid back by at most a tenth of each later step. */
+  /** A late clock is paid back by at most a tenth of each later step (or the wake-up allowance). */
   private static final long MAX_PAYBACK_DIVISOR = 10;
+  /** More than a parked thread wakes late on a busy host (50 to 100 us), so short steps stay on the clock. */
+  static final long WAKE_UP_ALLOWANCE_NANOS = 200_000;
 
   private final Scheduler scheduler;
   private final CostModel cost;
@@ -32,6 +35,8 @@ public final class StepLoop implements AutoCloseable {
   private final Condition work = lock.newCondition();
   private final AtomicLong busyNanos = new AtomicLong();
   private volatile boolean stopped;
+  /** Run after each step's tokens were handed out: wakes the pod's writer once for the whole step. */
+  private volatile Runnable afterStep = () -> { };
   private long steps;
   private long plannedNanos;
   private volatile long maxLagNanos;
@@ -44,6 +49,12 @@ public final class StepLoop implements AutoCloseable {
     this.faults = faults;
     this.thread = new Thread(this::run, "lab-steps-" + name);
     this.thread.setDaemon(true);
+  }
+
+  /** Runs {@code action} on the loop's thread after each step that computed something; it must not block. */
+  public StepLoop afterEachStep(Runnable action) {
+    this.afterStep = action;
+    return this;
   }
 
   public StepLoop start() {
@@ -98,6 +109,7 @@ public final class StepLoop implements AutoCloseable {
       long end = System.nanoTime();
       busyNanos.addAndGet(duration);
       scheduler.complete(step, end);
+      afterStep.run();
       record(duration, end - clock);
     }
   }
@@ -127,12 +139,15 @@ public final class StepLoop implements AutoCloseable {
 
   /**
    * When a step planned at {@code plannedAt} and lasting {@code duration} ends, {@code clock} being when it
-   * would end had every step so far been on time. Behind that clock? the lag is paid back, but no step
-   * ends sooner than 90 % of its duration after it was planned: a GPU does not compute faster after a
-   * late step, and a client's TTFT must never read under the prefill it waited for.
+   * would end had every step so far been on time. Behind that clock? the lag is paid back by shortening the
+   * step, but by no more than a tenth of it or {@link #WAKE_UP_ALLOWANCE_NANOS}, whichever is more. A GPU
+   * does not compute faster after a late step, and a client's TTFT must never read under the prefill it
+   * waited for; yet a step of 100 us must absorb a thread's wake-up overshoot, or every step would run
+   * that much long and the token rate would fall behind the cost model.
    */
   static long dueAt(long clock, long plannedAt, long duration) {
-    return Math.max(clock, plannedAt + duration - duration / MAX_PAYBACK_DIVISOR);
+    long maxPayback = Math.max(duration / MAX_PAYBACK_DIVISOR, WAKE_UP_ALLOWANCE_NANOS);
+    return Math.max(clock, plannedAt + duration - maxPayback);
   }
 
   private static void sleepUntil(long deadline) {

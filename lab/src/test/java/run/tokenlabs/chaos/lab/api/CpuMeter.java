@@ -28,8 +28,8 @@ final class CpuMeter {
 
   /**
    * Whether a thread group carries the lab's completions: the gateway's and the pods' handler
-   * threads, the step loops, and the JDK servers' dispatcher threads (the load generator, the
-   * Kubernetes API and the exporters are left out).
+   * threads, the pods' writers ({@code lab-sim-<model>-writer}), the step loops, and the JDK servers'
+   * dispatcher threads (the load generator, the Kubernetes API and the exporters are left out).
    */
   static boolean isLabServing(String group) {
     return group.startsWith("lab-gateway-#") || group.startsWith("lab-sim-") || group.startsWith("lab-steps-")

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The step clock: on time, steps end on the clock; behind it, each step pays back at most a tenth of itself. */
+/**
+ * The step clock: on time, steps end on the clock; behind it, a step pays back at most a tenth of itself
+ * or the wake-up allowance, whichever is more.
+ */
 class StepLoopDeadlineTest {
-  private static final long STEP = 1_000_000;
+  /** A prefill-sized step: a tenth of it is more than the wake-up allowance. */
+  private static final long STEP = 10_000_000;
 
   @Test
   @DisplayName("on time: a step ends on the clock, so an oversleep of the step before is paid back")
@@ -18,7 +22,7 @@ class StepLoopDeadlineTest {
   }
 
   @Test
-  @DisplayName("behind: a step never ends sooner than 90 % of its duration after it was planned")
+  @DisplayName("behind: a long step never ends sooner than 90 % of its duration after it was planned")
   void lateStepLastsAtLeastNinetyPercent() {
     long clock = 11 * STEP;
     long plannedAt = 15 * STEP; // five steps late (a stall, a pause of the machine)
@@ -26,7 +30,7 @@ class StepLoopDeadlineTest {
   }
 
   @Test
-  @DisplayName("a lag of three steps is paid back over 30 steps, each at 90 % of its duration")
+  @DisplayName("a lag of three long steps is paid back over 30 steps, each at 90 % of its duration")
   void lagIsPaidBackATenthPerStep() {
     long clock = 0;
     long now = 3 * STEP; // three steps behind the clock
@@ -40,5 +44,22 @@ class StepLoopDeadlineTest {
     }
     assertThat(steps).as("steps to pay back three steps of lag").isBetween(29, 31);
     assertThat(StepLoop.dueAt(clock + STEP, now, STEP)).as("caught up: on the clock again").isEqualTo(clock + STEP);
+  }
+
+  @Test
+  @DisplayName("a 100 us decode step planned 80 us late (a wake-up's overshoot) still ends on the clock")
+  void shortStepAbsorbsAWakeUpOvershoot() {
+    long step = 100_000;
+    long clock = 50 * step;
+    long plannedAt = clock - step + 80_000;
+    assertThat(StepLoop.dueAt(clock, plannedAt, step)).isEqualTo(clock);
+  }
+
+  @Test
+  @DisplayName("a short step pays back at most the wake-up allowance, however far behind")
+  void shortStepPaysBackAtMostTheAllowance() {
+    long step = 100_000;
+    long plannedAt = 10_000_000; // far behind a clock at 0
+    assertThat(StepLoop.dueAt(step, plannedAt, step)).isEqualTo(plannedAt + step - StepLoop.WAKE_UP_ALLOWANCE_NANOS);
   }
 }
