@@ -31,17 +31,29 @@ public interface Target extends AutoCloseable {
    */
   KubernetesClient kubernetes();
 
-  /** Prometheus, if the target has one. */
-  Optional<PrometheusEndpoint> prometheus();
+  /**
+   * Prometheus, if the target has one. Empty by default, like every capability below: a target that only
+   * reaches Kubernetes states nothing more, and a probe that needs what is missing fails with an error
+   * naming the setting to configure.
+   */
+  default Optional<PrometheusEndpoint> prometheus() {
+    return Optional.empty();
+  }
 
   /** The inference gateway's base URL (OpenAI API behind it), if any. */
-  Optional<URI> gateway();
+  default Optional<URI> gateway() {
+    return Optional.empty();
+  }
 
   /** Model servers reachable directly: model name to base URL (serving {@code /v1/...} and {@code /metrics}). */
-  Map<String, URI> models();
+  default Map<String, URI> models() {
+    return Map.of();
+  }
 
   /** DCGM exporter metrics URLs ({@code http://host:9400/metrics}). */
-  List<URI> dcgmExporters();
+  default List<URI> dcgmExporters() {
+    return List.of();
+  }
 
   /**
    * The trace backend whose query API holds the spans of the request path (Tempo, Jaeger, Zipkin), if the

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -19,6 +15,7 @@ import run.tokenlabs.chaos.engine.PendingRollbackFile.Leftover;
 import run.tokenlabs.chaos.engine.testing.ExecRecordingDispatcher;
 import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
 import run.tokenlabs.chaos.faults.GpuXidFault.ResetXid;
+import run.tokenlabs.chaos.engine.testing.MockApiServers;
 
 /**
  * A run killed after injecting an XID leaves its reset in the pending-rollback file; the next run
@@ -45,9 +42,7 @@ class XidPendingRecoveryTest {
       assertThat(l.rollback().namespaces()).containsExactly("gpu-operator");
     });
     ExecRecordingDispatcher dispatcher = new ExecRecordingDispatcher();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = MockApiServers.start(dispatcher);
     try (KubernetesClient client = server.createClient()) {
       client.pods().inNamespace("gpu-operator").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
           .withNewMetadata().withName("nvidia-dcgm-exporter-fghij").endMetadata().withNewSpec().addNewContainer()

@@ -10,11 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +25,7 @@ import run.tokenlabs.chaos.engine.kubernetes.KubernetesCallRefusedException;
 import run.tokenlabs.chaos.engine.testing.EvictionCrudDispatcher;
 import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
 import run.tokenlabs.chaos.faults.DrainNodeFault.Uncordon;
+import run.tokenlabs.chaos.engine.testing.MockApiServers;
 
 /** The node drain against fabric8's mock API server in CRUD mode (with evictions, {@link EvictionCrudDispatcher}): cordon, evictions, what stays, and the uncordon. */
 class DrainNodeFaultTest {
@@ -40,8 +37,7 @@ class DrainNodeFaultTest {
 
   @BeforeEach
   void setUp() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = MockApiServers.start(dispatcher);
     client = server.createClient();
     target = new KubeOnlyTarget("crud-mock", client, () -> { });
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("spark-02")

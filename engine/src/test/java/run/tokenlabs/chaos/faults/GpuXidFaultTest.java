@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +17,7 @@ import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
 import run.tokenlabs.chaos.engine.testing.ExecRecordingDispatcher;
 import run.tokenlabs.chaos.engine.testing.ExecRecordingDispatcher.Exec;
 import run.tokenlabs.chaos.faults.GpuXidFault.ResetXid;
+import run.tokenlabs.chaos.engine.testing.MockApiServers;
 
 /** The XID injection and its reset against the CRUD mock, whose pods/exec answers as the API server's. */
 class GpuXidFaultTest {
@@ -33,8 +30,7 @@ class GpuXidFaultTest {
 
   @BeforeEach
   void setUp() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = MockApiServers.start(dispatcher);
     client = server.createClient();
     target = new KubeOnlyTarget("exec-mock", client, () -> { });
     dcgmPod("nvidia-dcgm-exporter-abcde", "spark-1", true);

@@ -2,11 +2,8 @@ package run.tokenlabs.chaos.load;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import run.tokenlabs.chaos.api.ChaosConfig;
-import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.spi.TargetProvider;
 
@@ -45,23 +42,8 @@ public final class GatewayOnlyTargetProvider implements TargetProvider {
     }
 
     @Override
-    public Optional<PrometheusEndpoint> prometheus() {
-      return Optional.empty();
-    }
-
-    @Override
     public Optional<URI> gateway() {
       return Optional.of(url);
-    }
-
-    @Override
-    public Map<String, URI> models() {
-      return Map.of();
-    }
-
-    @Override
-    public List<URI> dcgmExporters() {
-      return List.of();
     }
 
     @Override

@@ -7,10 +7,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +19,7 @@ import run.tokenlabs.chaos.engine.testing.ExecRecordingDispatcher;
 import run.tokenlabs.chaos.engine.testing.KubeOnlyTarget;
 import run.tokenlabs.chaos.faults.Faults;
 import run.tokenlabs.chaos.faults.GpuXidFault;
+import run.tokenlabs.chaos.engine.testing.MockApiServers;
 
 /** The XID fault's exec goes through the blast radius: only into an allowed, labelled namespace. */
 class GuardedExecTest {
@@ -32,8 +29,7 @@ class GuardedExecTest {
 
   @BeforeEach
   void setUp() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = MockApiServers.start(dispatcher);
     client = server.createClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("gpu-operator").endMetadata()
         .build()).create();

@@ -1,35 +1,10 @@
 package run.tokenlabs.chaos.engine.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
 
 /** A target with only a Kubernetes API (a fabric8 mock server in the tests); closing runs {@code onClose}. */
 public record KubeOnlyTarget(String name, KubernetesClient kubernetes, Runnable onClose) implements Target {
-
-  @Override
-  public Optional<PrometheusEndpoint> prometheus() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Optional<URI> gateway() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Map<String, URI> models() {
-    return Map.of();
-  }
-
-  @Override
-  public List<URI> dcgmExporters() {
-    return List.of();
-  }
 
   @Override
   public void close() {

@@ -4,13 +4,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import run.tokenlabs.chaos.api.ChaosConfig;
@@ -47,9 +43,7 @@ public final class MockClusterTargetProvider implements TargetProvider {
 
   @Override
   public Target open(ChaosConfig config) throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new EventAwareDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = MockApiServers.start(new EventAwareDispatcher());
     KubernetesClient client = server.createClient();
     seed(client);
     lastClient = client;

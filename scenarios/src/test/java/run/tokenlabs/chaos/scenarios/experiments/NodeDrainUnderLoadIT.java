@@ -27,15 +27,10 @@ import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.faults.DrainNodeFault;
 import run.tokenlabs.chaos.faults.DrainReport;
 import run.tokenlabs.chaos.faults.Faults;
-import run.tokenlabs.chaos.load.api.Arrivals;
 import run.tokenlabs.chaos.load.api.BackgroundLoad;
-import run.tokenlabs.chaos.load.api.Bounds;
-import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Ledger;
-import run.tokenlabs.chaos.load.api.Load;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.Outcome;
-import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
@@ -97,11 +92,7 @@ class NodeDrainUnderLoadIT {
   void drainUnderLoad(Chaos chaos, Probes probes) {
     List<Pod> pods = readyPods(chaos.target());
     String node = pods.get(0).getSpec().getNodeName();
-    BackgroundLoad load = BackgroundLoad.of(MODEL + " streams through the gateway", Load.openLoop(
-            GatewayStreams.completions(chaos.target(), MODEL), Arrivals.constant(LOAD_RATE))
-        .withWorkload(Bucket.of("stream", 16, 96))
-        .withBounds(new Bounds(LOAD_DURATION, (long) (LOAD_RATE * LOAD_DURATION.toSeconds()), Duration.ofSeconds(20)))
-        .withProgress(Progress.none()));
+    BackgroundLoad load = GatewayStreams.backgroundStreams(chaos.target(), MODEL, LOAD_RATE, LOAD_DURATION);
     chaos.inject(load);
 
     DrainNodeFault drain = Faults.drainNode(node, NAMESPACE).retryEvictionsFor(EVICTION_RETRY);

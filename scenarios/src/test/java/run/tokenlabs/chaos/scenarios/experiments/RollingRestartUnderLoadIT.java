@@ -19,15 +19,10 @@ import run.tokenlabs.chaos.api.SteadyState;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Verdict;
 import run.tokenlabs.chaos.faults.Faults;
-import run.tokenlabs.chaos.load.api.Arrivals;
 import run.tokenlabs.chaos.load.api.BackgroundLoad;
-import run.tokenlabs.chaos.load.api.Bounds;
-import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Ledger;
-import run.tokenlabs.chaos.load.api.Load;
 import run.tokenlabs.chaos.load.api.LoadResult;
 import run.tokenlabs.chaos.load.api.Outcome;
-import run.tokenlabs.chaos.load.api.Progress;
 import run.tokenlabs.chaos.probes.api.Awaiting;
 import run.tokenlabs.chaos.probes.api.HttpExpectation;
 import run.tokenlabs.chaos.probes.api.Probes;
@@ -72,11 +67,7 @@ class RollingRestartUnderLoadIT {
       + "lost in flight counted")
   void rollingRestartUnderLoad(Chaos chaos, Probes probes) {
     List<String> before = podNames(chaos.target(), false);
-    BackgroundLoad load = BackgroundLoad.of(MODEL + " streams through the gateway", Load.openLoop(
-            GatewayStreams.completions(chaos.target(), MODEL), Arrivals.constant(LOAD_RATE))
-        .withWorkload(Bucket.of("stream", 16, 96))
-        .withBounds(new Bounds(LOAD_DURATION, (long) (LOAD_RATE * LOAD_DURATION.toSeconds()), Duration.ofSeconds(20)))
-        .withProgress(Progress.none()));
+    BackgroundLoad load = GatewayStreams.backgroundStreams(chaos.target(), MODEL, LOAD_RATE, LOAD_DURATION);
     chaos.inject(load);
     Awaiting.reading("the gateway serves " + MODEL + " under the load",
             () -> Gateway.completion(probes, chaos.target(), MODEL).readNow().value().orElseThrow().status())

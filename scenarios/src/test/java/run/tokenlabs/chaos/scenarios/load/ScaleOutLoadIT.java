@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import run.tokenlabs.chaos.api.PrometheusEndpoint;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.lab.api.Lab;
 import run.tokenlabs.chaos.lab.api.LabProfile;
@@ -107,26 +103,6 @@ class ScaleOutLoadIT {
     @Override
     public String name() {
       return "lab kubernetes";
-    }
-
-    @Override
-    public Optional<PrometheusEndpoint> prometheus() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<URI> gateway() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Map<String, URI> models() {
-      return Map.of();
-    }
-
-    @Override
-    public List<URI> dcgmExporters() {
-      return List.of();
     }
 
     @Override

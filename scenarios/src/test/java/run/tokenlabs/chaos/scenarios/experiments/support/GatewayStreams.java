@@ -7,6 +7,8 @@ import run.tokenlabs.chaos.api.ProbeException;
 import run.tokenlabs.chaos.api.Reading;
 import run.tokenlabs.chaos.api.Target;
 import run.tokenlabs.chaos.api.Tolerance;
+import run.tokenlabs.chaos.load.api.Arrivals;
+import run.tokenlabs.chaos.load.api.BackgroundLoad;
 import run.tokenlabs.chaos.load.api.Bounds;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Endpoint;
@@ -38,6 +40,18 @@ public final class GatewayStreams {
   /** {@code /v1/chat/completions} of {@code model} through the target's gateway. */
   public static Endpoint chat(Target target, String model) {
     return Endpoint.chat(gateway(target), model);
+  }
+
+  /**
+   * The open loop a fault runs under: {@code rate} streams a second of 96 tokens through the gateway, for
+   * {@code duration}, each request bounded at 20 s; in the background, so the fault is injected into it.
+   */
+  public static BackgroundLoad backgroundStreams(Target target, String model, double rate, Duration duration) {
+    return BackgroundLoad.of(model + " streams through the gateway",
+        Load.openLoop(completions(target, model), Arrivals.constant(rate))
+            .withWorkload(Bucket.of("stream", 16, 96))
+            .withBounds(new Bounds(duration, (long) (rate * duration.toSeconds()), Duration.ofSeconds(20)))
+            .withProgress(Progress.none()));
   }
 
   private static String gateway(Target target) {
