@@ -83,6 +83,11 @@ final class Exchange {
     return state.get() == QUEUED;
   }
 
+  /** Not sent yet, and waiting in the dispatcher's queue (not merely for its thread to start): it can be refused. */
+  boolean waitsInDispatcher() {
+    return waitedInDispatcher && isQueued();
+  }
+
   boolean isDone() {
     return state.get() == DONE;
   }

@@ -84,8 +84,10 @@ final class HttpClients {
       throw new IllegalStateException("-D" + VIRTUAL_THREADS + "=true needs a JDK with virtual threads (21 or later),"
           + " but this JVM is Java " + Runtime.version() + ": run the load on a newer JDK or drop the property");
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("-D" + VIRTUAL_THREADS + "=true: creating the virtual-thread executor failed: "
-          + e + "; drop the property to use platform threads", e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e; // the invoked method's own failure, if it threw
+      throw new IllegalStateException("-D" + VIRTUAL_THREADS + "=true: creating the virtual-thread executor on Java "
+          + Runtime.version() + " failed: " + cause + "; use a JDK 21 or later (on 19 or 20 they need"
+          + " --enable-preview), or drop the property to use platform threads", cause);
     }
   }
 

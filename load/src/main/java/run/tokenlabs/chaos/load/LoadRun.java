@@ -340,7 +340,7 @@ final class LoadRun {
       if (ex.isDone()) {
         continue;
       }
-      if (ex.isQueued() && ex.waitedInDispatcher && t >= ex.queueDeadlineNanos) {
+      if (ex.waitsInDispatcher() && t >= ex.queueDeadlineNanos) {
         var verdict = Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "waited " + (t - ex.intendedNanos) / 1_000_000
             + " ms in the client's queue without being sent (OkHttp dispatcher: " + client.dispatcher().runningCallsCount()
             + " running, " + client.dispatcher().queuedCallsCount() + " queued, max " + client.dispatcher().getMaxRequestsPerHost()
@@ -352,7 +352,7 @@ final class LoadRun {
           continue;
         }
       }
-      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !(ex.isQueued() && ex.waitedInDispatcher)) {
+      if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !ex.waitsInDispatcher()) {
         ex.timedOutByReaper = true;
         cancel(ex);
       }
@@ -414,7 +414,7 @@ final class LoadRun {
     runErrors.add(left.size() + " requests were still in flight at the hard stop (duration + request timeout + "
         + TimeUnit.NANOSECONDS.toSeconds(HARD_STOP_GRACE_NANOS) + " s) and were cancelled");
     for (Exchange ex : left) {
-      var verdict = ex.isQueued()
+      var verdict = ex.waitsInDispatcher()
           ? Verdict.of(Outcome.REJECTED, "HardStop", "still in the client's queue at the hard stop")
           : Verdict.of(Outcome.TIMEOUT, "HardStop", "still in flight at the hard stop");
       // concluded before the cancel: a stream cut by the cancel would otherwise read as a truncation

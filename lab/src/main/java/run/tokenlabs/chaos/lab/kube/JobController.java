@@ -93,17 +93,17 @@ public final class JobController implements AutoCloseable {
     jobInformer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Job job) {
-        loop.execute(() -> reconcile(job));
+        submit(() -> reconcile(job));
       }
 
       @Override
       public void onUpdate(Job old, Job job) {
-        loop.execute(() -> reconcile(job));
+        submit(() -> reconcile(job));
       }
 
       @Override
       public void onDelete(Job job, boolean finalStateUnknown) {
-        loop.execute(() -> jobDeleted(job));
+        submit(() -> jobDeleted(job));
       }
     }, 0);
     podInformer = client.pods().inAnyNamespace().withLabel(JobPods.BATCH_JOB_NAME).inform(
@@ -122,7 +122,7 @@ public final class JobController implements AutoCloseable {
             if (w != null) {
               w.process().terminate(); // at once, not behind queued work: this is the moment the pod dies
             }
-            loop.execute(() -> podDeleted(pod, w));
+            submit(() -> podDeleted(pod, w));
           }
         }, 0);
     return this;
@@ -140,7 +140,8 @@ public final class JobController implements AutoCloseable {
       JobRun started = run;
       boolean own = seconds != null;
       Duration bound = own ? Duration.ofSeconds(seconds) : defaultDeadline;
-      run.deadline = loop.schedule(() -> deadlineExceeded(started, own), bound.toMillis(), TimeUnit.MILLISECONDS);
+      run.deadline = loop.schedule(() -> submit(() -> deadlineExceeded(started, own)), bound.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
     run.job = seen;
     if (!run.finished()) {
@@ -218,7 +219,7 @@ public final class JobController implements AutoCloseable {
     JobPodStatus.write(client, pod, "Failed", JobPodStatus.terminated(container, 128, reason, message), message);
     run.active.remove(JobPods.index(pod));
     run.failed++;
-    loop.execute(() -> reconcileByUid(run.uid));
+    submit(() -> reconcileByUid(run.uid));
   }
 
   /** A worker process ended on its own or was killed: its pod succeeds or fails, and the Job moves on. */
@@ -317,10 +318,20 @@ public final class JobController implements AutoCloseable {
     run.running.clear();
   }
 
-  /** Runs {@code task} on the controller's thread; after close, when that thread is gone, drops it. */
+  /**
+   * Runs {@code task} on the controller's thread; after close, when that thread is gone, drops it. A task
+   * that fails is logged: the executor would keep its exception in a future nobody reads, and the Job would
+   * stall with no word of why.
+   */
   private void submit(Runnable task) {
     try {
-      loop.execute(task);
+      loop.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "the lab's Job controller failed a step; the Job it concerns may stall", e);
+        }
+      });
     } catch (RejectedExecutionException closing) {
       LOG.log(Level.FINE, "the Job controller is closed; a worker's exit is not recorded", closing);
     }
@@ -374,6 +385,12 @@ public final class JobController implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (jobInformer != null) { // first: no event may reach a stopped loop
+      jobInformer.close();
+    }
+    if (podInformer != null) {
+      podInformer.close();
+    }
     loop.shutdownNow();
     try {
       if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -381,12 +398,6 @@ public final class JobController implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    if (jobInformer != null) {
-      jobInformer.close();
-    }
-    if (podInformer != null) {
-      podInformer.close();
     }
     List<Worker> all = new ArrayList<>(workers.values());
     workers.clear();

@@ -27,7 +27,6 @@ public final class ServerProcess implements AutoCloseable {
   private final Path log;
   private final Duration grace;
   private final Thread shutdownHook;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
    * @param name what the messages call it, e.g. "Prometheus"
@@ -62,6 +61,8 @@ public final class ServerProcess implements AutoCloseable {
    */
   public void awaitOk(URI endpoint, Duration timeout, Duration pollEvery) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    // made here, not per process: a client starts a selector thread, which a worker process never needs
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException(name + " exited with code " + process.exitValue() + " before it was ready; its log ("

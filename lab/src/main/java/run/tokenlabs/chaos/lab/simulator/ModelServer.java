@@ -176,8 +176,8 @@ public final class ModelServer implements AutoCloseable {
     }
     closed = true;
     loop.close(); // aborts every sequence: each stream goes back to its handler thread, which cuts it
+    HttpServers.stop(server); // first: a write blocked on a reader is released, not waited for by the writer's close
     writer.close();
-    HttpServers.stop(server);
     if (ownTracing != null) {
       ownTracing.close();
     }

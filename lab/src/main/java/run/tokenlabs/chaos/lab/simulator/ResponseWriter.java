@@ -24,8 +24,12 @@ final class ResponseWriter {
    * cannot wait on its reader, even one that never reads, so they never hold back the pod's other streams.
    */
   static final int DIRECT_BYTES = 16 * 1024;
-  /** A direct write that took this long found the socket full after all: the handler writes the rest. */
-  private static final long SLOW_WRITE_NANOS = 50_000_000L;
+  /**
+   * A direct write that took this long found the socket full after all, or a slow reader: the handler
+   * writes the rest. A few decode steps at the default time scale, so a slow reader cannot add more than
+   * that to the other streams of the pod.
+   */
+  private static final long SLOW_WRITE_NANOS = 2_000_000L;
   private final HttpExchange ex;
   private final CompletionRequest req;
   private final List<Sequence> choices;

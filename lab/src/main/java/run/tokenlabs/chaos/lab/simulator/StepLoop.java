@@ -11,9 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * cost model's duration times the time scale, apply it, repeat; sleep when there is no work.
  *
  * <p>Deadlines are absolute: while busy, step {@code k} is due at the previous deadline plus its own
- * duration, so an oversleep is paid back instead of piling up; but by at most a tenth of each step (or
- * 200 us, a wake-up's overshoot), so no step of 2 ms or more is shorter than 90 % of what the cost model
- * says, and a long stall is paid back over many steps.
+ * duration, so an oversleep is paid back instead of piling up; but by at most a tenth of each step (a
+ * decode-only step: or 200 us, a wake-up's overshoot), so no step with prefill is shorter than 90 % of what
+ * the cost model says, and a long stall is paid back over many steps.
  * {@link #stats()} reports how far the loop ran behind that clock, which is how the benchmark shows the
  * scheduler keeps up.
  */
@@ -105,7 +105,7 @@ public final class StepLoop implements AutoCloseable {
       long duration = (long) (cost.stepSeconds(step.prefillTokens(), step.decodeSequences()) * 1e9 * timeScale
           * faults.stepSlowdown());
       clock += duration;
-      sleepUntil(dueAt(clock, now, duration));
+      sleepUntil(dueAt(clock, now, duration, step.prefillTokens() > 0));
       long end = System.nanoTime();
       busyNanos.addAndGet(duration);
       scheduler.complete(step, end);
@@ -140,13 +140,14 @@ public final class StepLoop implements AutoCloseable {
   /**
    * When a step planned at {@code plannedAt} and lasting {@code duration} ends, {@code clock} being when it
    * would end had every step so far been on time. Behind that clock? the lag is paid back by shortening the
-   * step, but by no more than a tenth of it or {@link #WAKE_UP_ALLOWANCE_NANOS}, whichever is more. A GPU
-   * does not compute faster after a late step, and a client's TTFT must never read under the prefill it
-   * waited for; yet a step of 100 us must absorb a thread's wake-up overshoot, or every step would run
-   * that much long and the token rate would fall behind the cost model.
+   * step: a step with prefill by at most a tenth of it, since a client's TTFT must never read under the
+   * prefill it waited for (a GPU does not compute faster after a late step); a decode-only step by up to
+   * {@link #WAKE_UP_ALLOWANCE_NANOS} too, since a step of 100 us must absorb a thread's wake-up overshoot,
+   * or every step would run that much long and the token rate would fall behind the cost model.
    */
-  static long dueAt(long clock, long plannedAt, long duration) {
-    long maxPayback = Math.max(duration / MAX_PAYBACK_DIVISOR, WAKE_UP_ALLOWANCE_NANOS);
+  static long dueAt(long clock, long plannedAt, long duration, boolean prefill) {
+    long maxPayback = prefill ? duration / MAX_PAYBACK_DIVISOR
+        : Math.max(duration / MAX_PAYBACK_DIVISOR, WAKE_UP_ALLOWANCE_NANOS);
     return Math.max(clock, plannedAt + duration - maxPayback);
   }
 

@@ -113,16 +113,21 @@ final class TokenStream {
         return;
       }
       boolean refused = false;
-      for (Event ev; (ev = events.peek()) != null; events.poll()) {
-        if (!sink.offer(ev)) {
-          refused = true;
-          break;
-        }
-      }
       try {
+        for (Event ev; (ev = events.peek()) != null; events.poll()) {
+          if (!sink.offer(ev)) {
+            refused = true;
+            break;
+          }
+        }
         sink.flush();
       } catch (IOException e) {
         directFailure = e;
+        refused = true;
+      } catch (RuntimeException e) {
+        // the writer serves every stream of the pod: a bug in one stream's write must not end it, nor leave
+        // that stream's handler waiting for a writer that gave up; the handler rethrows it as a write failure
+        directFailure = new IOException("the pod's writer failed on this stream: " + e, e);
         refused = true;
       }
       if (refused) {

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The step clock: on time, steps end on the clock; behind it, a step pays back at most a tenth of itself
- * or the wake-up allowance, whichever is more.
+ * The step clock: on time, steps end on the clock; behind it, a step pays back at most a tenth of itself,
+ * a decode-only step the wake-up allowance if that is more.
  */
 class StepLoopDeadlineTest {
   /** A prefill-sized step: a tenth of it is more than the wake-up allowance. */
@@ -18,7 +18,7 @@ class StepLoopDeadlineTest {
   void onTimeStepsEndOnTheClock() {
     long clock = 11 * STEP; // this step's end had every step been on time
     long plannedAt = 10 * STEP + 50_000; // the step before overslept by 50 us
-    assertThat(StepLoop.dueAt(clock, plannedAt, STEP)).isEqualTo(clock);
+    assertThat(StepLoop.dueAt(clock, plannedAt, STEP, true)).isEqualTo(clock);
   }
 
   @Test
@@ -26,7 +26,7 @@ class StepLoopDeadlineTest {
   void lateStepLastsAtLeastNinetyPercent() {
     long clock = 11 * STEP;
     long plannedAt = 15 * STEP; // five steps late (a stall, a pause of the machine)
-    assertThat(StepLoop.dueAt(clock, plannedAt, STEP) - plannedAt).isEqualTo(STEP * 9 / 10);
+    assertThat(StepLoop.dueAt(clock, plannedAt, STEP, true) - plannedAt).isEqualTo(STEP * 9 / 10);
   }
 
   @Test
@@ -37,13 +37,13 @@ class StepLoopDeadlineTest {
     int steps = 0;
     while (now - clock > STEP / 10 && steps < 100) { // behind by more than one step can pay back
       clock += STEP;
-      long due = StepLoop.dueAt(clock, now, STEP);
+      long due = StepLoop.dueAt(clock, now, STEP, true);
       assertThat(due - now).isEqualTo(STEP * 9 / 10);
       now = due; // the step ended when due
       steps++;
     }
     assertThat(steps).as("steps to pay back three steps of lag").isBetween(29, 31);
-    assertThat(StepLoop.dueAt(clock + STEP, now, STEP)).as("caught up: on the clock again").isEqualTo(clock + STEP);
+    assertThat(StepLoop.dueAt(clock + STEP, now, STEP, true)).as("caught up: on the clock again").isEqualTo(clock + STEP);
   }
 
   @Test
@@ -52,14 +52,22 @@ class StepLoopDeadlineTest {
     long step = 100_000;
     long clock = 50 * step;
     long plannedAt = clock - step + 80_000;
-    assertThat(StepLoop.dueAt(clock, plannedAt, step)).isEqualTo(clock);
+    assertThat(StepLoop.dueAt(clock, plannedAt, step, false)).isEqualTo(clock);
   }
 
   @Test
-  @DisplayName("a short step pays back at most the wake-up allowance, however far behind")
+  @DisplayName("a short decode step pays back at most the wake-up allowance, however far behind")
   void shortStepPaysBackAtMostTheAllowance() {
     long step = 100_000;
     long plannedAt = 10_000_000; // far behind a clock at 0
-    assertThat(StepLoop.dueAt(step, plannedAt, step)).isEqualTo(plannedAt + step - StepLoop.WAKE_UP_ALLOWANCE_NANOS);
+    assertThat(StepLoop.dueAt(step, plannedAt, step, false)).isEqualTo(plannedAt + step - StepLoop.WAKE_UP_ALLOWANCE_NANOS);
+  }
+
+  @Test
+  @DisplayName("a short prefill step, however far behind, still lasts 90 % of its duration: no wake-up allowance")
+  void shortPrefillStepLastsNinetyPercent() {
+    long step = 500_000;
+    long plannedAt = 10_000_000; // far behind a clock at 0
+    assertThat(StepLoop.dueAt(step, plannedAt, step, true) - plannedAt).isEqualTo(step * 9 / 10);
   }
 }

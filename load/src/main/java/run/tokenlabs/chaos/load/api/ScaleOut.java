@@ -118,13 +118,21 @@ public final class ScaleOut implements Fault<ScaleOut.RemoveWorkers> {
    */
   public ScaledLoadResult run(KubernetesClient kubernetes) {
     TargetActions.announce(description());
+    ScaledLoadResult result;
     try {
       executor().start(kubernetes, job, spec, workers);
       client = kubernetes;
-      return awaitResult();
-    } finally {
-      executor().remove(kubernetes, workers.namespace(), job, workers.workers(), REMOVE_TIMEOUT);
+      result = awaitResult();
+    } catch (RuntimeException loadFailed) {
+      try {
+        executor().remove(kubernetes, workers.namespace(), job, workers.workers(), REMOVE_TIMEOUT);
+      } catch (RuntimeException cleanupFailed) {
+        loadFailed.addSuppressed(cleanupFailed); // the load's own failure says what went wrong first
+      }
+      throw loadFailed;
     }
+    executor().remove(kubernetes, workers.namespace(), job, workers.workers(), REMOVE_TIMEOUT);
+    return result;
   }
 
   private static String jobName(String name) {

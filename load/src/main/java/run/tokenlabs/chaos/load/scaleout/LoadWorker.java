@@ -80,7 +80,8 @@ public final class LoadWorker {
       err.println("load-worker " + index + ": published " + result);
       return 0;
     } catch (RuntimeException e) {
-      err.println("load-worker " + index + " of Job " + spec.job() + " failed: " + e.getMessage());
+      err.println("load-worker " + index + " of Job " + spec.job() + " failed: " + e.getMessage()
+          + (e.getCause() == null ? "" : " (cause: " + e.getCause() + ")"));
       return EXIT_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

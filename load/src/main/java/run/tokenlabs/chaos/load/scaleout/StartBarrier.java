@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,10 @@ final class StartBarrier {
     return start;
   }
 
+  private static boolean refused(Throwable e) {
+    return e instanceof KubernetesClientException k && (k.getCode() == 401 || k.getCode() == 403);
+  }
+
   /**
    * A worker's side: waits for the start ConfigMap of {@code job} and returns its instant.
    *
@@ -74,7 +79,8 @@ final class StartBarrier {
     var found = new AtomicReference<ConfigMap>();
     try {
       Awaitility.await("start ConfigMap " + namespace + "/" + name).atMost(timeout).pollDelay(Duration.ZERO)
-          .pollInterval(POLL).ignoreExceptions()
+          // the API server may be briefly unreachable; a refusal (401, 403) will not change, so it ends the wait
+          .pollInterval(POLL).ignoreExceptionsMatching(e -> !refused(e))
           .until(() -> {
             found.set(client.configMaps().inNamespace(namespace).withName(name).get());
             return found.get() != null;
