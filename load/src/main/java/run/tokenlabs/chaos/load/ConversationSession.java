@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import okhttp3.MediaType;
-import okhttp3.RequestBody;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.Conversation;
 import run.tokenlabs.chaos.load.api.Outcome;
@@ -95,7 +94,7 @@ final class ConversationSession {
     }
 
     @Override
-    public RequestBody body(long id) {
+    public SlicedBody body(long id) {
       byte[] head = prompt.head();
       int split = prompt.userStart();
       byte[] line = PreparedPrompt.requestLine(id).getBytes(StandardCharsets.US_ASCII);

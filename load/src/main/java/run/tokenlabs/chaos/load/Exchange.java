@@ -33,6 +33,8 @@ final class Exchange {
   final long queueDeadlineNanos;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   volatile Call call;
+  /** Ends this request's exchange on the event loop that carries it; null on OkHttp's path, where {@link #call} does. */
+  volatile Runnable canceller;
   /** The socket this request's response arrives on, when it times its reads; null until a connection is acquired. */
   volatile ArrivalClockSocket arrivals;
   volatile boolean timedOutByReaper;
@@ -77,6 +79,18 @@ final class Exchange {
       return true;
     }
     return false;
+  }
+
+  /** Drops the request's connection, wherever it is carried; a no-op before it has one. */
+  void cancel() {
+    Call c = call;
+    if (c != null) {
+      c.cancel();
+    }
+    Runnable r = canceller;
+    if (r != null) {
+      r.run();
+    }
   }
 
   boolean isQueued() {

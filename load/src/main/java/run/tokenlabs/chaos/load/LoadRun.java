@@ -1,6 +1,5 @@
 package run.tokenlabs.chaos.load;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,12 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import run.tokenlabs.chaos.load.Exchange.Verdict;
 import run.tokenlabs.chaos.load.api.Arrivals;
 import run.tokenlabs.chaos.load.api.LoadResult;
@@ -36,7 +30,7 @@ import run.tokenlabs.chaos.load.api.ResultRecorder;
 
 /**
  * One execution of a {@link LoadSpec}: schedules requests (open or closed loop) within the bounds,
- * sends them through OkHttp's asynchronous dispatcher, concludes each exactly once, and ends by
+ * sends them through its {@link Transport} (event loops, or OkHttp's asynchronous dispatcher), concludes each exactly once, and ends by
  * itself. A reaper enforces every request's deadline (intended start + request timeout), whether the
  * request is still in the client's queue (then {@link Outcome#REJECTED}) or on the wire
  * ({@link Outcome#TIMEOUT}); a hard stop at {@code duration + requestTimeout + grace} concludes
@@ -47,12 +41,10 @@ final class LoadRun {
   private static final long HARD_STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final LoadSpec spec;
-  private final OkHttpClient client;
+  private final Transport transport;
   private final List<PreparedPrompt> prompts;
   private final BucketPicker picker;
-  private final StreamConsumer consumer;
   private final int maxInFlight;
-  private final HttpUrl url;
   private final long durationNanos;
   private final long timeoutNanos;
   private final long maxDispatchDelayNanos;
@@ -80,16 +72,20 @@ final class LoadRun {
   private volatile boolean printedProgress;
   private volatile ScheduledExecutorService timers;
 
-  LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin, ResultRecorder recorder) {
+  LoadRun(LoadSpec spec, OkHttpClient client, List<PreparedPrompt> prompts, long origin, ResultRecorder recorder,
+      TransportKind kind) {
     this.spec = spec;
     this.recorder = recorder;
-    this.client = client;
     this.prompts = prompts;
     this.picker = new BucketPicker(prompts, spec.workload().seed());
-    this.consumer = new StreamConsumer(this::now, spec.endpoint().includeUsage(), spec.bounds().maxEventBytes(),
-        OutputTokenizer.forLoad(client, spec, prompts));
     this.maxInFlight = HttpClients.maxInFlight(spec);
-    this.url = HttpUrl.get(spec.endpoint().baseUrl() + spec.endpoint().api().path());
+    var tokenizer = OutputTokenizer.forLoad(client, spec, prompts);
+    this.transport = kind == TransportKind.EVENT_LOOP
+        ? new EventLoopTransport(spec.endpoint(), this::now, new EventLoopTransport.StreamSettings(
+            spec.endpoint().includeUsage(), spec.bounds().maxEventBytes(), tokenizer), this::finish, runErrors::add,
+            EventLoopTransport.loopCount(maxInFlight))
+        : new OkHttpTransport(client, spec.endpoint(), new StreamConsumer(this::now, spec.endpoint().includeUsage(),
+            spec.bounds().maxEventBytes(), tokenizer), this::finish, runErrors::add);
     this.durationNanos = spec.bounds().duration().toNanos();
     this.timeoutNanos = spec.bounds().requestTimeout().toNanos();
     this.maxDispatchDelayNanos = spec.bounds().maxDispatchDelay().toNanos();
@@ -123,6 +119,7 @@ final class LoadRun {
       awaitEnd();
     } finally {
       timers.shutdownNow();
+      transport.close();
     }
     if (printedProgress) {
       spec.progress().sink().accept(progressLine("load done"));
@@ -245,36 +242,7 @@ final class LoadRun {
           "in-flight cap of " + maxInFlight + " reached: the client refused to send"));
       return;
     }
-    var request = new Request.Builder().url(url).post(prompt.body(id + lineSalt))
-        .header("Accept", "text/event-stream")
-        .tag(Exchange.class, ex);
-    spec.endpoint().bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.reveal()));
-    Call call = client.newCall(request.build());
-    ex.call = call;
-    try {
-      call.enqueue(new Callback() {
-        @Override
-        public void onFailure(Call c, IOException e) {
-          finish(ex, Classifier.afterCallFailure(ex, e));
-        }
-
-        @Override
-        public void onResponse(Call c, Response response) {
-          finish(ex, consumeSafely(ex, response));
-        }
-      });
-    } catch (RuntimeException e) {
-      finish(ex, Verdict.of(Outcome.REJECTED, e.getClass().getSimpleName(), "client refused the call: " + e.getMessage()));
-    }
-  }
-
-  private Verdict consumeSafely(Exchange ex, Response response) {
-    try (response) {
-      return consumer.consume(ex, response);
-    } catch (RuntimeException e) {
-      runErrors.add("Request " + ex.id + ": the client failed reading its stream: " + e);
-      return Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage());
-    }
+    transport.send(ex, prompt.body(id + lineSalt));
   }
 
   private void finish(Exchange ex, Verdict verdict) {
@@ -342,9 +310,7 @@ final class LoadRun {
       }
       if (ex.waitsInDispatcher() && t >= ex.queueDeadlineNanos) {
         var verdict = Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "waited " + (t - ex.intendedNanos) / 1_000_000
-            + " ms in the client's queue without being sent (OkHttp dispatcher: " + client.dispatcher().runningCallsCount()
-            + " running, " + client.dispatcher().queuedCallsCount() + " queued, max " + client.dispatcher().getMaxRequestsPerHost()
-            + " per host); limit " + (ex.queueDeadlineNanos - ex.intendedNanos) / 1_000_000 + " ms");
+            + " ms in the client's queue without being sent (" + transport.queueState() + "); limit " + (ex.queueDeadlineNanos - ex.intendedNanos) / 1_000_000 + " ms");
         RequestRecord record = ex.conclude(verdict, t, true);
         if (record != null) {
           cancel(ex);
@@ -360,10 +326,7 @@ final class LoadRun {
   }
 
   private static void cancel(Exchange ex) {
-    Call call = ex.call;
-    if (call != null) {
-      call.cancel();
-    }
+    ex.cancel();
   }
 
   private void markSchedulingDone() {
@@ -435,7 +398,7 @@ final class LoadRun {
   private String progressLine(String head) {
     var sb = new StringBuilder(head).append(": scheduled ").append(scheduled.get()).append('/')
         .append(spec.bounds().maxRequests()).append(", in flight ").append(inFlightCount.get())
-        .append(" (client queue ").append(client.dispatcher().queuedCallsCount()).append(')');
+        .append(" (client queue ").append(transport.queued()).append(')');
     for (Outcome o : Outcome.values()) {
       sb.append(", ").append(o.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(byOutcome.get(o.ordinal()));
     }

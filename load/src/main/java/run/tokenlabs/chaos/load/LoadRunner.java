@@ -23,6 +23,11 @@ public final class LoadRunner implements LoadExecutor {
 
   /** Runs {@code spec}; {@code observer} sees the calls that wait in the client's queue (see {@link HttpClients}). */
   static LoadResult run(LoadSpec spec, EventListener observer) {
+    return run(spec, observer, TransportKind.of(spec));
+  }
+
+  /** Runs {@code spec} over the transport named. */
+  static LoadResult run(LoadSpec spec, EventListener observer, TransportKind kind) {
     var origin = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     OkHttpClient client = HttpClients.build(spec, () -> System.nanoTime() - origin.get(), observer);
     try {
@@ -30,7 +35,7 @@ public final class LoadRunner implements LoadExecutor {
       origin.set(System.nanoTime());
       ResultRecorder recorder = RecordPlace.open(spec, Instant.now());
       try {
-        return new LoadRun(spec, client, prompts, origin.get(), recorder).execute();
+        return new LoadRun(spec, client, prompts, origin.get(), recorder, kind).execute();
       } finally {
         recorder.close(); // already closed by a run that ended; a run that threw must not leak its files
       }

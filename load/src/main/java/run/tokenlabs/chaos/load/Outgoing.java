@@ -1,13 +1,12 @@
 package run.tokenlabs.chaos.load;
 
-import okhttp3.RequestBody;
 import run.tokenlabs.chaos.load.api.Bucket;
 
 /** What one request sends: the bucket it is booked under and its body; whether its answer's text is kept. */
 interface Outgoing {
   Bucket bucket();
 
-  RequestBody body(long id);
+  SlicedBody body(long id);
 
   /** True when the answer's text must be collected (a conversation appends it to its next turn). */
   default boolean keepsAnswer() {

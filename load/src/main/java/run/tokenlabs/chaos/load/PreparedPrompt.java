@@ -2,7 +2,6 @@ package run.tokenlabs.chaos.load;
 
 import java.nio.charset.StandardCharsets;
 import okhttp3.MediaType;
-import okhttp3.RequestBody;
 import run.tokenlabs.chaos.load.api.Bucket;
 import run.tokenlabs.chaos.load.api.PromptInfo;
 
@@ -35,7 +34,7 @@ record PreparedPrompt(Bucket bucket, byte[] head, int userStart, byte[] sharedTe
 
   /** A streamed body: written from the shared arrays straight to the socket, never assembled whole. */
   @Override
-  public RequestBody body(long id) {
+  public SlicedBody body(long id) {
     byte[] line = requestLine(id).getBytes(StandardCharsets.US_ASCII);
     return SlicedBody.of(JSON, head, line, sharedText, tail);
   }

@@ -60,6 +60,15 @@ final class SlicedBody extends RequestBody {
     }
   }
 
+  /** The slices as buffers over the shared arrays, in order, for a gathering write: nothing is copied. */
+  java.nio.ByteBuffer[] byteBuffers() {
+    var buffers = new java.nio.ByteBuffer[arrays.length];
+    for (int i = 0; i < arrays.length; i++) {
+      buffers[i] = java.nio.ByteBuffer.wrap(arrays[i], offsets[i], lengths[i]).asReadOnlyBuffer();
+    }
+    return buffers;
+  }
+
   /** Slices in the order they are added; exactly as many as announced. */
   static final class Builder {
     private final MediaType type;

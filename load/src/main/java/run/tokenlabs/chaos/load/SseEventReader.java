@@ -50,10 +50,37 @@ final class SseEventReader {
 
   /** The data of the next event, or {@code null} at end of stream. Blocks until a whole event is read. */
   String next() throws IOException {
+    return next(false);
+  }
+
+  /**
+   * For a reader over a {@link okio.Buffer} that is filled as bytes arrive (the event loop): the data of the
+   * next whole event in it, or null until more bytes come; a partial line stays in the buffer. The bounds
+   * apply as they do to {@link #next()}. Call {@link #endOfInput()} when the stream has ended.
+   */
+  String nextBuffered() throws SseBoundException {
+    try {
+      return next(true);
+    } catch (SseBoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("a buffered SSE source failed: " + e, e);
+    }
+  }
+
+  /** The buffered stream ended: what is left of a partial event or line is discarded, as at end of stream. */
+  void endOfInput() {
+    endedMidEvent = hasData || endedMidEvent || source.getBuffer().size() > 0;
+    source.getBuffer().clear();
+  }
+
+  private String next(boolean buffered) throws IOException {
     while (true) {
-      String line = readLine();
+      String line = readLine(buffered);
       if (line == null) {
-        endedMidEvent = hasData || endedMidEvent;
+        if (!buffered) {
+          endedMidEvent = hasData || endedMidEvent;
+        }
         return null;
       }
       if (line.isEmpty()) {
@@ -102,11 +129,17 @@ final class SseEventReader {
    * A line without its terminator, or null at end of stream (a partial last line marks the end
    * mid-event). Scans no further than the line bound or what is left of the event's bound.
    */
-  private String readLine() throws IOException {
+  private String readLine(boolean buffered) throws IOException {
     long eventLeft = maxEventBytes - eventBytes;
     boolean eventBinds = eventLeft <= maxLineBytes;
     long scan = eventBinds ? eventLeft : maxLineBytes;
     long newline = source.indexOf((byte) '\n', 0, scan);
+    if (newline < 0 && buffered) {
+      if (source.getBuffer().size() >= scan) {
+        throw eventBinds ? eventTooLarge() : lineTooLong();
+      }
+      return null;
+    }
     if (newline < 0) {
       if (source.request(scan)) {
         throw eventBinds ? eventTooLarge() : lineTooLong();

@@ -26,7 +26,7 @@ final class StreamConsumer {
   /** No SSE line may be longer, whatever the per-event bound. */
   static final long MAX_LINE_BYTES = 4L << 20;
   /** The most of an error body read: the record keeps at most {@link RequestRecord#MAX_ERROR_TEXT} characters of it. */
-  private static final int ERROR_BODY_BYTES = RequestRecord.MAX_ERROR_TEXT;
+  static final int ERROR_BODY_BYTES = RequestRecord.MAX_ERROR_TEXT;
   private final LongSupplier clock;
   private final boolean usageRequested;
   private final long maxEventBytes;
@@ -52,38 +52,21 @@ final class StreamConsumer {
       return Verdict.of(Outcome.HTTP_ERROR, "HTTP " + response.code(), errorBody(response));
     }
     var reader = new SseEventReader(response.body().source(), MAX_LINE_BYTES, maxEventBytes);
-    var chunk = new Chunk();
-    chunk.text = tokenizer.isPresent() || ex.prompt.keepsAnswer() ? new StringBuilder() : null;
-    if (ex.prompt instanceof ConversationSession.Turn turn) {
-      turn.answer = chunk.text; // the conversation appends what streamed, whatever the outcome decides
-    }
-    var decoder = new ChunkDecoder();
-    long pace = ex.prompt.bucket().slowReaderPace().map(java.time.Duration::toNanos).orElse(0L);
+    var reading = new StreamReading(ex, tokenizer.isPresent());
     try {
       String data;
       while ((data = reader.next()) != null) {
         long now = clock.getAsLong();
-        if (now >= ex.deadlineNanos) {
-          cancel(ex);
-          return Classifier.deadlineReached(ex);
+        Verdict ended = reading.onEvent(data, now, ex.arrivedNanos(now));
+        if (ended != null) {
+          if (ended.outcome() == Outcome.TIMEOUT) {
+            cancel(ex);
+          }
+          return ended;
         }
-        if (ex.done) {
-          ex.eventsAfterDone++;
-          continue;
-        }
-        if (data.equals("[DONE]")) {
-          ex.done = true;
-          continue;
-        }
-        try {
-          decoder.decode(data, chunk);
-        } catch (IOException e) {
-          return Classifier.malformedChunk(data, e);
-        }
-        // a slow reader's chunk reaches its user when the reader takes it, however long it lay in the buffers
-        ex.onChunk(chunk, pace > 0 ? now : ex.arrivedNanos(now));
-        if (pace > 0 && ex.chunks > 0) {
-          parkUntil(Math.min(ex.firstChunkNanos + ex.chunks * pace, ex.deadlineNanos));
+        long pause = reading.pauseUntil();
+        if (pause > 0) {
+          parkUntil(pause);
           if (ex.timedOutByReaper || clock.getAsLong() >= ex.deadlineNanos) {
             cancel(ex);
             return Classifier.deadlineReached(ex);
@@ -91,7 +74,7 @@ final class StreamConsumer {
         }
       }
       if (ex.usage == null && tokenizer.isPresent() && ex.tokensReceived > 0) {
-        ex.tokenizerTokens = tokenizer.get().count(chunk.text);
+        ex.tokenizerTokens = tokenizer.get().count(reading.text());
       }
       return Classifier.afterStream(ex, usageRequested, response.header("Content-Type"), reader);
     } catch (SseBoundException e) {
@@ -104,10 +87,7 @@ final class StreamConsumer {
 
   /** Drops the connection: draining what a misbehaving server still sends would take time and read junk. */
   private static void cancel(Exchange ex) {
-    var call = ex.call;
-    if (call != null) {
-      call.cancel();
-    }
+    ex.cancel();
   }
 
   private void parkUntil(long target) {

@@ -3,7 +3,6 @@ package run.tokenlabs.chaos.load;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import okhttp3.MediaType;
-import okhttp3.RequestBody;
 import run.tokenlabs.chaos.load.api.Bucket;
 
 /**
@@ -49,7 +48,7 @@ final class TracePrompt {
       }
 
       @Override
-      public RequestBody body(long id) {
+      public SlicedBody body(long id) {
         byte[] line = PreparedPrompt.requestLine(id).getBytes(StandardCharsets.US_ASCII);
         return SlicedBody.builder(JSON, 4).all(head).all(line).slice(text, 0, textLength).all(tail).build();
       }

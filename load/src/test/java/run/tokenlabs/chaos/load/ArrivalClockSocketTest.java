@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class ArrivalClockSocketTest {
           .build();
       var ex = new Exchange(0, new Fixed(Bucket.of("A", 3, 5)), 0, Long.MAX_VALUE, Long.MAX_VALUE);
       var request = new Request.Builder().url(server.baseUrl() + "/v1/completions")
-          .post(RequestBody.create(new byte[0])).tag(Exchange.class, ex).build();
+          .post(okhttp3.RequestBody.create(new byte[0])).tag(Exchange.class, ex).build();
       Verdict verdict;
       try (Response response = client.newCall(request).execute()) {
         verdict = new StreamConsumer(clock, true, 1 << 20).consume(ex, response);
@@ -63,8 +62,8 @@ class ArrivalClockSocketTest {
   /** A request that sends an empty body: the streaming server here ignores what it is asked. */
   private record Fixed(Bucket bucket) implements Outgoing {
     @Override
-    public RequestBody body(long id) {
-      return RequestBody.create(new byte[0]);
+    public SlicedBody body(long id) {
+      return SlicedBody.of(null, new byte[0]);
     }
   }
 }

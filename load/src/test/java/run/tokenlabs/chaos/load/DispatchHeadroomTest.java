@@ -40,7 +40,7 @@ class DispatchHeadroomTest {
         public void dispatcherQueueStart(Call call, Dispatcher dispatcher) {
           queued.incrementAndGet();
         }
-      });
+      }, TransportKind.OKHTTP);
 
       assertThat(result.ledger().count(Outcome.COMPLETE)).as("ledger %s", result.ledger()).isEqualTo(400);
       assertThat(queued.get()).as("calls that waited in OkHttp's queue: the dispatcher must admit a session's next"

@@ -1,0 +1,132 @@
+package run.tokenlabs.chaos.load;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import okhttp3.HttpUrl;
+import run.tokenlabs.chaos.load.api.Endpoint;
+
+/**
+ * Sends requests and reads their streams on event loops: each loop is one thread with one selector
+ * that carries many connections, reads whichever socket has bytes, and times every event it parses
+ * at the return of the read that delivered it. A thread per stream (OkHttp) costs a wake-up and a
+ * context switch per token; at hundreds of paced streams that was the client's CPU, and its timing
+ * error came from the run queue it made (see the module's README). A closed-loop session's next
+ * request starts on the loop that concluded its previous one, at once, with no hand-off to another
+ * thread.
+ *
+ * <p>Plain HTTP/1.1 only ({@code http://}): TLS and proxies stay on OkHttp's path. One connection per
+ * request in flight, kept for reuse when a response ends cleanly, idle ones closed after the same
+ * keep-alive OkHttp is given; a failed connection is never retried. A count of the output's tokens
+ * through the server's tokenizer is a blocking call, made off the loops.
+ */
+final class EventLoopTransport implements Transport {
+  /** The system property naming the transport: {@code eventloop} (the default for plain HTTP) or {@code okhttp}. */
+  static final String TRANSPORT = "tokenlabs.load.transport";
+  /** The system property that sets the number of event loops (default: one per CPU the JVM may use, at most 4). */
+  static final String LOOPS = "tokenlabs.load.eventLoops";
+
+  private final EventLoop[] loops;
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  private final ExecutorService tokenizing;
+
+  EventLoopTransport(Endpoint endpoint, LongSupplier clock, StreamSettings settings, Finisher finisher,
+      Consumer<String> runErrors, int loopCount) {
+    HttpUrl url = HttpUrl.get(endpoint.baseUrl() + endpoint.api().path());
+    String target = url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery());
+    String hostHeader = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+    if (url.port() != HttpUrl.defaultPort(url.scheme())) {
+      hostHeader += ":" + url.port();
+    }
+    var head = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(hostHeader)
+        .append("\r\nAccept: text/event-stream\r\nUser-Agent: tokenlabs-chaos-load\r\n");
+    endpoint.bearerToken().ifPresent(t -> head.append("Authorization: Bearer ").append(t.reveal()).append("\r\n"));
+    this.tokenizing = settings.tokenizer().isPresent() ? Executors.newCachedThreadPool(r -> {
+      var t = new Thread(r, "load-tokenize");
+      t.setDaemon(true);
+      return t;
+    }) : null;
+    var request = new RequestHead(head.toString().getBytes(StandardCharsets.ISO_8859_1), url.host(), url.port());
+    this.loops = new EventLoop[loopCount];
+    for (int i = 0; i < loopCount; i++) {
+      loops[i] = new EventLoop("load-event-loop-" + i, request, clock, settings, finisher, runErrors, tokenizing);
+    }
+  }
+
+  /** True when {@code url} can go over the event loops: plain HTTP, and no one asked for OkHttp. */
+  static boolean serves(java.net.URI baseUrl) {
+    String choice = System.getProperty(TRANSPORT, "eventloop");
+    if (!choice.equals("eventloop") && !choice.equals("okhttp")) {
+      throw new IllegalArgumentException("-D" + TRANSPORT + "=" + choice + " is not a transport: use eventloop"
+          + " (the default for http:// endpoints) or okhttp");
+    }
+    return choice.equals("eventloop") && "http".equalsIgnoreCase(baseUrl.getScheme())
+        && !Boolean.getBoolean(HttpClients.VIRTUAL_THREADS);
+  }
+
+  /** One loop per CPU this JVM may use, at most 4 and at most one per 16 requests in flight; or {@value #LOOPS}. */
+  static int loopCount(int maxInFlight) {
+    Integer set = Integer.getInteger(LOOPS);
+    if (set != null) {
+      if (set < 1) {
+        throw new IllegalArgumentException("-D" + LOOPS + "=" + set + ": a load needs at least one event loop");
+      }
+      return set;
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, Math.min(Math.min(cpus, 4), (maxInFlight + 15) / 16));
+  }
+
+  @Override
+  public void send(Exchange ex, SlicedBody body) {
+    EventLoop here = EventLoop.current();
+    if (here != null && owns(here)) {
+      here.startNow(ex, body); // a session's next request stays on the loop that concluded its last one
+      return;
+    }
+    loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)].submit(ex, body);
+  }
+
+  private boolean owns(EventLoop loop) {
+    for (EventLoop l : loops) {
+      if (l == loop) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public int queued() {
+    int n = 0;
+    for (EventLoop l : loops) {
+      n += l.queued();
+    }
+    return n;
+  }
+
+  @Override
+  public String queueState() {
+    return "event loops: " + loops.length + ", " + queued() + " requests not yet taken";
+  }
+
+  @Override
+  public void close() {
+    for (EventLoop l : loops) {
+      l.close();
+    }
+    if (tokenizing != null) {
+      tokenizing.shutdownNow();
+    }
+  }
+
+  /** The bytes every request starts with (request line, host, accept, authorization), and where to connect. */
+  record RequestHead(byte[] common, String host, int port) {}
+
+  /** What reading a stream needs beside the bytes: usage asked for, the per-event bound, the tokenizer. */
+  record StreamSettings(boolean usageRequested, long maxEventBytes, Optional<OutputTokenizer> tokenizer) {}
+}
