@@ -3,7 +3,6 @@ package run.tokenlabs.chaos.load;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import okio.Buffer;
 import run.tokenlabs.chaos.load.EventLoopTransport.RequestHead;
 import run.tokenlabs.chaos.load.EventLoopTransport.StreamSettings;
 import run.tokenlabs.chaos.load.Exchange.Verdict;
@@ -42,27 +40,35 @@ final class EventLoop implements Runnable {
   private final StreamSettings settings;
   private final Finisher finisher;
   private final Consumer<String> runErrors;
-  private final ExecutorService tokenizing;
+  private final ExecutorService helpers;
+  private final ResolvedAddress address;
   private final Selector selector;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingStarts = new AtomicInteger();
-  private final ArrayDeque<Connection> idle = new ArrayDeque<>();
-  private final PriorityQueue<Connection> paused = new PriorityQueue<>((a, b) -> Long.compare(a.resumeAt, b.resumeAt));
-  private final ArrayList<Connection> all = new ArrayList<>();
+  private final ArrayDeque<LoopConnection> idle = new ArrayDeque<>();
+  private final PriorityQueue<LoopConnection> paused = new PriorityQueue<>((a, b) -> Long.compare(a.resumeAt, b.resumeAt));
+  private final ArrayList<LoopConnection> all = new ArrayList<>();
   /** Connections read in this turn whose bytes are not parsed yet. */
-  private final ArrayList<Connection> read = new ArrayList<>();
+  private final ArrayList<LoopConnection> read = new ArrayList<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  private final ByteBuffer probe = ByteBuffer.allocateDirect(1);
   private volatile boolean closed;
+  /** Set under {@link #exitLock} when the loop has stopped taking tasks: a task added later would never run. */
+  private boolean exited;
+  private final Object exitLock = new Object();
+  /** True while a request is being started: a start asked for meanwhile (a failure's next request) is queued, not nested. */
+  private boolean starting;
 
-  EventLoop(String name, RequestHead head, LongSupplier clock, StreamSettings settings, Finisher finisher,
-      Consumer<String> runErrors, ExecutorService tokenizing) {
+  EventLoop(String name, RequestHead head, ResolvedAddress address, LongSupplier clock, StreamSettings settings,
+      Finisher finisher, Consumer<String> runErrors, ExecutorService helpers) {
     this.head = head;
     this.clock = clock;
     this.settings = settings;
     this.finisher = finisher;
     this.runErrors = runErrors;
-    this.tokenizing = tokenizing;
+    this.helpers = helpers;
+    this.address = address;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -78,51 +84,92 @@ final class EventLoop implements Runnable {
     return CURRENT.get();
   }
 
-  /** From any thread: the request starts on this loop's next turn. */
+  /**
+   * From another thread: the request starts on this loop's next turn. Until then it waits in the client's
+   * queue, where the run's reaper may refuse it at its dispatch limit, as it refuses a call that waits in
+   * OkHttp's queue.
+   */
   void submit(Exchange ex, SlicedBody body) {
-    if (closed) {
-      finish(ex, Verdict.of(Outcome.REJECTED, "ClientClosed", "the load's client was closed before this request was sent"));
-      return;
-    }
+    ex.waitedInDispatcher = true;
     pendingStarts.incrementAndGet();
-    execute(() -> {
+    boolean queued = execute(() -> {
       pendingStarts.decrementAndGet();
       startNow(ex, body);
     });
+    if (!queued) {
+      pendingStarts.decrementAndGet();
+      refuseClosed(ex);
+    }
+  }
+
+  /** On this loop's thread: starts at once, or after the start in progress when one is (no nesting). */
+  void startFromLoop(Exchange ex, SlicedBody body) {
+    if (starting) {
+      tasks.add(() -> startNow(ex, body));
+    } else {
+      startNow(ex, body);
+    }
+  }
+
+  /** False while every loop of the transport still takes requests. */
+  boolean stopped() {
+    return closed;
   }
 
   int queued() {
     return pendingStarts.get();
   }
 
-  private void execute(Runnable task) {
-    tasks.add(task);
+  /** Queues a task for the loop's thread; false when the loop has stopped and the task will never run. */
+  private boolean execute(Runnable task) {
+    synchronized (exitLock) {
+      if (exited) {
+        return false;
+      }
+      tasks.add(task);
+    }
     selector.wakeup();
+    return true;
+  }
+
+  private void refuseClosed(Exchange ex) {
+    finish(ex, Verdict.of(Outcome.REJECTED, "ClientClosed", "the load's event loop had stopped before this request"
+        + " was sent (see the run's errors)"));
   }
 
   /** On this loop's thread: takes a connection (pooled, or a new one) and starts writing the request. */
-  void startNow(Exchange ex, SlicedBody body) {
+  private void startNow(Exchange ex, SlicedBody body) {
     if (closed) {
-      finish(ex, Verdict.of(Outcome.REJECTED, "ClientClosed", "the load's client was closed before this request was sent"));
+      refuseClosed(ex);
       return;
     }
-    if (!ex.markSent(clock.getAsLong())) {
-      return; // concluded while it waited (the run's hard stop)
-    }
-    Connection c = pooledConnection();
+    starting = true;
+    LoopConnection c = null;
     try {
+      // the canceller first: a cancel from now on runs after this start, and finds the request's connection
+      ex.canceller = () -> execute(() -> cancelled(ex));
+      if (!ex.markSent(clock.getAsLong())) {
+        return; // refused while it waited in the queue, or concluded by the run's hard stop
+      }
+      c = pooledConnection();
       if (c == null) {
         c = open();
       }
+      c.begin(ex, body, requestBytes(body));
+      ex.carrier = c;
+      if (c.connected) {
+        write(c);
+      }
     } catch (IOException e) {
       finish(ex, Classifier.afterCallFailure(ex, e));
-      return;
-    }
-    c.begin(ex, body, requestBytes(body));
-    Connection carrying = c;
-    ex.canceller = () -> execute(() -> cancelled(carrying, ex));
-    if (c.connected) {
-      write(c);
+    } catch (RuntimeException e) {
+      if (c != null && c.ex == ex) {
+        close(c);
+      }
+      runErrors.accept("Request " + ex.id + ": the client failed starting it: " + e);
+      finish(ex, Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage()));
+    } finally {
+      starting = false;
     }
   }
 
@@ -135,27 +182,42 @@ final class EventLoop implements Runnable {
     return all;
   }
 
-  private Connection pooledConnection() {
-    Connection c;
+  /**
+   * The most recently idled connection that is still open. A server may close an idle connection at any time,
+   * and its close may not have been seen by a select yet: a read that finds the end (or stray bytes) retires
+   * the connection here, as OkHttp's health check of a pooled connection does.
+   */
+  private LoopConnection pooledConnection() {
+    LoopConnection c;
     while ((c = idle.pollLast()) != null) {
-      if (c.channel.isOpen()) {
+      if (stillOpen(c)) {
         return c;
       }
     }
     return null;
   }
 
-  private Connection open() throws IOException {
-    var address = new InetSocketAddress(head.host(), head.port());
-    if (address.isUnresolved()) {
-      throw new UnknownHostException(head.host() + ": the load's endpoint host does not resolve");
+  private boolean stillOpen(LoopConnection c) {
+    try {
+      probe.clear();
+      if (c.channel.isOpen() && c.channel.read(probe) == 0) {
+        return true;
+      }
+    } catch (IOException e) {
+      // reset by the server: retired below
     }
+    close(c);
+    return false;
+  }
+
+  private LoopConnection open() throws IOException {
+    InetSocketAddress to = address.current();
     SocketChannel channel = SocketChannel.open();
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      var c = new Connection(channel, head.host() + ":" + head.port());
-      c.connected = channel.connect(address);
+      var c = new LoopConnection(channel, head.host() + ":" + head.port());
+      c.connected = channel.connect(to);
       c.key = channel.register(selector, c.connected ? 0 : SelectionKey.OP_CONNECT, c);
       all.add(c);
       return c;
@@ -170,7 +232,11 @@ final class EventLoop implements Runnable {
     CURRENT.set(this);
     try {
       while (!closed) {
-        selector.select(this::ready, selectTimeoutMillis());
+        if (tasks.isEmpty()) {
+          selector.select(this::ready, selectTimeoutMillis());
+        } else {
+          selector.selectNow(this::ready);
+        }
         parseWhatWasRead();
         runTasks();
         resumeDue();
@@ -185,7 +251,7 @@ final class EventLoop implements Runnable {
   }
 
   private long selectTimeoutMillis() {
-    Connection next = paused.peek();
+    LoopConnection next = paused.peek();
     if (next == null) {
       return MAX_SELECT_MILLIS;
     }
@@ -194,9 +260,10 @@ final class EventLoop implements Runnable {
     return Math.max(1, Math.min(MAX_SELECT_MILLIS, (nanos + 999_999) / 1_000_000));
   }
 
+  /** Runs the tasks queued so far; those they queue wait for the next turn, so a chain of failures cannot starve the sockets. */
   private void runTasks() {
     Runnable task;
-    while ((task = tasks.poll()) != null) {
+    for (int n = tasks.size(); n > 0 && (task = tasks.poll()) != null; n--) {
       try {
         task.run();
       } catch (RuntimeException e) {
@@ -206,7 +273,8 @@ final class EventLoop implements Runnable {
   }
 
   private void ready(SelectionKey key) {
-    Connection c = (Connection) key.attachment();
+    LoopConnection c = (LoopConnection) key.attachment();
+    Exchange ex = c.ex;
     try {
       if (!key.isValid()) {
         return;
@@ -221,13 +289,15 @@ final class EventLoop implements Runnable {
         read(c);
       }
     } catch (RuntimeException e) {
-      clientFailure(c, e);
+      clientFailure(c, ex, e);
     }
   }
 
-  private void connected(Connection c) {
+  private void connected(LoopConnection c) {
     try {
-      c.channel.finishConnect();
+      if (!c.channel.finishConnect()) {
+        return; // not yet: the key stays interested in the connect
+      }
       c.connected = true;
       write(c);
     } catch (IOException e) {
@@ -235,7 +305,7 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void write(Connection c) {
+  private void write(LoopConnection c) {
     try {
       if (c.writeMore()) {
         c.key.interestOps(c.paused ? 0 : SelectionKey.OP_READ);
@@ -251,7 +321,7 @@ final class EventLoop implements Runnable {
    * Reads what the socket has and notes when the read returned; parsing waits until every ready socket of
    * this turn has been read, so a burst of streams is timed by its reads, not by the parsing in between.
    */
-  private void read(Connection c) {
+  private void read(LoopConnection c) {
     int n;
     try {
       readBuffer.clear();
@@ -284,15 +354,16 @@ final class EventLoop implements Runnable {
 
   private void parseWhatWasRead() {
     for (int i = 0; i < read.size(); i++) {
-      Connection c = read.get(i);
+      LoopConnection c = read.get(i);
       c.toParse = false;
-      if (c.ex == null) {
+      Exchange ex = c.ex;
+      if (ex == null) {
         continue; // concluded meanwhile (failed, or cancelled)
       }
       try {
         advance(c);
       } catch (RuntimeException e) {
-        clientFailure(c, e);
+        clientFailure(c, ex, e);
       }
     }
     read.clear();
@@ -303,7 +374,7 @@ final class EventLoop implements Runnable {
    * ends. At the end of input, the events that came whole before it are taken first, then a response cut
    * short fails, as a blocking reader sees them.
    */
-  private void advance(Connection c) {
+  private void advance(LoopConnection c) {
     Exchange ex = c.ex;
     IOException cut = null;
     try {
@@ -312,11 +383,11 @@ final class EventLoop implements Runnable {
         c.framing.endOfInput(c.origin);
       }
     } catch (IOException e) {
-      if (!c.eof || !c.framing.headersDone()) {
+      if (!c.framing.headersDone()) {
         fail(c, e);
         return;
       }
-      cut = e;
+      cut = e; // a cut or broken body: the events that came whole before it count first
     }
     if (!c.framing.headersDone()) {
       return;
@@ -340,7 +411,7 @@ final class EventLoop implements Runnable {
   }
 
   /** A non-200 response: its body's first bytes are the detail, taken when the body ends, is cut or passes the bound. */
-  private void errorBody(Connection c, boolean cut) {
+  private void errorBody(LoopConnection c, boolean cut) {
     if (!cut && !c.framing.done() && c.body.size() < StreamConsumer.ERROR_BODY_BYTES) {
       return;
     }
@@ -355,7 +426,7 @@ final class EventLoop implements Runnable {
     finish(ex, Verdict.of(Outcome.HTTP_ERROR, "HTTP " + ex.httpStatus, text));
   }
 
-  private void events(Connection c) {
+  private void events(LoopConnection c) {
     Exchange ex = c.ex;
     while (!c.paused) {
       String data;
@@ -387,7 +458,7 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void streamEnded(Connection c) {
+  private void streamEnded(LoopConnection c) {
     Exchange ex = c.ex;
     SseEventReader sse = c.sse;
     StreamReading reading = c.reading;
@@ -395,9 +466,16 @@ final class EventLoop implements Runnable {
     release(c);
     if (ex.usage == null && settings.tokenizer().isPresent() && ex.tokensReceived > 0) {
       try {
-        tokenizing.execute(() -> {
-          ex.tokenizerTokens = settings.tokenizer().get().count(reading.text());
-          finish(ex, Classifier.afterStream(ex, settings.usageRequested(), contentType, sse));
+        helpers.execute(() -> {
+          Verdict verdict;
+          try {
+            ex.tokenizerTokens = settings.tokenizer().get().count(reading.text());
+            verdict = Classifier.afterStream(ex, settings.usageRequested(), contentType, sse);
+          } catch (RuntimeException e) {
+            runErrors.accept("Request " + ex.id + ": counting its output with the server's tokenizer failed: " + e);
+            verdict = Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage());
+          }
+          finish(ex, verdict);
         });
         return;
       } catch (RejectedExecutionException e) {
@@ -408,7 +486,7 @@ final class EventLoop implements Runnable {
   }
 
   /** A slow reader stops reading until its next chunk is due; the server's writes back up meanwhile. */
-  private void pause(Connection c, long until) {
+  private void pause(LoopConnection c, long until) {
     c.paused = true;
     c.resumeAt = until;
     if (c.key.isValid()) {
@@ -419,7 +497,7 @@ final class EventLoop implements Runnable {
 
   private void resumeDue() {
     long now = clock.getAsLong();
-    Connection c;
+    LoopConnection c;
     while ((c = paused.peek()) != null && c.resumeAt <= now) {
       paused.poll();
       c.paused = false;
@@ -432,23 +510,28 @@ final class EventLoop implements Runnable {
         finish(ex, Classifier.deadlineReached(ex));
         continue;
       }
-      if (c.key.isValid()) {
-        c.key.interestOps(SelectionKey.OP_READ | (c.writing() ? SelectionKey.OP_WRITE : 0));
+      try {
+        if (c.key.isValid()) {
+          c.key.interestOps(SelectionKey.OP_READ | (c.writing() ? SelectionKey.OP_WRITE : 0));
+        }
+        advance(c);
+      } catch (RuntimeException e) {
+        clientFailure(c, ex, e);
       }
-      advance(c);
     }
   }
 
-  /** The reaper's cancel (request deadline) or the hard stop: the connection is dropped. */
-  private void cancelled(Connection c, Exchange ex) {
-    if (c.ex != ex) {
-      return; // concluded already, the connection maybe carrying another request by now
+  /** The reaper's cancel (request deadline) or the hard stop: the request's connection is dropped. */
+  private void cancelled(Exchange ex) {
+    LoopConnection c = (LoopConnection) ex.carrier;
+    if (c == null || c.ex != ex) {
+      return; // not started (the reaper refuses it in the queue), or concluded, its connection maybe reused since
     }
     fail(c, new IOException("Canceled"));
   }
 
   /** An I/O failure ends the request on the connection: before its response, a connection error; after, a cut stream. */
-  private void fail(Connection c, IOException e) {
+  private void fail(LoopConnection c, IOException e) {
     Exchange ex = c.ex;
     boolean responded = c.framing != null && c.framing.headersDone();
     close(c);
@@ -465,9 +548,11 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void clientFailure(Connection c, RuntimeException e) {
-    Exchange ex = c.ex;
-    close(c);
+  /** A failure of the client's own code while it served {@code ex} on {@code c}: that request ends, and only it. */
+  private void clientFailure(LoopConnection c, Exchange ex, RuntimeException e) {
+    if (c.ex == ex) {
+      close(c);
+    }
     if (ex != null) {
       runErrors.accept("Request " + ex.id + ": the client failed reading its stream: " + e);
       finish(ex, Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage()));
@@ -476,11 +561,12 @@ final class EventLoop implements Runnable {
 
   private void finish(Exchange ex, Verdict verdict) {
     ex.canceller = null;
+    ex.carrier = null;
     finisher.finish(ex, verdict);
   }
 
   /** The response ended: the connection goes back to the pool if it can carry another request, else closes. */
-  private void release(Connection c) {
+  private void release(LoopConnection c) {
     boolean reusable = c.framing.reusable() && !c.eof && c.raw.size() == 0 && !c.writing();
     c.end();
     if (reusable && !closed) {
@@ -492,7 +578,7 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void close(Connection c) {
+  private void close(LoopConnection c) {
     c.end();
     c.paused = false;
     paused.remove(c);
@@ -507,7 +593,7 @@ final class EventLoop implements Runnable {
 
   private void closeExpiredIdle() {
     long now = clock.getAsLong();
-    Connection c;
+    LoopConnection c;
     while ((c = idle.peekFirst()) != null && now - c.idleSince > KEEP_ALIVE_NANOS) {
       close(c);
     }
@@ -527,8 +613,19 @@ final class EventLoop implements Runnable {
 
   /** Ends every request still open (as client failures) and closes every connection. */
   private void shutDown() {
-    runTasks(); // starts queued meanwhile are refused, cancels run
-    for (Connection c : new ArrayList<>(all)) {
+    synchronized (exitLock) {
+      exited = true;
+    }
+    closed = true;
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      try {
+        task.run(); // starts are refused (closed), cancels find nothing left to cancel
+      } catch (RuntimeException e) {
+        runErrors.accept(thread.getName() + ": a task failed at shutdown: " + e);
+      }
+    }
+    for (LoopConnection c : new ArrayList<>(all)) {
       fail(c, new IOException("Canceled: the load's client closed"));
     }
     try {
@@ -537,74 +634,5 @@ final class EventLoop implements Runnable {
       // nothing is left to release
     }
     CURRENT.remove();
-  }
-
-  /** One connection and the request it carries; touched by the loop's thread only. */
-  private static final class Connection {
-    final SocketChannel channel;
-    final String origin;
-    SelectionKey key;
-    boolean connected;
-    Exchange ex;
-    private ByteBuffer[] out;
-    private int outAt;
-    final Buffer raw = new Buffer();
-    final Buffer body = new Buffer();
-    Http1ResponseFraming framing;
-    SseEventReader sse;
-    StreamReading reading;
-    long lastReadNanos;
-    boolean eof;
-    /** Read in this turn of the loop, waiting to be parsed. */
-    boolean toParse;
-    boolean paused;
-    long resumeAt;
-    long idleSince;
-
-    Connection(SocketChannel channel, String origin) {
-      this.channel = channel;
-      this.origin = origin;
-    }
-
-    void begin(Exchange ex, SlicedBody requestBody, byte[] head) {
-      this.ex = ex;
-      ByteBuffer[] slices = requestBody.byteBuffers();
-      out = new ByteBuffer[slices.length + 1];
-      out[0] = ByteBuffer.wrap(head);
-      System.arraycopy(slices, 0, out, 1, slices.length);
-      outAt = 0;
-      framing = new Http1ResponseFraming();
-      raw.clear();
-      body.clear();
-      sse = null;
-      reading = null;
-      eof = false;
-    }
-
-    /** Writes what the socket takes; true when the whole request is written. */
-    boolean writeMore() throws IOException {
-      while (outAt < out.length) {
-        channel.write(out, outAt, out.length - outAt);
-        while (outAt < out.length && !out[outAt].hasRemaining()) {
-          outAt++;
-        }
-        if (outAt < out.length && out[outAt].hasRemaining()) {
-          return false;
-        }
-      }
-      out = null;
-      return true;
-    }
-
-    boolean writing() {
-      return out != null;
-    }
-
-    void end() {
-      ex = null;
-      out = null;
-      sse = null;
-      reading = null;
-    }
   }
 }

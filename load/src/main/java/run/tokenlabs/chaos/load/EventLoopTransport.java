@@ -21,8 +21,9 @@ import run.tokenlabs.chaos.load.api.Endpoint;
  *
  * <p>Plain HTTP/1.1 only ({@code http://}): TLS and proxies stay on OkHttp's path. One connection per
  * request in flight, kept for reuse when a response ends cleanly, idle ones closed after the same
- * keep-alive OkHttp is given; a failed connection is never retried. A count of the output's tokens
- * through the server's tokenizer is a blocking call, made off the loops.
+ * keep-alive OkHttp is given, and checked before reuse; a failed connection is never retried. A count of
+ * the output's tokens through the server's tokenizer and the endpoint's DNS lookups are blocking calls,
+ * made off the loops ({@link ResolvedAddress}).
  */
 final class EventLoopTransport implements Transport {
   /** The system property naming the transport: {@code eventloop} (the default for plain HTTP) or {@code okhttp}. */
@@ -32,7 +33,8 @@ final class EventLoopTransport implements Transport {
 
   private final EventLoop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
-  private final ExecutorService tokenizing;
+  /** The tokenizer's counts (blocking calls) and DNS refreshes: the loops' threads never wait on either. */
+  private final ExecutorService helpers;
 
   EventLoopTransport(Endpoint endpoint, LongSupplier clock, StreamSettings settings, Finisher finisher,
       Consumer<String> runErrors, int loopCount) {
@@ -45,17 +47,26 @@ final class EventLoopTransport implements Transport {
     var head = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(hostHeader)
         .append("\r\nAccept: text/event-stream\r\nUser-Agent: tokenlabs-chaos-load\r\n");
     endpoint.bearerToken().ifPresent(t -> head.append("Authorization: Bearer ").append(t.reveal()).append("\r\n"));
-    this.tokenizing = settings.tokenizer().isPresent() ? Executors.newCachedThreadPool(r -> {
-      var t = new Thread(r, "load-tokenize");
+    this.helpers = Executors.newFixedThreadPool(HELPER_THREADS, r -> {
+      var t = new Thread(r, "load-event-loop-helper");
       t.setDaemon(true);
       return t;
-    }) : null;
+    });
     var request = new RequestHead(head.toString().getBytes(StandardCharsets.ISO_8859_1), url.host(), url.port());
     this.loops = new EventLoop[loopCount];
-    for (int i = 0; i < loopCount; i++) {
-      loops[i] = new EventLoop("load-event-loop-" + i, request, clock, settings, finisher, runErrors, tokenizing);
+    try {
+      var address = new ResolvedAddress(url.host(), url.port(), helpers, clock);
+      for (int i = 0; i < loopCount; i++) {
+        loops[i] = new EventLoop("load-event-loop-" + i, request, address, clock, settings, finisher, runErrors, helpers);
+      }
+    } catch (RuntimeException e) {
+      close(); // the loops started so far
+      throw e;
     }
   }
+
+  /** Threads for the blocking work of the loops; counts beyond them wait their turn, off the loops. */
+  private static final int HELPER_THREADS = 4;
 
   /** True when {@code url} can go over the event loops: plain HTTP, and no one asked for OkHttp. */
   static boolean serves(java.net.URI baseUrl) {
@@ -65,7 +76,14 @@ final class EventLoopTransport implements Transport {
           + " (the default for http:// endpoints) or okhttp");
     }
     return choice.equals("eventloop") && "http".equalsIgnoreCase(baseUrl.getScheme())
-        && !Boolean.getBoolean(HttpClients.VIRTUAL_THREADS);
+        && !Boolean.getBoolean(HttpClients.VIRTUAL_THREADS) && direct(baseUrl);
+  }
+
+  /** True unless the JVM is configured to reach {@code url} through a proxy, which only OkHttp's path honours. */
+  private static boolean direct(java.net.URI url) {
+    java.net.ProxySelector selector = java.net.ProxySelector.getDefault();
+    return selector == null
+        || selector.select(url).stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT);
   }
 
   /** One loop per CPU this JVM may use, at most 4 and at most one per 16 requests in flight; or {@value #LOOPS}. */
@@ -85,7 +103,7 @@ final class EventLoopTransport implements Transport {
   public void send(Exchange ex, SlicedBody body) {
     EventLoop here = EventLoop.current();
     if (here != null && owns(here)) {
-      here.startNow(ex, body); // a session's next request stays on the loop that concluded its last one
+      here.startFromLoop(ex, body); // a session's next request stays on the loop that concluded its last one
       return;
     }
     loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)].submit(ex, body);
@@ -98,6 +116,16 @@ final class EventLoopTransport implements Transport {
       }
     }
     return false;
+  }
+
+  @Override
+  public boolean accepting() {
+    for (EventLoop l : loops) {
+      if (l == null || l.stopped()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -117,11 +145,11 @@ final class EventLoopTransport implements Transport {
   @Override
   public void close() {
     for (EventLoop l : loops) {
-      l.close();
+      if (l != null) {
+        l.close();
+      }
     }
-    if (tokenizing != null) {
-      tokenizing.shutdownNow();
-    }
+    helpers.shutdownNow();
   }
 
   /** The bytes every request starts with (request line, host, accept, authorization), and where to connect. */

@@ -35,6 +35,8 @@ final class Exchange {
   volatile Call call;
   /** Ends this request's exchange on the event loop that carries it; null on OkHttp's path, where {@link #call} does. */
   volatile Runnable canceller;
+  /** The event loop's connection carrying this request; touched by that loop's thread only. */
+  Object carrier;
   /** The socket this request's response arrives on, when it times its reads; null until a connection is acquired. */
   volatile ArrivalClockSocket arrivals;
   volatile boolean timedOutByReaper;

@@ -187,7 +187,7 @@ final class Http1ResponseFraming {
   private void header(String line) throws ProtocolException {
     int colon = line.indexOf(':');
     if (colon <= 0) {
-      throw new ProtocolException("malformed response header line '" + printable(line) + "'");
+      return; // OkHttp keeps such a line leniently, as a header without a name; it frames nothing
     }
     String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
     String value = line.substring(colon + 1).trim();
@@ -225,10 +225,10 @@ final class Http1ResponseFraming {
     int end = line.indexOf(';');
     String hex = (end < 0 ? line : line.substring(0, end)).trim();
     try {
-      long size = Long.parseLong(hex, 16);
-      if (size < 0) {
+      if (hex.isEmpty() || hex.charAt(0) == '+' || hex.charAt(0) == '-') {
         throw new NumberFormatException();
       }
+      long size = Long.parseLong(hex, 16);
       return size;
     } catch (NumberFormatException e) {
       throw new ProtocolException("expected chunk size and optional extensions but was '" + printable(line) + "'");

@@ -271,7 +271,7 @@ final class LoadRun {
 
   /** A closed-loop session sends its next request if the bounds allow, else gives its slot back. */
   private void continueSession(ConversationSession session) {
-    if (spec.loop() instanceof Loop.Closed && !stopped) {
+    if (spec.loop() instanceof Loop.Closed && !stopped && transport.accepting()) {
       long t = now();
       if (t < durationNanos && reserve()) {
         launch(t, true, session);

@@ -67,6 +67,11 @@ final class OkHttpTransport implements Transport {
   }
 
   @Override
+  public boolean accepting() {
+    return !client.dispatcher().executorService().isShutdown();
+  }
+
+  @Override
   public int queued() {
     return client.dispatcher().queuedCallsCount();
   }

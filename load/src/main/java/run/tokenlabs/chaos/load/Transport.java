@@ -12,6 +12,9 @@ interface Transport extends AutoCloseable {
   /** Sends the request of {@code ex} with {@code body}; its outcome reaches the finisher, never the caller. */
   void send(Exchange ex, SlicedBody body);
 
+  /** False once the transport can send nothing more (its client failed or closed): a closed loop then stops. */
+  boolean accepting();
+
   /** Requests accepted but not yet started (waiting for the client's threads). */
   int queued();
 

@@ -34,19 +34,25 @@ final class ExternalBench {
 
   /**
    * Client first-chunk time minus the server's send time of the first token, per request, at
-   * {@code sessions} closed-loop sessions: one warm-up round, then {@code -Dbench.rounds} (default 10)
+   * {@code sessions} closed-loop sessions: {@code -Dbench.warmupRounds} (default 1) warm-up rounds, then {@code -Dbench.rounds} (default 10)
    * requests per session measured. The measured load is a new client, so its first round opens every
    * connection and starts every thread at once: that round is left out of the error figures (steady state).
    */
   static void ttft(int sessions) throws Exception {
     try (var server = ExternalServer.start(PACE_MICROS)) {
       Bucket bucket = Bucket.of("A", 64, PACED_TOKENS);
-      LoadResult warm = closed(server.baseUrl(), sessions, bucket, Duration.ofSeconds(60), sessions);
+      long warmRounds = Long.getLong("bench.warmupRounds", 1);
+      LoadResult warm = closed(server.baseUrl(), sessions, bucket, Duration.ofSeconds(300), sessions * warmRounds);
       server.firstTokenTimes(); // the measured run numbers its requests from 0 again
       String load = loadAverage();
       long cpu = cpuNanos();
       long rounds = Long.getLong("bench.rounds", 10);
-      LoadResult result = closed(server.baseUrl(), sessions, bucket, Duration.ofSeconds(120), sessions * rounds);
+      LoadResult result;
+      String runQueue;
+      try (var sampler = new RunQueueSampler("load-event-loop-")) {
+        result = closed(server.baseUrl(), sessions, bucket, Duration.ofSeconds(300), sessions * rounds);
+        runQueue = sampler.summary();
+      }
       cpu = cpuNanos() - cpu;
       Map<Long, Long> sent = server.firstTokenTimes();
       var error = new Histogram(3_600_000_000L, 3);
@@ -68,11 +74,11 @@ final class ExternalBench {
       Histogram dispatch = result.histograms().dispatchDelayMicros();
       System.out.printf("ttft: %d sessions, %d tokens at %d ms, server pid %d%s: n=%d, TTFT error (client first chunk -"
               + " server first-token send, first round left out) p50 %d us, p99 %d us, max %d us (%d read before the server's stamp, %d"
-              + " unmatched); dispatch delay p99 %d us, max %d us; client CPU %.0f us/request; warm-up %s; ledger %s;"
+              + " unmatched); dispatch delay p99 %d us, max %d us; client CPU %.0f us/request; %s; warm-up %s; ledger %s;"
               + " load average %s%n", sessions, PACED_TOKENS, PACE_MICROS / 1000, server.pid(), pinning(),
           error.getTotalCount(), error.getValueAtPercentile(50), error.getValueAtPercentile(99), error.getMaxValue(),
           early, unmatched, dispatch.getValueAtPercentile(99), dispatch.getMaxValue(),
-          cpu / 1000.0 / Math.max(1, result.recordCount()), warm.ledger(), result.ledger(), load);
+          cpu / 1000.0 / Math.max(1, result.recordCount()), runQueue, warm.ledger(), result.ledger(), load);
     }
   }
 

@@ -149,6 +149,45 @@ class SseEventReaderTest {
     return events;
   }
 
+  @Test
+  @DisplayName("buffered (event loop): bytes fed one at a time give the events of the blocking reader, none early")
+  void bufferedFeedsByteByByte() throws IOException {
+    String stream = ": ping\n\ndata: {\"a\":\ndata:1}\r\n\r\nevent: x\ndata: [DONE]\n\ndata: cut";
+    var buffer = new Buffer();
+    var reader = new SseEventReader(buffer, 1000, 1000);
+    var events = new ArrayList<String>();
+    List<Integer> dispatchedAt = new ArrayList<>();
+    byte[] bytes = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      buffer.write(bytes, i, 1);
+      String data;
+      while ((data = reader.nextBuffered()) != null) {
+        events.add(data);
+        dispatchedAt.add(i);
+      }
+    }
+    reader.endOfInput();
+
+    assertThat(events).containsExactly("{\"a\":\n1}", "[DONE]");
+    assertThat(dispatchedAt).as("each event comes with the byte that closes it, the blank line's last")
+        .containsExactly(stream.indexOf("\r\n\r\n") + 3, stream.indexOf("[DONE]\n\n") + 7);
+    assertThat(reader.endedMidEvent()).as("the unterminated 'data: cut' is discarded and reported").isTrue();
+    assertThat(reader.events()).isEqualTo(2);
+    assertThat(reader.commentLines()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("buffered: a line over its bound fails as soon as the bytes pass it, a shorter partial line waits")
+  void bufferedBounds() throws IOException {
+    var buffer = new Buffer();
+    var reader = new SseEventReader(buffer, 64, 1000);
+    buffer.writeUtf8("data: " + "x".repeat(57));
+
+    assertThat(reader.nextBuffered()).as("63 bytes without a newline: could still become a line").isNull();
+    buffer.writeUtf8("x");
+    assertThatThrownBy(reader::nextBuffered).isInstanceOf(SseBoundException.class).hasMessageContaining("64 bytes");
+  }
+
   /** A source that hands out at most {@code step} bytes per read, as a slow network does. */
   static Source trickle(String text, int step) {
     var data = new Buffer().writeUtf8(text);
