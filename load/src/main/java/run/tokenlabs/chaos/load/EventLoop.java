@@ -33,6 +33,12 @@ final class EventLoop implements Runnable {
   /** How long an idle connection is kept: under uvicorn's (vLLM's server) 5 s keep-alive, as OkHttp's pool here. */
   private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(4);
   private static final long MAX_SELECT_MILLIS = 250;
+  /**
+   * While it parses, the loop looks for newly arrived bytes this often: a burst of streams (paced tokens
+   * of many sessions fall due together) takes a millisecond or more to parse, and a first token arriving
+   * meanwhile must be timed when it arrived, not when the burst is done.
+   */
+  private static final long REREAD_NANOS = 100_000;
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
   private final RequestHead head;
@@ -59,6 +65,8 @@ final class EventLoop implements Runnable {
   private final Object exitLock = new Object();
   /** True while a request is being started: a start asked for meanwhile (a failure's next request) is queued, not nested. */
   private boolean starting;
+  /** True during a look for new bytes in the middle of parsing ({@link #REREAD_NANOS}). */
+  private boolean rereading;
 
   EventLoop(String name, RequestHead head, ResolvedAddress address, LongSupplier clock, StreamSettings settings,
       Finisher finisher, Consumer<String> runErrors, ExecutorService helpers) {
@@ -274,6 +282,9 @@ final class EventLoop implements Runnable {
 
   private void ready(SelectionKey key) {
     LoopConnection c = (LoopConnection) key.attachment();
+    if (rereading && c.toParse) {
+      return;
+    }
     Exchange ex = c.ex;
     try {
       if (!key.isValid()) {
@@ -352,8 +363,17 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void parseWhatWasRead() {
+  private void parseWhatWasRead() throws IOException {
+    long reread = clock.getAsLong() + REREAD_NANOS;
     for (int i = 0; i < read.size(); i++) {
+      if (clock.getAsLong() >= reread) {
+        // reads what has arrived since; a connection whose earlier bytes wait to be parsed is left for the
+        // next turn (the selector reports it again), so no event is timed by a later read than its own
+        rereading = true;
+        selector.selectNow(this::ready);
+        rereading = false;
+        reread = clock.getAsLong() + REREAD_NANOS;
+      }
       LoopConnection c = read.get(i);
       c.toParse = false;
       Exchange ex = c.ex;

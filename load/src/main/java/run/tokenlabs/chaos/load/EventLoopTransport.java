@@ -48,7 +48,7 @@ final class EventLoopTransport implements Transport {
         .append("\r\nAccept: text/event-stream\r\nUser-Agent: tokenlabs-chaos-load\r\n");
     endpoint.bearerToken().ifPresent(t -> head.append("Authorization: Bearer ").append(t.reveal()).append("\r\n"));
     this.helpers = Executors.newFixedThreadPool(HELPER_THREADS, r -> {
-      var t = new Thread(r, "load-event-loop-helper");
+      var t = new Thread(r, "load-helper");
       t.setDaemon(true);
       return t;
     });

@@ -61,6 +61,7 @@ final class LoadRun {
   private final AtomicInteger inFlightCount = new AtomicInteger();
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   private final ResultRecorder recorder;
+  private final RecordQueue records;
   private final AtomicLongArray byOutcome = new AtomicLongArray(Outcome.values().length);
   private final AtomicLong lastEndNanos = new AtomicLong();
   private final List<String> runErrors = Collections.synchronizedList(new ArrayList<>());
@@ -86,6 +87,7 @@ final class LoadRun {
             EventLoopTransport.loopCount(maxInFlight))
         : new OkHttpTransport(client, spec.endpoint(), new StreamConsumer(this::now, spec.endpoint().includeUsage(),
             spec.bounds().maxEventBytes(), tokenizer), this::finish, runErrors::add);
+    this.records = new RecordQueue(recorder, runErrors::add); // last: nothing after it can fail and leak its thread
     this.durationNanos = spec.bounds().duration().toNanos();
     this.timeoutNanos = spec.bounds().requestTimeout().toNanos();
     this.maxDispatchDelayNanos = spec.bounds().maxDispatchDelay().toNanos();
@@ -120,6 +122,7 @@ final class LoadRun {
     } finally {
       timers.shutdownNow();
       transport.close();
+      records.close();
     }
     if (printedProgress) {
       spec.progress().sink().accept(progressLine("load done"));
@@ -254,7 +257,7 @@ final class LoadRun {
     if (record == null) {
       return;
     }
-    recorder.accept(record);
+    records.add(record);
     byOutcome.incrementAndGet(record.outcome().ordinal());
     lastEndNanos.accumulateAndGet(record.endNanos(), Math::max);
     inFlight.remove(ex);

@@ -49,7 +49,7 @@ final class ExternalBench {
       long rounds = Long.getLong("bench.rounds", 10);
       LoadResult result;
       String runQueue;
-      try (var sampler = new RunQueueSampler("load-event-loop-")) {
+      try (var sampler = new RunQueueSampler("load-event-loop")) {
         result = closed(server.baseUrl(), sessions, bucket, Duration.ofSeconds(300), sessions * rounds);
         runQueue = sampler.summary();
       }
