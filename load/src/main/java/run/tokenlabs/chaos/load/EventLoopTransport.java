@@ -88,8 +88,15 @@ final class EventLoopTransport implements Transport {
 
   /** One loop per CPU this JVM may use, at most 4 and at most one per 16 requests in flight; or {@value #LOOPS}. */
   static int loopCount(int maxInFlight) {
-    Integer set = Integer.getInteger(LOOPS);
-    if (set != null) {
+    String value = System.getProperty(LOOPS);
+    if (value != null) {
+      int set;
+      try {
+        set = Integer.parseInt(value.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("-D" + LOOPS + "=" + value + " is not a number: give how many event loops"
+            + " the load runs (1 or more), or drop the property for one per CPU", e);
+      }
       if (set < 1) {
         throw new IllegalArgumentException("-D" + LOOPS + "=" + set + ": a load needs at least one event loop");
       }

@@ -132,6 +132,11 @@ class EventLoopTransportTest {
     try {
       System.setProperty(EventLoopTransport.LOOPS, "0");
       assertThatThrownBy(() -> EventLoopTransport.loopCount(64)).hasMessageContaining("at least one event loop");
+      System.setProperty(EventLoopTransport.LOOPS, "two");
+      assertThatThrownBy(() -> EventLoopTransport.loopCount(64)).hasMessageContaining("-Dtokenlabs.load.eventLoops=two")
+          .hasMessageContaining("not a number");
+      System.setProperty(EventLoopTransport.LOOPS, "3");
+      assertThat(EventLoopTransport.loopCount(1)).isEqualTo(3);
     } finally {
       System.clearProperty(EventLoopTransport.LOOPS);
     }
