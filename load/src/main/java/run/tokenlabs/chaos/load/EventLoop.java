@@ -156,8 +156,14 @@ final class EventLoop implements Runnable {
     try {
       // the canceller first: a cancel from now on runs after this start, and finds the request's connection
       ex.canceller = () -> execute(() -> cancelled(ex));
-      if (!ex.markSent(clock.getAsLong())) {
+      long now = clock.getAsLong();
+      if (!ex.markSent(now)) {
         return; // refused while it waited in the queue, or concluded by the run's hard stop
+      }
+      if (ex.timedOutByReaper || now >= ex.deadlineNanos) {
+        finish(ex, Verdict.of(Outcome.REJECTED, "ClientQueueTimeout", "request timeout reached before the event loop"
+            + " could send it (" + (now - ex.intendedNanos) / 1_000_000 + " ms after its intended start)"));
+        return;
       }
       c = pooledConnection();
       if (c == null) {
@@ -171,8 +177,8 @@ final class EventLoop implements Runnable {
     } catch (IOException e) {
       finish(ex, Classifier.afterCallFailure(ex, e));
     } catch (RuntimeException e) {
-      if (c != null && c.ex == ex) {
-        close(c);
+      if (c != null) {
+        close(c); // taken for this request, begun or not
       }
       runErrors.accept("Request " + ex.id + ": the client failed starting it: " + e);
       finish(ex, Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage()));
@@ -396,19 +402,26 @@ final class EventLoop implements Runnable {
    */
   private void advance(LoopConnection c) {
     Exchange ex = c.ex;
-    IOException cut = null;
-    try {
-      c.framing.feed(c.raw, c.body);
-      if (c.eof) {
-        c.framing.endOfInput(c.origin);
+    if (c.cut == null) {
+      try {
+        c.framing.feed(c.raw, c.body);
+        if (c.eof) {
+          c.framing.endOfInput(c.origin);
+        }
+      } catch (IOException e) {
+        if (!c.framing.headersDone()) {
+          fail(c, e);
+          return;
+        }
+        // a cut or broken body: nothing after it is read, and the events that came whole before it count
+        // first (a slow reader takes them at its pace, then the failure)
+        c.cut = e;
+        if (c.key.isValid()) {
+          c.key.interestOps(0);
+        }
       }
-    } catch (IOException e) {
-      if (!c.framing.headersDone()) {
-        fail(c, e);
-        return;
-      }
-      cut = e; // a cut or broken body: the events that came whole before it count first
     }
+    IOException cut = c.cut;
     if (!c.framing.headersDone()) {
       return;
     }
@@ -491,7 +504,7 @@ final class EventLoop implements Runnable {
           try {
             ex.tokenizerTokens = settings.tokenizer().get().count(reading.text());
             verdict = Classifier.afterStream(ex, settings.usageRequested(), contentType, sse);
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
             runErrors.accept("Request " + ex.id + ": counting its output with the server's tokenizer failed: " + e);
             verdict = Verdict.of(Outcome.MALFORMED, e.getClass().getSimpleName(), "client failure: " + e.getMessage());
           }
@@ -525,13 +538,13 @@ final class EventLoop implements Runnable {
         continue;
       }
       Exchange ex = c.ex;
-      if (ex.timedOutByReaper || now >= ex.deadlineNanos) {
-        close(c);
-        finish(ex, Classifier.deadlineReached(ex));
-        continue;
-      }
       try {
-        if (c.key.isValid()) {
+        if (ex.timedOutByReaper || now >= ex.deadlineNanos) {
+          close(c);
+          finish(ex, Classifier.deadlineReached(ex));
+          continue;
+        }
+        if (c.key.isValid() && c.cut == null) {
           c.key.interestOps(SelectionKey.OP_READ | (c.writing() ? SelectionKey.OP_WRITE : 0));
         }
         advance(c);
@@ -646,7 +659,11 @@ final class EventLoop implements Runnable {
       }
     }
     for (LoopConnection c : new ArrayList<>(all)) {
-      fail(c, new IOException("Canceled: the load's client closed"));
+      try {
+        fail(c, new IOException("Canceled: the load's client closed"));
+      } catch (RuntimeException e) {
+        runErrors.accept(thread.getName() + ": ending a request at shutdown failed: " + e);
+      }
     }
     try {
       selector.close();

@@ -35,6 +35,8 @@ final class EventLoopTransport implements Transport {
   private final AtomicInteger nextLoop = new AtomicInteger();
   /** The tokenizer's counts (blocking calls) and DNS refreshes: the loops' threads never wait on either. */
   private final ExecutorService helpers;
+  /** DNS refreshes on a thread of their own, never queued behind the tokenizer's counts. */
+  private final ExecutorService dns;
 
   EventLoopTransport(Endpoint endpoint, LongSupplier clock, StreamSettings settings, Finisher finisher,
       Consumer<String> runErrors, int loopCount) {
@@ -47,15 +49,12 @@ final class EventLoopTransport implements Transport {
     var head = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(hostHeader)
         .append("\r\nAccept: text/event-stream\r\nUser-Agent: tokenlabs-chaos-load\r\n");
     endpoint.bearerToken().ifPresent(t -> head.append("Authorization: Bearer ").append(t.reveal()).append("\r\n"));
-    this.helpers = Executors.newFixedThreadPool(HELPER_THREADS, r -> {
-      var t = new Thread(r, "load-helper");
-      t.setDaemon(true);
-      return t;
-    });
+    this.helpers = Executors.newFixedThreadPool(HELPER_THREADS, r -> daemon(r, "load-helper"));
+    this.dns = Executors.newSingleThreadExecutor(r -> daemon(r, "load-dns"));
     var request = new RequestHead(head.toString().getBytes(StandardCharsets.ISO_8859_1), url.host(), url.port());
     this.loops = new EventLoop[loopCount];
     try {
-      var address = new ResolvedAddress(url.host(), url.port(), helpers, clock);
+      var address = new ResolvedAddress(url.host(), url.port(), dns, clock);
       for (int i = 0; i < loopCount; i++) {
         loops[i] = new EventLoop("load-event-loop-" + i, request, address, clock, settings, finisher, runErrors, helpers);
       }
@@ -66,7 +65,7 @@ final class EventLoopTransport implements Transport {
   }
 
   /** Threads for the blocking work of the loops; counts beyond them wait their turn, off the loops. */
-  private static final int HELPER_THREADS = 4;
+  private static final int HELPER_THREADS = 16;
 
   /** True when {@code url} can go over the event loops: plain HTTP, and no one asked for OkHttp. */
   static boolean serves(java.net.URI baseUrl) {
@@ -157,6 +156,18 @@ final class EventLoopTransport implements Transport {
       }
     }
     helpers.shutdownNow();
+    dns.shutdownNow();
+    try {
+      helpers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS); // a count in progress books its request first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    var t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   /** The bytes every request starts with (request line, host, accept, authorization), and where to connect. */

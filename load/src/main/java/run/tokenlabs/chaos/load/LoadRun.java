@@ -121,6 +121,7 @@ final class LoadRun {
       awaitEnd();
     } finally {
       timers.shutdownNow();
+      awaitTimers(timers);
       transport.close();
       records.close();
     }
@@ -131,6 +132,15 @@ final class LoadRun {
     List<PromptInfo> infos = prompts.stream().map(PreparedPrompt::info).toList();
     recorder.close();
     return new LoadResult(spec, origin, startedAt, wall, scheduled.get(), recorder, infos, runErrors(recorder));
+  }
+
+  /** A reap or think timer still running concludes its request before the records close. */
+  private void awaitTimers(ScheduledExecutorService timers) {
+    try {
+      timers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private List<String> runErrors(ResultRecorder closed) {

@@ -22,6 +22,8 @@ final class LoopConnection {
   StreamReading reading;
   long lastReadNanos;
   boolean eof;
+  /** The body broke (cut, or bad framing): nothing more is read, and this is the request's failure once its events are taken. */
+  IOException cut;
   /** Read in this turn of the loop, waiting to be parsed. */
   boolean toParse;
   boolean paused;
@@ -46,6 +48,7 @@ final class LoopConnection {
     sse = null;
     reading = null;
     eof = false;
+    cut = null;
   }
 
   /** Writes what the socket takes; true when the whole request is written. */

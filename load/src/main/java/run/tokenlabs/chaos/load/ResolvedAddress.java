@@ -55,8 +55,13 @@ final class ResolvedAddress {
     return address;
   }
 
+  /** A failed refresh keeps the last good answer: a DNS hiccup must not fail every new connection for 5 s. */
   private void resolve() {
-    current = new InetSocketAddress(host, port); // resolves, or stays unresolved
+    var fresh = new InetSocketAddress(host, port); // resolves, or stays unresolved
+    InetSocketAddress last = current;
+    if (!fresh.isUnresolved() || last == null) {
+      current = fresh;
+    }
     resolvedAt = clock.getAsLong();
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -24,6 +25,7 @@ import run.tokenlabs.chaos.load.api.Endpoint;
 import run.tokenlabs.chaos.load.api.Outcome;
 import run.tokenlabs.chaos.load.api.RequestRecord;
 import run.tokenlabs.chaos.load.api.TruncationSignal;
+import run.tokenlabs.chaos.load.api.Bucket;
 
 /** Every SSE edge case through the whole client: OkHttp, SSE reader, chunk decoder, classifier, ledger. */
 class StreamEdgeCasesTest {
@@ -194,6 +196,54 @@ class StreamEdgeCasesTest {
       assertThat(r.truncation()).contains(TruncationSignal.CONNECTION_CUT, TruncationSignal.NO_DONE,
           TruncationSignal.NO_FINISH_REASON, TruncationSignal.NO_USAGE);
       assertThat(r.tokensReceived()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName("a broken chunk header mid-stream cuts the stream there, for a slow reader as for a fast one")
+  void brokenChunkHeader() throws Exception {
+    String good = tok("a", null) + tok("b", null);
+    String after = tok("c", "stop") + usage(3) + done();
+    String body = Integer.toHexString(good.length()) + "\r\n" + good + "\r\n" + "zz\r\n"
+        + Integer.toHexString(after.length()) + "\r\n" + after + "\r\n0\r\n\r\n";
+    try (var raw = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      var serving = new Thread(() -> serveRaw(raw, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+          + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body));
+      serving.setDaemon(true);
+      serving.start();
+      for (Bucket bucket : List.of(tiny(), tiny().withSlowReader(Duration.ofMillis(40)))) {
+        RequestRecord r = single(one(Endpoint.completions("http://127.0.0.1:" + raw.getLocalPort(), "m"), bucket, TIMEOUT));
+
+        assertThat(r.outcome()).as("%s", bucket).isEqualTo(Outcome.TRUNCATED);
+        assertThat(r.truncation()).as("%s", bucket).contains(TruncationSignal.CONNECTION_CUT);
+        assertThat(r.tokensReceived()).as("only the tokens before the broken chunk, %s", bucket).isEqualTo(2);
+      }
+    }
+  }
+
+  /** Answers every request on {@code server} with {@code response} (a 404 to /tokenize), then closes the connection. */
+  private static void serveRaw(java.net.ServerSocket server, String response) {
+    while (!server.isClosed()) {
+      try (var socket = server.accept()) {
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            java.nio.charset.StandardCharsets.ISO_8859_1));
+        String requestLine = in.readLine();
+        int length = 0;
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+        }
+        in.skip(length);
+        String answer = requestLine != null && requestLine.contains("/tokenize")
+            ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" : response;
+        socket.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        socket.shutdownOutput();
+        in.read(); // until the client closes: its reads end at our close, not at a reset
+      } catch (java.io.IOException e) {
+        return;
+      }
     }
   }
 
