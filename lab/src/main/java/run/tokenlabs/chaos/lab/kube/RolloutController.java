@@ -86,7 +86,9 @@ public final class RolloutController implements AutoCloseable {
     List<Pod> updated = pods.stream().filter(p -> ownedBy(p.getMetadata().getOwnerReferences(), "ReplicaSet",
         freshName)).toList();
     List<Pod> old = pods.stream().filter(p -> !updated.contains(p)).toList();
-    if (old.isEmpty() && updated.size() >= replicas(d)) {
+    if (old.isEmpty() && (current.isPresent() || updated.size() >= replicas(d))) {
+      // the rollout is done: a pod of the current ReplicaSet deleted now is the ReplicaSet's to replace (the
+      // Reconciler does it); creating one here as well left two pods for one replica
       return;
     }
     int replicas = replicas(d);

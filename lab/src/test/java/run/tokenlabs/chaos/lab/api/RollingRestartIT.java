@@ -50,6 +50,33 @@ class RollingRestartIT {
         .isZero();
   }
 
+  @Test
+  @DisplayName("after a rollout, a deleted pod of the new ReplicaSet is replaced once: never two pods for one replica")
+  void afterRolloutOneReplacement(Lab lab) {
+    KubernetesClient k8s = lab.kubernetesClient();
+    var pods = k8s.pods().inNamespace("token-labs");
+    k8s.apps().deployments().inNamespace("token-labs").withName(MODEL).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\"2026-12-01T13:00:00Z\"}}}}}");
+    await("rollout finished").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+        pods.withLabel("app", MODEL).list().getItems().stream().filter(RollingRestartIT::ready).count() == 1
+            && pods.withLabel("app", MODEL).list().getItems().size() == 1
+            && RESTARTED_AT_13.equals(pods.withLabel("app", MODEL).list().getItems().get(0).getMetadata()
+                .getAnnotations().get(RESTARTED_AT)));
+
+    for (int i = 0; i < 4; i++) { // the rollout controller checks every 200 ms: each delete races it once
+      String name = pods.withLabel("app", MODEL).list().getItems().get(0).getMetadata().getName();
+      pods.withName(name).withGracePeriod(0).delete();
+      await("replacement of " + name + " Ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> pods.withLabel("app", MODEL).list().getItems().stream()
+              .anyMatch(p -> !p.getMetadata().getName().equals(name) && ready(p)));
+      await("one pod for one replica").during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> pods.withLabel("app", MODEL).list().getItems().size(), n -> n == 1);
+    }
+  }
+
+  private static final String RESTARTED_AT_13 = "2026-12-01T13:00:00Z";
+
   private static boolean ready(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
         .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
