@@ -119,7 +119,7 @@ final class EventLoop implements Runnable {
     }
   }
 
-  /** False while every loop of the transport still takes requests. */
+  /** True once this loop takes no more requests (it was closed, or failed). */
   boolean stopped() {
     return closed;
   }
@@ -169,7 +169,7 @@ final class EventLoop implements Runnable {
       if (c == null) {
         c = open();
       }
-      c.begin(ex, body, requestBytes(body));
+      c.begin(ex, body, head.common(), requestTail(body));
       ex.carrier = c;
       if (c.connected) {
         write(c);
@@ -187,13 +187,10 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private byte[] requestBytes(SlicedBody body) {
-    String more = "Content-Type: " + body.contentType() + "\r\nContent-Length: " + body.contentLength() + "\r\n\r\n";
-    byte[] tail = more.getBytes(StandardCharsets.ISO_8859_1);
-    byte[] all = new byte[head.common().length + tail.length];
-    System.arraycopy(head.common(), 0, all, 0, head.common().length);
-    System.arraycopy(tail, 0, all, head.common().length, tail.length);
-    return all;
+  /** The request's own header lines; the lines every request shares are written from one array. */
+  private static byte[] requestTail(SlicedBody body) {
+    return ("Content-Type: " + body.contentType() + "\r\nContent-Length: " + body.contentLength() + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /**

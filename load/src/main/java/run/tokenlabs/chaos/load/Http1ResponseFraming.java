@@ -64,12 +64,8 @@ final class Http1ResponseFraming {
           }
         }
         case CHUNK_END -> {
-          String line = line(raw, 2, "chunk's closing CRLF");
-          if (line == null) {
+          if (!chunkEnd(raw)) {
             return;
-          }
-          if (!line.isEmpty()) {
-            throw new ProtocolException("expected CRLF after a chunk's data, got '" + printable(line) + "'");
           }
           state = State.CHUNK_SIZE;
         }
@@ -117,6 +113,32 @@ final class Http1ResponseFraming {
 
   String contentType() {
     return contentType;
+  }
+
+  /** Takes the CRLF (or a bare LF) after a chunk's data; false until it is there, an error if something else is. */
+  private static boolean chunkEnd(Buffer raw) throws ProtocolException {
+    if (raw.size() > 0 && raw.getByte(0) == '\n') {
+      skip(raw, 1);
+      return true;
+    }
+    if (raw.size() < 2) {
+      return false;
+    }
+    if (raw.getByte(0) == '\r' && raw.getByte(1) == '\n') {
+      skip(raw, 2);
+      return true;
+    }
+    String seen = raw.snapshot((int) Math.min(raw.size(), 16)).utf8();
+    throw new ProtocolException("expected CRLF after a chunk's data (its length as its size line said), got '"
+        + printable(seen) + "': the chunk is longer than its size, or the stream is not chunked");
+  }
+
+  private static void skip(Buffer raw, long n) {
+    try {
+      raw.skip(n);
+    } catch (EOFException e) {
+      throw new IllegalStateException(e); // skips no more than the buffer holds
+    }
   }
 
   private String headLine(Buffer raw) throws ProtocolException {

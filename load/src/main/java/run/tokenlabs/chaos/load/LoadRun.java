@@ -326,21 +326,18 @@ final class LoadRun {
             + " ms in the client's queue without being sent (" + transport.queueState() + "); limit " + (ex.queueDeadlineNanos - ex.intendedNanos) / 1_000_000 + " ms");
         RequestRecord record = ex.conclude(verdict, t, true);
         if (record != null) {
-          cancel(ex);
+          ex.cancel();
           accept(ex, record);
           continue;
         }
       }
       if (t >= ex.deadlineNanos && !ex.timedOutByReaper && !ex.waitsInDispatcher()) {
         ex.timedOutByReaper = true;
-        cancel(ex);
+        ex.cancel();
       }
     }
   }
 
-  private static void cancel(Exchange ex) {
-    ex.cancel();
-  }
 
   private void markSchedulingDone() {
     schedulingDone = true;
@@ -395,7 +392,7 @@ final class LoadRun {
           : Verdict.of(Outcome.TIMEOUT, "HardStop", "still in flight at the hard stop");
       // concluded before the cancel: a stream cut by the cancel would otherwise read as a truncation
       RequestRecord record = ex.conclude(verdict, now(), false);
-      cancel(ex);
+      ex.cancel();
       accept(ex, record);
     }
   }

@@ -35,12 +35,13 @@ final class LoopConnection {
     this.origin = origin;
   }
 
-  void begin(Exchange ex, SlicedBody requestBody, byte[] head) {
+  void begin(Exchange ex, SlicedBody requestBody, byte[] commonHead, byte[] ownHead) {
     this.ex = ex;
     ByteBuffer[] slices = requestBody.byteBuffers();
-    out = new ByteBuffer[slices.length + 1];
-    out[0] = ByteBuffer.wrap(head);
-    System.arraycopy(slices, 0, out, 1, slices.length);
+    out = new ByteBuffer[slices.length + 2];
+    out[0] = ByteBuffer.wrap(commonHead).asReadOnlyBuffer();
+    out[1] = ByteBuffer.wrap(ownHead);
+    System.arraycopy(slices, 0, out, 2, slices.length);
     outAt = 0;
     framing = new Http1ResponseFraming();
     raw.clear();

@@ -60,7 +60,7 @@ final class StreamConsumer {
         Verdict ended = reading.onEvent(data, now, ex.arrivedNanos(now));
         if (ended != null) {
           if (ended.outcome() == Outcome.TIMEOUT) {
-            cancel(ex);
+            ex.cancel();
           }
           return ended;
         }
@@ -68,7 +68,7 @@ final class StreamConsumer {
         if (pause > 0) {
           parkUntil(pause);
           if (ex.timedOutByReaper || clock.getAsLong() >= ex.deadlineNanos) {
-            cancel(ex);
+            ex.cancel();
             return Classifier.deadlineReached(ex);
           }
         }
@@ -78,17 +78,13 @@ final class StreamConsumer {
       }
       return Classifier.afterStream(ex, usageRequested, response.header("Content-Type"), reader);
     } catch (SseBoundException e) {
-      cancel(ex);
+      ex.cancel();
       return Classifier.overBound(e);
     } catch (IOException e) {
       return Classifier.afterReadFailure(ex, usageRequested, e);
     }
   }
 
-  /** Drops the connection: draining what a misbehaving server still sends would take time and read junk. */
-  private static void cancel(Exchange ex) {
-    ex.cancel();
-  }
 
   private void parkUntil(long target) {
     long remaining;
