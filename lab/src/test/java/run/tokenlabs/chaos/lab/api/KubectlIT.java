@@ -157,6 +157,12 @@ class KubectlIT {
     try {
       await("kubectl get -w printed the pods").atMost(Duration.ofSeconds(30))
           .until(() -> read(watch).contains(name));
+      // the list is printed before the watch request opens, and the mock server replays nothing: a change the
+      // watch prints proves it open, so the delete cannot fall between the list and the watch
+      pods.withName(name).edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata()
+          .addToAnnotations("kubectl-it/watch-open", "yes").endMetadata().build());
+      await("kubectl's watch printed a change to " + name).atMost(Duration.ofSeconds(30))
+          .until(() -> read(watch).lines().filter(l -> l.startsWith(name)).count() >= 2);
 
       pods.withName(name).withGracePeriod(0).delete();
 
